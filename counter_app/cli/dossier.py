@@ -1,0 +1,289 @@
+"""`counter-app dossier …`: receive, list, show, look up, move along, return, forms, attach."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from counter_app.cli._common import add_data_dir, add_json_flag, emit_json, log, settings_from_args
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("dossier", help="hồ sơ: tiếp nhận, tra cứu, trả kết quả / dossiers")
+    ds = p.add_subparsers(dest="dossier_command", metavar="ACTION", required=True)
+
+    r = ds.add_parser("receive", help="receive dossiers from a JSON file (one object or a list)")
+    r.add_argument("--from-json", required=True, metavar="FILE", help="JSON file, or - for stdin")
+    _officer(r)
+    add_json_flag(r)
+    add_data_dir(r)
+    r.set_defaults(func=_receive)
+
+    ls = ds.add_parser("list", help="list dossiers, newest first")
+    ls.add_argument("--status")
+    ls.add_argument("--day", help="YYYY-MM-DD (received on)")
+    ls.add_argument("--counter")
+    ls.add_argument("--limit", type=int, default=200)
+    add_json_flag(ls)
+    add_data_dir(ls)
+    ls.set_defaults(func=_list)
+
+    sh = ds.add_parser("show", help="one dossier with its components, attachments and history")
+    sh.add_argument("code")
+    add_json_flag(sh)
+    add_data_dir(sh)
+    sh.set_defaults(func=_show)
+
+    fd = ds.add_parser("find", help="find by code, ID number, name or phone (no diacritics needed)")
+    fd.add_argument("text")
+    add_json_flag(fd)
+    add_data_dir(fd)
+    fd.set_defaults(func=_find)
+
+    tr = ds.add_parser("set-status", help="move a dossier: processing, done, extended, withdrawn…")
+    tr.add_argument("code")
+    tr.add_argument("status")
+    tr.add_argument("--reason", default="")
+    tr.add_argument("--new-due", help="ISO datetime (for extended)")
+    _officer(tr)
+    add_json_flag(tr)
+    add_data_dir(tr)
+    tr.set_defaults(func=_set_status)
+
+    rt = ds.add_parser("return", help="record the result's return to the citizen")
+    rt.add_argument("code")
+    rt.add_argument("--receiver-name", required=True)
+    rt.add_argument("--receiver-id", required=True, help="12-digit ID number of the receiver")
+    rt.add_argument(
+        "--id-checked", action="store_true", help="the officer checked the receiver's ID"
+    )
+    rt.add_argument("--relation", default="applicant")
+    _officer(rt)
+    add_json_flag(rt)
+    add_data_dir(rt)
+    rt.set_defaults(func=_return)
+
+    fm = ds.add_parser("form", help="render an official form as PDF")
+    fm.add_argument("code")
+    fm.add_argument("--kind", choices=["receipt", "supplement", "refusal"], required=True)
+    fm.add_argument("--out", required=True, metavar="FILE.pdf")
+    fm.add_argument("--paper", choices=["A5", "A4"])
+    add_json_flag(fm)
+    add_data_dir(fm)
+    fm.set_defaults(func=_form)
+
+    at = ds.add_parser("attach", help="attach scanned files (PDF/JPEG/PNG/TIFF) to a component")
+    at.add_argument("code")
+    at.add_argument("--component", type=int, required=True)
+    at.add_argument("files", nargs="+")
+    _officer(at)
+    add_json_flag(at)
+    add_data_dir(at)
+    at.set_defaults(func=_attach)
+
+
+def _officer(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--officer",
+        default=os.environ.get("COUNTER_APP_OFFICER", "cli"),
+        help="username recorded as the acting officer (env COUNTER_APP_OFFICER)",
+    )
+
+
+def _open(args: argparse.Namespace):  # -> (Settings, Store)
+    from counter_app.store.db import Store
+
+    settings = settings_from_args(args)
+    return settings, Store.open(settings.db_path)
+
+
+def _read_json(path: str):  # -> Any
+    import json
+    import sys
+
+    from counter_app.errors import BadInput, NotAvailable
+
+    try:
+        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    except FileNotFoundError:
+        raise NotAvailable(f"không có tệp / no such file: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"không đọc được tệp / cannot read {path}: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(
+            f"JSON không hợp lệ / unreadable JSON in {path}: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+
+
+def _receive(args: argparse.Namespace) -> int:
+    from counter_app.errors import BadInput
+    from counter_app.services import dossiers
+
+    data = _read_json(args.from_json)
+    many = isinstance(data, list)
+    items = data if many else [data]
+    if not items:
+        raise BadInput("danh sách rỗng / the list is empty")
+    settings, store = _open(args)
+    # Validate every element before storing any, so bad input stores nothing.
+    requests = []
+    for i, item in enumerate(items):
+        try:
+            req = dossiers.parse_request(item)
+            dossiers.preflight(store, settings, req)
+        except BadInput as exc:
+            prefix = f"[{i}] " if many else ""
+            raise BadInput(prefix + str(exc)) from None
+        requests.append(req)
+    out = [dossiers.receive(store, settings, req, actor=args.officer) for req in requests]
+    for d in out:
+        log(f"{d['code']}  {d['status_label']}  hẹn trả: {d['appointment_at'] or '—'}")
+    if args.json:
+        emit_json(out if many else out[0])
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from counter_app.errors import BadInput
+    from counter_app.services import dossiers
+
+    day = None
+    if args.day:
+        try:
+            day = dt.date.fromisoformat(args.day)
+        except ValueError:
+            raise BadInput(f"--day: '{args.day}' is not YYYY-MM-DD") from None
+    _, store = _open(args)
+    rows = dossiers.list_dossiers(
+        store, status=args.status, day=day, counter_code=args.counter, limit=args.limit
+    )
+    if args.json:
+        emit_json(rows)
+    else:
+        _print_rows(rows)
+    return 0
+
+
+def _print_rows(rows) -> None:  # type: ignore[no-untyped-def]
+    for d in rows:
+        print(
+            f"{d['code']:<32} {d['status_label']:<20} {d['applicant'].get('full_name', ''):<28} "
+            f"{d['procedure_name'][:40]}"
+        )
+
+
+def _show(args: argparse.Namespace) -> int:
+    from counter_app.services import dossiers
+
+    _, store = _open(args)
+    d = dossiers.get(store, args.code)
+    if args.json:
+        emit_json(d)
+    else:
+        print(f"{d['code']} — {d['procedure_name']}")
+        print(
+            f"  {d['status_label']}; tiếp nhận {d['received_at']}; hẹn trả {d['appointment_at'] or '—'}"
+        )
+        print(f"  {d['applicant'].get('full_name')} ({d['applicant_id_number']})")
+        for c in d["components"]:
+            mark = "✓" if c["ok"] else "✗"
+            print(f"  {mark} {c['index']}. {c['name']}  [{c['original']} chính / {c['copy']} sao]")
+    return 0
+
+
+def _find(args: argparse.Namespace) -> int:
+    from counter_app.services import dossiers
+
+    _, store = _open(args)
+    rows = dossiers.lookup(store, args.text)
+    if args.json:
+        emit_json(rows)
+    else:
+        _print_rows(rows)
+    return 0
+
+
+def _set_status(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from counter_app.errors import BadInput
+    from counter_app.services import dossiers
+
+    new_due = None
+    if args.new_due:
+        try:
+            new_due = dt.datetime.fromisoformat(args.new_due)
+        except ValueError:
+            raise BadInput(f"--new-due: '{args.new_due}' is not an ISO datetime") from None
+    settings, store = _open(args)
+    d = dossiers.transition(
+        store,
+        settings,
+        args.code,
+        args.status,
+        actor=args.officer,
+        reason=args.reason,
+        new_due=new_due,
+    )
+    if args.json:
+        emit_json(d)
+    else:
+        log(f"{d['code']}: {d['status_label']}")
+    return 0
+
+
+def _return(args: argparse.Namespace) -> int:
+    from counter_app.services import dossiers
+
+    settings, store = _open(args)
+    d = dossiers.record_return(
+        store,
+        settings,
+        args.code,
+        actor=args.officer,
+        receiver_name=args.receiver_name,
+        receiver_id_number=args.receiver_id,
+        id_checked=args.id_checked,
+        relation=args.relation,
+    )
+    if args.json:
+        emit_json(d)
+    else:
+        log(f"{d['code']}: {d['status_label']} {d['returned_at']}")
+    return 0
+
+
+def _form(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from counter_app.services import forms
+
+    settings, store = _open(args)
+    path = forms.render_form(
+        store, settings, args.code, args.kind, Path(args.out), paper=args.paper
+    )
+    if args.json:
+        emit_json({"path": str(path), "kind": args.kind, "code": args.code})
+    else:
+        log(str(path))
+    return 0
+
+
+def _attach(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from counter_app.services import digitization
+    from counter_app.store.blobs import BlobStore
+
+    settings, store = _open(args)
+    blobs = BlobStore(settings.data_dir / "blobs")
+    result = digitization.attach_files(
+        store, blobs, args.code, args.component, [Path(f) for f in args.files], actor=args.officer
+    )
+    if args.json:
+        emit_json(result)
+    return 0

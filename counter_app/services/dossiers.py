@@ -1,0 +1,584 @@
+"""Dossier use cases: receive (or request supplementation / refuse), list, show, look up,
+transition, record the result's return. One call = one transaction, event and outbox included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlmodel import Session, col, or_, select
+
+from counter_app.config import Settings
+from counter_app.domain import dossier as rules
+from counter_app.domain.ids import uuid7_str
+from counter_app.errors import BadInput, NotFound
+from counter_app.services.clock import iso, legal_now
+from counter_app.store.db import Store, device_info, next_sequence, record
+from counter_app.store.models import Attachment, Dossier, Event, Procedure
+
+Outcome = Literal["receive", "supplement", "refuse"]
+
+
+class ApplicantIn(BaseModel):
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    id_number: str
+    full_name: str = Field(min_length=1, max_length=200)
+    date_of_birth: dt.date
+    sex: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    source: Literal["card", "qr", "manual"] = "manual"
+    passive_auth: str | None = None  # valid | unverified | failed (from the chip)
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, v: str | None) -> str | None:
+        if v in (None, ""):
+            return None
+        digits = v.replace(" ", "").replace(".", "").replace("-", "")
+        if digits.startswith("+84"):
+            digits = "0" + digits[3:]
+        if not (digits.isdigit() and 9 <= len(digits) <= 11):
+            raise ValueError(f"'{v}' is not a phone number")
+        return digits
+
+
+class ComponentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    index: int = Field(ge=1)
+    original: int = Field(default=0, ge=0)
+    copy: int = Field(default=0, ge=0)
+    presented: bool = False
+    note: str = ""
+
+
+class ReceiveRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    procedure: str = Field(min_length=1)
+    procedure_version: int | None = None
+    applicant: ApplicantIn
+    components: list[ComponentIn] = Field(default_factory=list)
+    received_at: dt.datetime | None = None
+    ticket: str | None = None
+    note: str = ""
+    outcome: Outcome = "receive"
+    reason: str = ""  # refusal reason, or the supplementation guidance
+    fee_overrides: dict[str, int] = Field(default_factory=dict)
+    copies: int = Field(default=1, ge=1, le=50)
+    client_id: str | None = None  # idempotency: the same draft received twice gives one dossier
+
+
+def parse_request(data: Any) -> ReceiveRequest:
+    try:
+        return ReceiveRequest.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"]) or "request"
+        msg = err["msg"].removeprefix("Value error, ")
+        raise BadInput(f"dữ liệu không hợp lệ / invalid input: {loc}: {msg}", field=loc) from None
+
+
+def _procedure(session: Session, code: str, version: int | None) -> Procedure:
+    q = select(Procedure).where(Procedure.code == code)
+    q = q.where(Procedure.version == version) if version else q.where(Procedure.current == True)  # noqa: E712
+    proc = session.exec(q.order_by(col(Procedure.version).desc())).first()
+    if proc is None:
+        raise NotFound(
+            f"không có thủ tục mã '{code}' / unknown procedure '{code}'", field="procedure"
+        )
+    return proc
+
+
+def _validate_applicant(a: ApplicantIn) -> None:
+    from counter_app.domain.identity import validate_id_number
+
+    validate_id_number(a.id_number, a.date_of_birth)
+
+
+def evaluate(
+    session: Session, req: ReceiveRequest
+) -> tuple[Procedure, rules.Checklist, rules.FeeResult]:
+    proc = _procedure(session, req.procedure, req.procedure_version)
+    specs = rules.specs_from_catalog(proc.components)
+    checklist = rules.evaluate_checklist(
+        specs,
+        [
+            rules.ComponentReceived(c.index, c.original, c.copy, c.presented, c.note)
+            for c in req.components
+        ],
+    )
+    fee = rules.compute_fee(proc.fees, req.fee_overrides, req.copies)
+    return proc, checklist, fee
+
+
+def appointment_for(
+    settings: Settings, proc: Procedure, received_at: dt.datetime
+):  # -> Appointment
+    from counter_app.services.calendar import get_calendar
+
+    cal = get_calendar(settings)
+    unit = "working_hours" if proc.processing_unit == "working_hours" else "working_days"
+    duration = 0 if proc.processing_unit == "same_day" else proc.processing_value
+    return cal.appointment(received_at, duration, unit, cut_off=proc.cut_off or settings.cut_off)
+
+
+def receive(
+    store: Store,
+    settings: Settings,
+    data: ReceiveRequest | dict[str, Any],
+    *,
+    actor: str,
+    counter_code: str | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Receive one dossier in one transaction: validate, code, appointment, store, event, outbox."""
+    req = data if isinstance(data, ReceiveRequest) else parse_request(data)
+    _validate_applicant(req.applicant)
+    if req.outcome == "refuse" and not req.reason.strip():
+        raise BadInput("phải ghi lý do từ chối / a refusal needs a reason", field="reason")
+    tz = settings.tz
+    with store.write() as session:
+        if req.client_id:
+            existing = session.exec(select(Dossier).where(Dossier.id == req.client_id)).first()
+            if existing is not None:
+                return dossier_to_dict(session, existing)
+        proc, checklist, fee = evaluate(session, req)
+        if req.outcome == "receive":
+            _require_complete(checklist)
+        if req.outcome == "supplement" and checklist.complete and not req.reason.strip():
+            raise BadInput(
+                "hồ sơ đã đủ thành phần: nêu nội dung cần hoàn thiện / the dossier is complete: "
+                "say what must be corrected",
+                field="reason",
+            )
+        received_at = req.received_at or legal_now(session, tz, now=now)
+        if received_at.tzinfo is None:
+            received_at = received_at.replace(tzinfo=tz)
+        received_at = received_at.astimezone(tz)
+        device = device_info(session)
+        day = received_at.date()
+        seq = next_sequence(session, f"dossier:{day:%y%m%d}:{device['slot']}")
+        code = rules.dossier_code(settings.agency_id, day, device["slot"], seq)
+        status = {
+            "receive": rules.Status.RECEIVED,
+            "supplement": rules.Status.NEED_SUPPLEMENT,
+            "refuse": rules.Status.REFUSED,
+        }[req.outcome]
+        appointment_at = None
+        due_rule = ""
+        cal_version = ""
+        provisional = False
+        if status is rules.Status.RECEIVED:
+            appt = appointment_for(settings, proc, received_at)
+            appointment_at = iso(appt.due)
+            due_rule = appt.rule
+            cal_version = appt.calendar_version
+            provisional = bool(appt.provisional)
+        from counter_app.domain.text import fold
+
+        applicant = req.applicant.model_dump(mode="json", exclude_none=True)
+        stamp = iso(legal_now(session, tz, now=now))
+        dossier = Dossier(
+            id=req.client_id or uuid7_str(),
+            code=code,
+            lookup_code=rules.lookup_code(code),
+            center_code=settings.center_code,
+            procedure_code=proc.code,
+            procedure_version=proc.version,
+            procedure_name=proc.name,
+            applicant=applicant,
+            applicant_id_number=req.applicant.id_number,
+            applicant_name_key=fold(req.applicant.full_name),
+            applicant_phone=req.applicant.phone,
+            ticket_number=req.ticket,
+            officer=actor,
+            counter_code=counter_code or settings.counter_code,
+            device_id=device["id"],
+            received_at=iso(received_at),
+            appointment_at=appointment_at,
+            due_rule=due_rule,
+            calendar_version=cal_version,
+            provisional_due=provisional,
+            status=status.value,
+            competent_agency=proc.agency,
+            fee_vnd=fee.total_vnd if status is rules.Status.RECEIVED else 0,
+            fees=fee.lines,
+            components=[line.as_dict() for line in checklist.lines],
+            missing=[line.as_dict() for line in checklist.missing],
+            note=req.note,
+            reason=req.reason,
+            supplement_count=1 if status is rules.Status.NEED_SUPPLEMENT else 0,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        session.add(dossier)
+        session.flush()
+        record(
+            session,
+            entity="dossier",
+            entity_id=dossier.id,
+            action=req.outcome,
+            actor=actor,
+            at=stamp,
+            data={"code": code, "status": status.value},
+            payload={"dossier": _wire(dossier)},
+        )
+        return dossier_to_dict(session, dossier)
+
+
+def _wire(d: Dossier) -> dict[str, Any]:
+    return d.model_dump(mode="json")
+
+
+def dossier_to_dict(session: Session, d: Dossier, *, with_history: bool = False) -> dict[str, Any]:
+    out = d.model_dump(mode="json")
+    atts = session.exec(
+        select(Attachment).where(Attachment.dossier_id == d.id).order_by(Attachment.created_at)
+    ).all()
+    by_comp: dict[int, list[dict[str, Any]]] = {}
+    for a in atts:
+        by_comp.setdefault(a.component_index, []).append(
+            {
+                "sha256": a.sha256,
+                "pages": a.pages,
+                "size": a.size,
+                "mime": a.mime,
+                "upload_state": a.upload_state,
+            }
+        )
+    for comp in out["components"]:
+        comp["attachments"] = by_comp.get(comp["index"], [])
+    out["status_label"] = rules.STATUS_LABELS_VI.get(rules.Status(d.status), d.status)
+    if with_history:
+        out["history"] = history(session, d.id)
+    return out
+
+
+def history(session: Session, dossier_id: str) -> list[dict[str, Any]]:
+    events = session.exec(
+        select(Event)
+        .where(Event.entity == "dossier", Event.entity_id == dossier_id)
+        .order_by(Event.id)
+    ).all()
+    return [{"at": e.at, "actor": e.actor, "action": e.action, "data": e.data} for e in events]
+
+
+def get(store: Store, code: str, *, with_history: bool = True) -> dict[str, Any]:
+    with store.read() as session:
+        return dossier_to_dict(session, _find(session, code), with_history=with_history)
+
+
+def _find(session: Session, code: str) -> Dossier:
+    code = code.strip()
+    d = session.exec(
+        select(Dossier).where(
+            or_(Dossier.code == code, Dossier.lookup_code == code, Dossier.official_code == code)
+        )
+    ).first()
+    if d is None:
+        raise NotFound(f"không tìm thấy hồ sơ '{code}' / no dossier '{code}'", field="code")
+    return d
+
+
+def list_dossiers(
+    store: Store,
+    *,
+    status: str | None = None,
+    day: dt.date | None = None,
+    counter_code: str | None = None,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    with store.read() as session:
+        q = select(Dossier)
+        if status:
+            q = q.where(Dossier.status == rules.parse_status(status).value)
+        if day:
+            q = q.where(col(Dossier.received_at).startswith(day.isoformat()))
+        if counter_code:
+            q = q.where(Dossier.counter_code == counter_code)
+        rows = session.exec(q.order_by(col(Dossier.received_at).desc()).limit(limit)).all()
+        return [dossier_to_dict(session, d) for d in rows]
+
+
+def lookup(store: Store, text: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Find dossiers by code, lookup code, ID number, phone or (diacritic-insensitive) name."""
+    from counter_app.domain.text import fold
+
+    text = text.strip()
+    if not text:
+        return []
+    with store.read() as session:
+        digits = text.replace(" ", "")
+        conds = [
+            col(Dossier.code).contains(text.upper()),
+            col(Dossier.lookup_code) == text.upper(),
+            col(Dossier.official_code) == text,
+        ]
+        if digits.isdigit():
+            conds.append(col(Dossier.applicant_id_number).startswith(digits))
+            conds.append(col(Dossier.applicant_phone).startswith(digits))
+        key = fold(text)
+        if key:
+            conds.append(col(Dossier.applicant_name_key).contains(key))
+        rows = session.exec(
+            select(Dossier)
+            .where(or_(*conds))
+            .order_by(col(Dossier.received_at).desc())
+            .limit(limit)
+        ).all()
+        return [dossier_to_dict(session, d) for d in rows]
+
+
+def transition(
+    store: Store,
+    settings: Settings,
+    code: str,
+    target: str,
+    *,
+    actor: str,
+    reason: str = "",
+    new_due: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Move a dossier along the state machine (processing, done, extended, withdrawn, …)."""
+    with store.write() as session:
+        d = _find(session, code)
+        tgt = rules.check_transition(
+            d.status, target, supplement_count=d.supplement_count, extension_count=d.extension_count
+        )
+        stamp = iso(legal_now(session, settings.tz, now=now))
+        before = d.status
+        base = d.version
+        d.status = tgt.value
+        if tgt is rules.Status.NEED_SUPPLEMENT:
+            d.supplement_count += 1
+            d.reason = reason or d.reason
+        if tgt is rules.Status.EXTENDED:
+            if new_due is None:
+                raise BadInput(
+                    "gia hạn cần ngày hẹn mới / an extension needs the new date", field="new_due"
+                )
+            d.extension_count += 1
+            d.appointment_at = iso(
+                new_due if new_due.tzinfo else new_due.replace(tzinfo=settings.tz)
+            )
+            d.reason = reason
+        if tgt in (rules.Status.REFUSED, rules.Status.WITHDRAWN):
+            d.reason = reason or d.reason
+        d.version += 1
+        d.updated_at = stamp
+        session.add(d)
+        record(
+            session,
+            entity="dossier",
+            entity_id=d.id,
+            action="transition",
+            actor=actor,
+            at=stamp,
+            data={"from": before, "to": tgt.value, "reason": reason},
+            payload={
+                "code": d.code,
+                "from": before,
+                "to": tgt.value,
+                "reason": reason,
+                "appointment_at": d.appointment_at,
+            },
+            base_version=base,
+        )
+        return dossier_to_dict(session, d)
+
+
+def complete_supplement(
+    store: Store,
+    settings: Settings,
+    code: str,
+    components: list[dict[str, Any]],
+    *,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The citizen came back with the missing papers: the dossier is received, and the due date is
+    computed again from the day it became complete (DOMAIN.md §0.6)."""
+    with store.write() as session:
+        d = _find(session, code)
+        rules.check_transition(d.status, rules.Status.RECEIVED.value)
+        proc = _procedure(session, d.procedure_code, d.procedure_version)
+        merged: dict[int, dict[str, Any]] = {c["index"]: dict(c) for c in d.components}
+        for c in components:
+            parsed = ComponentIn.model_validate(c)
+            merged[parsed.index] = {**merged.get(parsed.index, {}), **parsed.model_dump()}
+        received = [
+            rules.ComponentReceived(
+                int(c["index"]),
+                int(c.get("original", 0)),
+                int(c.get("copy", 0)),
+                bool(c.get("presented", False)),
+                str(c.get("note", "")),
+            )
+            for c in merged.values()
+        ]
+        checklist = rules.evaluate_checklist(rules.specs_from_catalog(proc.components), received)
+        if not checklist.complete:
+            first = checklist.missing[0]
+            raise BadInput(
+                f"vẫn thiếu thành phần số {first.spec.index} ({first.lacking}) / still missing component {first.spec.index}",
+                field=f"components[{first.spec.index}]",
+            )
+        when = legal_now(session, settings.tz, now=now)
+        appt = appointment_for(settings, proc, when)
+        base = d.version
+        d.status = rules.Status.RECEIVED.value
+        d.components = [line.as_dict() for line in checklist.lines]
+        d.missing = []
+        d.appointment_at = iso(appt.due)
+        d.due_rule = appt.rule
+        d.calendar_version = appt.calendar_version
+        d.provisional_due = bool(appt.provisional)
+        d.fee_vnd = rules.compute_fee(proc.fees).total_vnd
+        d.version += 1
+        d.updated_at = iso(when)
+        session.add(d)
+        record(
+            session,
+            entity="dossier",
+            entity_id=d.id,
+            action="supplemented",
+            actor=actor,
+            at=iso(when),
+            data={"from": "need_supplement", "to": "received"},
+            payload={
+                "code": d.code,
+                "components": d.components,
+                "appointment_at": d.appointment_at,
+            },
+            base_version=base,
+        )
+        return dossier_to_dict(session, d)
+
+
+def record_return(
+    store: Store,
+    settings: Settings,
+    code: str,
+    *,
+    actor: str,
+    receiver_name: str,
+    receiver_id_number: str,
+    id_checked: bool,
+    relation: str = "applicant",
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Hand the result to the citizen (or their representative) and record who took it."""
+    if not receiver_name.strip():
+        raise BadInput(
+            "cần tên người nhận kết quả / the receiver's name is required", field="receiver_name"
+        )
+    if not id_checked:
+        raise BadInput(
+            "phải kiểm tra giấy tờ tùy thân người nhận / the receiver's ID must be checked",
+            field="id_checked",
+        )
+    from counter_app.domain.identity import validate_id_number
+
+    validate_id_number(receiver_id_number)
+    with store.write() as session:
+        d = _find(session, code)
+        rules.check_transition(d.status, rules.Status.RETURNED.value)
+        when = iso(legal_now(session, settings.tz, now=now))
+        base = d.version
+        d.status = rules.Status.RETURNED.value
+        d.returned_at = when
+        d.returned_to = {
+            "name": receiver_name.strip(),
+            "id_number": receiver_id_number,
+            "relation": relation,
+            "id_checked": True,
+            "officer": actor,
+        }
+        d.version += 1
+        d.updated_at = when
+        session.add(d)
+        record(
+            session,
+            entity="dossier",
+            entity_id=d.id,
+            action="returned",
+            actor=actor,
+            at=when,
+            data={"from": "done", "to": "returned"},
+            payload={"code": d.code, "returned_at": when, "returned_to": d.returned_to},
+            base_version=base,
+        )
+        return dossier_to_dict(session, d)
+
+
+def summary(
+    store: Store, settings: Settings, *, day: dt.date | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Supervisor view: today's counts by status and procedure; overdue and due-today dossiers."""
+    with store.read() as session:
+        current = legal_now(session, settings.tz, now=now)
+        day = day or current.date()
+        todays = session.exec(
+            select(Dossier).where(col(Dossier.received_at).startswith(day.isoformat()))
+        ).all()
+        by_status: dict[str, int] = {}
+        by_proc: dict[str, int] = {}
+        for d in todays:
+            by_status[d.status] = by_status.get(d.status, 0) + 1
+            by_proc[d.procedure_name] = by_proc.get(d.procedure_name, 0) + 1
+        open_rows = session.exec(
+            select(Dossier).where(col(Dossier.status).in_([s.value for s in rules.OPEN_STATES]))
+        ).all()
+        overdue, due_today = [], []
+        for d in open_rows:
+            if not d.appointment_at:
+                continue
+            due = dt.datetime.fromisoformat(d.appointment_at)
+            brief = {
+                "code": d.code,
+                "procedure": d.procedure_name,
+                "applicant": d.applicant.get("full_name"),
+                "appointment_at": d.appointment_at,
+                "status": d.status,
+            }
+            if due < current:
+                overdue.append(brief)
+            elif due.astimezone(settings.tz).date() == current.date():
+                due_today.append(brief)
+        return {
+            "day": day.isoformat(),
+            "total": len(todays),
+            "by_status": by_status,
+            "by_procedure": dict(sorted(by_proc.items(), key=lambda kv: -kv[1])),
+            "overdue": sorted(overdue, key=lambda b: b["appointment_at"]),
+            "due_today": sorted(due_today, key=lambda b: b["appointment_at"]),
+        }
+
+
+def preflight(store: Store, settings: Settings, req: ReceiveRequest) -> None:
+    """Every check `receive` makes, without storing anything (for batch input)."""
+    _validate_applicant(req.applicant)
+    if req.outcome == "refuse" and not req.reason.strip():
+        raise BadInput("phải ghi lý do từ chối / a refusal needs a reason", field="reason")
+    with store.read() as session:
+        _, checklist, _ = evaluate(session, req)
+    if req.outcome == "receive":
+        _require_complete(checklist)
+
+
+def _require_complete(checklist: rules.Checklist) -> None:
+    if checklist.complete:
+        return
+    first = checklist.missing[0]
+    raise BadInput(
+        f"thiếu thành phần bắt buộc số {first.spec.index} '{first.spec.name}' ({first.lacking}) "
+        f"/ missing required component {first.spec.index}",
+        field=f"components[{first.spec.index}]",
+    )
