@@ -1,0 +1,77 @@
+"""Layering (DESIGN.md §2): Textual only in ui/; domain/ pure; the CLI starts without heavy imports."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parent.parent / "counter_app"
+
+FORBIDDEN_IN_DOMAIN = {
+    "textual",
+    "sqlmodel",
+    "sqlalchemy",
+    "httpx",
+    "fastapi",
+    "smartcard",
+    "rich",
+    "sqlite3",
+    "requests",
+    "uvicorn",
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+            if node.module.startswith("counter_app."):
+                names.add(node.module)
+    return names
+
+
+def test_textual_only_in_ui() -> None:
+    offenders = [
+        str(p.relative_to(PKG))
+        for p in PKG.rglob("*.py")
+        if "ui" not in p.relative_to(PKG).parts[:1]
+        and "cli" not in p.relative_to(PKG).parts[:1]
+        and "textual" in _imports(p)
+    ]
+    # the board and supervisor TUIs live in ui/ too; cli only imports ui inside handlers
+    assert offenders == []
+
+
+def test_domain_is_pure() -> None:
+    for p in (PKG / "domain").rglob("*.py"):
+        bad = _imports(p) & FORBIDDEN_IN_DOMAIN
+        assert not bad, f"{p.name} imports {bad}"
+        assert not any(
+            m.startswith(("counter_app.store", "counter_app.services", "counter_app.ui"))
+            for m in _imports(p)
+        ), p.name
+
+
+def test_server_and_services_never_import_ui() -> None:
+    for sub in ("server", "services", "store", "sync", "devices", "documents", "domain"):
+        for p in (PKG / sub).rglob("*.py") if (PKG / sub).exists() else []:
+            assert not any(m.startswith("counter_app.ui") for m in _imports(p)), p
+
+
+def test_help_does_not_import_heavy_packages() -> None:
+    code = (
+        "import sys, runpy; sys.argv=['counter-app','--help']\n"
+        "try:\n    runpy.run_module('counter_app', run_name='__main__')\n"
+        "except SystemExit: pass\n"
+        "heavy = [m for m in ('textual','sqlalchemy','sqlmodel','fastapi','httpx','smartcard','PIL','fpdf','holidays','rapidfuzz') if m in sys.modules]\n"
+        "print('HEAVY:' + ','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY:", out.stdout
