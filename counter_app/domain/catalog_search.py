@@ -1,0 +1,471 @@
+"""Ranked, typo-tolerant search over the procedure catalog (pure: no I/O, no database).
+
+Build a `CatalogIndex` once from the current procedure versions and query it on every key press.
+
+Matching, in order of rank (DESIGN.md §4.9):
+
+1. **Code** — "1.001193" exactly (score 100), or a code prefix such as "1.0011" (95…99).
+2. **Every word found** — each query word (diacritics folded, "đ" ≡ "d", "ký" ≡ "kí") is a word of
+   the name (or of an alias), whole or as a word prefix ("dang ky kh"). Also the officers'
+   abbreviations: the initials of the name ("dkks" = Đăng ký khai sinh, "ctbs" = Chứng thực bản
+   sao …) and a small table of common words for a procedure ("sổ đỏ", "giấy độc thân", "nhập khẩu"
+   …), tried as a rewrite of the query. Scores 60…94.
+3. **Partial / fuzzy** — misspelt words (OSA edit distance 1, or 2 for long words, via rapidfuzz
+   over the vocabulary, never over whole names), words run together ("khaisinh"), words that
+   only match the field. Scores below 60, by the weighted share of query words found.
+
+Within a band, in-order and contiguous matches, a match at the start of the name and an exact
+name score higher; longer names lose a little per extra word, so "Đăng ký khai sinh" comes before
+"Đăng ký khai sinh có yếu tố nước ngoài". Ties: fewer words, commune level, then code.
+
+Speed: a token → postings map plus a sorted vocabulary (bisect for prefixes); rapidfuzz runs only
+over the few thousand distinct words; detailed scoring runs only over the best candidates.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from counter_app.domain.text import fold, initials
+
+__all__ = ["SearchDoc", "Hit", "CatalogIndex", "canon_token", "SYNONYMS", "ABBREVIATIONS"]
+
+# --- vocabulary normalisation --------------------------------------------------------------------
+
+_VOWELS = frozenset("aeiouy")
+
+
+def canon_token(tok: str) -> str:
+    """Spelling variants that are the same word: final "y" after a consonant ≡ "i" ("ký" ≡ "kí")."""
+    if len(tok) >= 2 and tok[-1] == "y" and tok[-2] not in _VOWELS and tok[-2].isalpha():
+        return tok[:-1] + "i"
+    return tok
+
+
+def _canon_words(text: str) -> list[str]:
+    return [canon_token(t) for t in fold(text).split()]
+
+
+# Words people say around the procedure name ("làm khai sinh cho con"): optional, light weight.
+FILLERS = frozenset(
+    "cho con lam xin muon can toi minh em be cua ve tai o nhe a giup voi duoc".split()
+)
+
+# Common words for a procedure → words of its official name (folded). Tried as a query rewrite.
+SYNONYMS: dict[str, str] = {
+    "giay khai sinh": "khai sinh",
+    "lam khai sinh": "dang ky khai sinh",
+    "ban sao khai sinh": "ban sao trich luc ho tich",
+    "trich luc khai sinh": "ban sao trich luc ho tich",
+    "trich luc ket hon": "ban sao trich luc ho tich",
+    "trich luc khai tu": "ban sao trich luc ho tich",
+    "trich luc": "trich luc ho tich",
+    "giay chung tu": "dang ky khai tu",
+    "bao tu": "dang ky khai tu",
+    "giay ket hon": "dang ky ket hon",
+    "dang ky cuoi": "dang ky ket hon",
+    "xac nhan doc than": "xac nhan tinh trang hon nhan",
+    "giay doc than": "giay xac nhan tinh trang hon nhan",
+    "doc than": "tinh trang hon nhan",
+    "cong chung": "chung thuc",
+    "photo": "ban sao",
+    "sao y": "chung thuc ban sao",
+    "ky ten": "chung thuc chu ky",
+    "so do": "giay chung nhan quyen su dung dat",
+    "so hong": "giay chung nhan quyen su dung dat quyen so huu nha o",
+    "nhap ho khau": "dang ky thuong tru",
+    "nhap khau": "dang ky thuong tru",
+    "chuyen khau": "dang ky thuong tru",
+    "ho khau": "thuong tru",
+    "cat khau": "xoa dang ky thuong tru",
+    "tach khau": "tach ho",
+    "kt3": "tam tru",
+    "giay phep kinh doanh": "ho kinh doanh",
+    "dang ky kinh doanh": "dang ky thanh lap ho kinh doanh",
+    "kinh doanh ca the": "ho kinh doanh",
+    "ho ca the": "ho kinh doanh",
+    "mo cua hang": "dang ky thanh lap ho kinh doanh",
+    "mo quan": "dang ky thanh lap ho kinh doanh",
+    "doi ten": "thay doi thong tin ho tich",
+    "sua ten": "cai chinh thong tin ho tich",
+    "sua ngay sinh": "cai chinh thong tin ho tich",
+    "doi dan toc": "xac dinh lai dan toc",
+    "nhan con": "nhan cha me con",
+    "nhan cha": "nhan cha me con",
+    "ho ngheo": "cong nhan ho ngheo ho can ngheo",
+    "can ngheo": "cong nhan ho ngheo ho can ngheo",
+    "tro cap nguoi gia": "tro cap huu tri xa hoi",
+    "luong huu xa hoi": "tro cap huu tri xa hoi",
+    "mua ban nha": "chung thuc hop dong giao dich nha o",
+    "mua ban dat": "chung thuc hop dong quyen su dung dat",
+    "chuyen nhuong dat": "chung thuc hop dong quyen su dung dat",
+    "hop dong mua ban": "chung thuc hop dong giao dich",
+    "tang cho": "chung thuc hop dong giao dich",
+    "bhyt cho tre": "lien thong khai sinh thuong tru bhyt",
+    "the bhyt tre em": "lien thong khai sinh thuong tru bhyt",
+    "thua ke": "di san",
+    "chia thua ke": "thoa thuan phan chia di san",
+}
+
+# Officers' short forms of single words (after folding: "đk" → "dk").
+ABBREVIATIONS: dict[str, str] = {
+    "dk": "dang ky",
+    "ct": "chung thuc",
+    "gcn": "giay chung nhan",
+    "gxn": "giay xac nhan",
+    "xn": "xac nhan",
+    "hkd": "ho kinh doanh",
+    "tthn": "tinh trang hon nhan",
+    "qsdd": "quyen su dung dat",
+    "ks": "khai sinh",
+    "bs": "ban sao",
+    "hd": "hop dong",
+    "gd": "giao dich",
+    "tc": "tro cap",
+    "btxh": "bao tro xa hoi",
+}
+
+_CODE_RE = re.compile(r"^\d+(\.\d*)*$|^local\.[0-9a-f]*$", re.IGNORECASE)
+
+
+def _compile_rewrites() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    table = {**{k: v for k, v in SYNONYMS.items()}, **ABBREVIATIONS}
+    out = [(tuple(_canon_words(k)), tuple(_canon_words(v))) for k, v in table.items()]
+    out.sort(key=lambda kv: -len(kv[0]))  # longest phrase first
+    return out
+
+
+_REWRITES = _compile_rewrites()
+_FILLERS = frozenset(canon_token(w) for w in FILLERS)
+
+# Weight of a match by where the word was found.
+_NAME, _ALIAS, _FIELD = 0, 1, 2
+_KIND_FACTOR = (1.0, 0.97, 0.55)
+_STRONG = 0.85  # a per-word similarity at or above this is an exact or prefix match (not fuzzy)
+
+
+# --- public types --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """What the index needs of one procedure (its current version)."""
+
+    key: int  # caller's id (row id)
+    code: str
+    name: str
+    field: str = ""
+    aliases: tuple[str, ...] = ()
+    level: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    key: int
+    code: str
+    name: str
+    score: float  # 0…100, higher is better
+    match: str  # code | exact | words | abbreviation | synonym | partial
+
+
+@dataclass(slots=True)
+class _Doc:
+    src: SearchDoc
+    code_lc: str
+    name_tokens: list[str]
+    alias_tokens: list[list[str]]
+    name_initials: str
+    alias_initials: list[str]
+    length: int
+    level_bonus: float
+
+
+@dataclass(slots=True)
+class _Scored:
+    score: float
+    match: str
+
+
+# --- the index -----------------------------------------------------------------------------------
+
+
+class CatalogIndex:
+    """An in-memory index; immutable once built (rebuild it when the catalog changes)."""
+
+    def __init__(self, docs: Iterable[SearchDoc]) -> None:
+        self._docs: list[_Doc] = []
+        postings: dict[str, dict[int, int]] = {}  # token → {doc: best kind}
+        for src in docs:
+            idx = len(self._docs)
+            name_tokens = _canon_words(src.name)
+            alias_tokens = [t for t in (_canon_words(a) for a in src.aliases) if t]
+            field_tokens = _canon_words(src.field)
+            self._docs.append(
+                _Doc(
+                    src=src,
+                    code_lc=src.code.strip().lower(),
+                    name_tokens=name_tokens,
+                    alias_tokens=alias_tokens,
+                    name_initials=initials(name_tokens),
+                    alias_initials=[initials(t) for t in alias_tokens],
+                    length=len(name_tokens),
+                    level_bonus=0.3 if fold(src.level) in ("xa", "cap xa") else 0.0,
+                )
+            )
+            for kind, toks in ((_FIELD, field_tokens), (_ALIAS, _flatten(alias_tokens)), (_NAME, name_tokens)):
+                for tok in toks:
+                    slot = postings.setdefault(tok, {})
+                    if kind < slot.get(idx, 99):
+                        slot[idx] = kind
+        self._postings: dict[str, tuple[tuple[int, float], ...]] = {
+            tok: tuple((doc, _KIND_FACTOR[kind]) for doc, kind in slot.items())
+            for tok, slot in postings.items()
+        }
+        self._vocab: list[str] = sorted(self._postings)
+        n = max(len(self._docs), 1)
+        self._idf: dict[str, float] = {
+            tok: math.log((n + 1) / (len(p) + 1)) / math.log(n + 1) for tok, p in self._postings.items()
+        }
+        self._codes: list[tuple[str, int]] = sorted((d.code_lc, i) for i, d in enumerate(self._docs))
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    @property
+    def vocabulary_size(self) -> int:
+        return len(self._vocab)
+
+    # -- query ------------------------------------------------------------------------------------
+
+    def search(self, text: str, limit: int = 10) -> list[Hit]:
+        raw = (text or "").strip()
+        if not raw or limit <= 0 or not self._docs:
+            return []
+        results: dict[int, _Scored] = {}
+        if _CODE_RE.match(raw):
+            self._search_code(raw.lower(), results)
+            if results:
+                return self._top(results, limit)
+        tokens = _canon_words(raw)
+        if not tokens:
+            return []
+        self._score_tokens(tokens, results, penalty=0.0, label=None)
+        if len(tokens) == 1 and len(tokens[0]) >= 2:
+            self._score_initials(tokens[0], results)
+        for alt in _rewrites(tokens):
+            self._score_tokens(alt, results, penalty=1.0, label="synonym")
+        return self._top(results, limit)
+
+    def _top(self, results: dict[int, _Scored], limit: int) -> list[Hit]:
+        docs = self._docs
+
+        def order(item: tuple[int, _Scored]) -> tuple[float, int, float, str]:
+            idx, s = item
+            d = docs[idx]
+            return (-round(s.score, 3), d.length, -d.level_bonus, d.code_lc)
+
+        ranked = sorted(results.items(), key=order)[:limit]
+        return [
+            Hit(
+                key=docs[i].src.key,
+                code=docs[i].src.code,
+                name=docs[i].src.name,
+                score=round(min(s.score, 100.0), 2),
+                match=s.match,
+            )
+            for i, s in ranked
+        ]
+
+    def _search_code(self, q: str, results: dict[int, _Scored]) -> None:
+        start = bisect.bisect_left(self._codes, (q, -1))
+        for code, idx in self._codes[start:]:
+            if not code.startswith(q):
+                break
+            if code == q:
+                _keep(results, idx, 100.0, "code")
+            else:
+                _keep(results, idx, max(95.0, 99.0 - 0.5 * (len(code) - len(q))), "code")
+
+    # -- words ------------------------------------------------------------------------------------
+
+    def _expand(self, tok: str, is_last: bool) -> dict[str, float]:
+        """Vocabulary words a query word may stand for, with a similarity 0…1."""
+        out: dict[str, float] = {}
+        if tok in self._postings:
+            out[tok] = 1.0
+        if len(tok) >= 2 or is_last:
+            lo = bisect.bisect_left(self._vocab, tok)
+            hi = bisect.bisect_left(self._vocab, tok + "\uffff")
+            sim = 0.9 if len(tok) >= 2 else 0.86
+            for v in self._vocab[lo:hi]:
+                if v != tok:
+                    out[v] = sim
+        if tok in out and out[tok] == 1.0:
+            return out
+        if len(tok) >= 3 and not tok.isdigit():
+            max_d = 1 if len(tok) <= 5 else 2
+            for v, dist, _ in process.extract(
+                tok, self._vocab, scorer=OSA.distance, score_cutoff=max_d, limit=12
+            ):
+                if abs(len(v) - len(tok)) > max_d or dist == 0:
+                    continue
+                sim = 0.75 if dist == 1 else 0.6
+                if out.get(v, 0.0) < sim:
+                    out[v] = sim
+        if not out and len(tok) >= 4:
+            # Words run together: "khaisinh" → "khai" + "sinh".
+            for i in range(2, len(tok) - 1):
+                a, b = tok[:i], tok[i:]
+                if a in self._postings and b in self._postings:
+                    out[a] = 0.7
+                    out[b] = 0.7
+        return out
+
+    def _score_tokens(
+        self, tokens: list[str], results: dict[int, _Scored], *, penalty: float, label: str | None
+    ) -> None:
+        n = len(tokens)
+        expansions = [self._expand(t, i == n - 1) for i, t in enumerate(tokens)]
+        weights: list[float] = []
+        for t, exp in zip(tokens, expansions, strict=True):
+            if t in _FILLERS:
+                weights.append(0.15)
+            elif t in self._idf:
+                weights.append(0.5 + self._idf[t])
+            elif exp:
+                weights.append(0.5 + max(self._idf[v] for v in exp))
+            else:
+                weights.append(1.0)
+        best: list[dict[int, float]] = []
+        for exp in expansions:
+            per: dict[int, float] = {}
+            for v, sim in exp.items():
+                for doc, factor in self._postings[v]:
+                    s = sim * factor
+                    if per.get(doc, 0.0) < s:
+                        per[doc] = s
+            best.append(per)
+        candidates: set[int] = set()
+        for per in best:
+            candidates.update(per)
+        if not candidates:
+            return
+        total_w = sum(weights) or 1.0
+        essential = [i for i, t in enumerate(tokens) if t not in _FILLERS] or list(range(n))
+        coarse: list[tuple[float, int]] = []
+        for doc in candidates:
+            cov = sum(w * per.get(doc, 0.0) for w, per in zip(weights, best, strict=True)) / total_w
+            strong = all(best[i].get(doc, 0.0) >= _STRONG for i in essential)
+            coarse.append((cov + (1.0 if strong else 0.0) - 0.004 * self._docs[doc].length, doc))
+        coarse.sort(reverse=True)
+        for _, doc in coarse[:80]:
+            score, kind = self._detail(doc, tokens, expansions, weights, best, essential, total_w)
+            if label and kind != "exact":
+                kind = label
+            _keep(results, doc, score - penalty, kind)
+
+    def _detail(
+        self,
+        doc: int,
+        tokens: list[str],
+        expansions: list[dict[str, float]],
+        weights: list[float],
+        best: list[dict[int, float]],
+        essential: list[int],
+        total_w: float,
+    ) -> tuple[float, str]:
+        d = self._docs[doc]
+        sims = [per.get(doc, 0.0) for per in best]
+        cov = sum(w * s for w, s in zip(weights, sims, strict=True)) / total_w
+        strong = all(sims[i] >= _STRONG for i in essential)
+        # Positions of the query words in the name, matched greedily in query order.
+        names = d.name_tokens
+        chosen: list[int] = []
+        prev = -1
+        in_order = True
+        for i in essential:
+            exp = expansions[i]
+            pos = next((p for p in range(prev + 1, len(names)) if names[p] in exp), -1)
+            if pos < 0:
+                pos = next((p for p in range(len(names)) if names[p] in exp), -1)
+                in_order = False
+            if pos >= 0:
+                chosen.append(pos)
+                prev = max(prev, pos)
+        matched = len(set(chosen))
+        contiguous = in_order and len(chosen) > 1 and chosen[-1] - chosen[0] == len(chosen) - 1
+        at_start = bool(chosen) and chosen[0] == 0
+        extra = min(max(d.length - matched, 0), 16)
+        exact_name = [t for t in tokens if t not in _FILLERS] == names or tokens == names
+        if strong:
+            exactness = sum(sims[i] for i in essential) / len(essential)  # 0.85 … 1
+            fill = sum(0.5 for i, t in enumerate(tokens) if t in _FILLERS and sims[i] >= _STRONG)
+            score = (
+                70.0
+                + 12.0 * (exactness - 0.85) / 0.15
+                + (3.0 if in_order and chosen else 0.0)
+                + (2.0 if contiguous else 0.0)
+                + (2.0 if at_start else 0.0)
+                + (6.0 if exact_name else 0.0)
+                + fill
+                - 0.5 * extra
+            )
+            return max(score, 60.5), ("exact" if exact_name else "words")
+        score = 55.0 * cov + (1.5 if in_order and len(chosen) > 1 else 0.0) - 0.15 * extra
+        return max(min(score, 59.0), 0.1), "partial"
+
+    def _score_initials(self, q: str, results: dict[int, _Scored]) -> None:
+        """Officers' abbreviations: the initials of the name's words ("dkks", "ctbs")."""
+        if q.isdigit():
+            return
+        for idx, d in enumerate(self._docs):
+            best = 0.0
+            for ini in (d.name_initials, *d.alias_initials):
+                if ini == q:
+                    s = 86.0
+                elif ini.startswith(q) and len(q) >= 2:
+                    s = 80.0 - 0.4 * min(len(ini) - len(q), 15)
+                elif len(q) >= 3 and q in ini:
+                    s = 72.0 - 0.4 * min(len(ini) - len(q), 15)
+                else:
+                    continue
+                best = max(best, s)
+            if best:
+                _keep(results, idx, best, "abbreviation")
+
+
+def _keep(results: dict[int, _Scored], idx: int, score: float, match: str) -> None:
+    cur = results.get(idx)
+    if cur is None or score > cur.score:
+        results[idx] = _Scored(score, match)
+
+
+def _flatten(lists: list[list[str]]) -> list[str]:
+    return [t for sub in lists for t in sub]
+
+
+def _rewrites(tokens: list[str]) -> list[list[str]]:
+    """The query with known phrases replaced by the official words (one rewrite, longest first)."""
+    out: list[str] = []
+    i = 0
+    changed = False
+    n = len(tokens)
+    while i < n:
+        for key, value in _REWRITES:
+            k = len(key)
+            if tuple(tokens[i : i + k]) == key:
+                out.extend(value)
+                i += k
+                changed = True
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return [out] if changed and out else []
