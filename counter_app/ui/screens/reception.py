@@ -1,0 +1,1055 @@
+"""The reception wizard: applicant → procedure → checklist → fee and appointment → review →
+receive / request supplementation / refuse. One screen, every step from the keyboard; the draft is
+saved on every step (and a few seconds after any edit), so a crash or a power cut resumes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Input, Label, Static
+
+from counter_app.domain import dossier as rules
+from counter_app.errors import BadInput, CounterAppError
+from counter_app.services import dossiers, drafts
+from counter_app.services.context import AppContext
+from counter_app.ui.i18n_reception import current_lang, localize_bindings, set_lang, t
+from counter_app.ui.widgets.reception_steps import (
+    STEP_KEYS,
+    ComponentRow,
+    ProcedurePicker,
+    StepBar,
+)
+from counter_app.ui.widgets.reception_support import (
+    AppointmentView,
+    FormResult,
+    ProcedureSource,
+    appointment,
+    card_reader_available,
+    render_and_print,
+)
+
+STEPS = (*STEP_KEYS, "done")
+APPLICANT_FIELDS = (
+    ("a-id", "id_number", "rc.a.id_number"),
+    ("a-dob", "date_of_birth", "rc.a.dob"),
+    ("a-name", "full_name", "rc.a.name"),
+    ("a-sex", "sex", "rc.a.sex"),
+    ("a-phone", "phone", "rc.a.phone"),
+    ("a-address", "address", "rc.a.address"),
+)
+FIELD_TO_INPUT = {key: wid for wid, key, _ in APPLICANT_FIELDS}
+FORM_KIND = {"receive": "receipt", "supplement": "supplement", "refuse": "refusal"}
+AUTOSAVE_SECONDS = 3.0
+
+
+@dataclass
+class CardProgress(Message):
+    file: str
+    done: int
+    total: int
+
+
+@dataclass
+class CardRead(Message):
+    data: dict[str, Any]
+
+
+@dataclass
+class CardFailed(Message):
+    error: str
+
+
+@dataclass
+class FormDone(Message):
+    """A thread worker finished rendering (and maybe printing) the outcome's form."""
+
+    code: str
+    result: FormResult
+
+
+def _fmt_dt(value: str | dt.datetime | None) -> str:
+    if not value:
+        return "—"
+    when = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return when.strftime("%H:%M %d/%m/%Y")
+
+
+def _norm_sex(value: str) -> str | None:
+    v = value.strip().casefold()
+    if not v:
+        return None
+    if v in ("nam", "m", "male"):
+        return "Nam"
+    if v in ("nữ", "nu", "f", "female", "nư"):
+        return "Nữ"
+    raise BadInput(t("rc.err.sex"), field="sex")
+
+
+class ReceptionScreen(Screen):
+    """Receive one dossier at the counter (DESIGN.md §1, issue 4 item 3)."""
+
+    DEFAULT_CSS = """
+    ReceptionScreen { layout: vertical; }
+    ReceptionScreen #body { height: 1fr; }
+    ReceptionScreen .step { height: 1fr; padding: 0 1; }
+    ReceptionScreen .field-row { height: 1; margin-bottom: 1; }
+    ReceptionScreen .field-row Label { width: 20; }
+    ReceptionScreen .field-row Input { width: 1fr; }
+    ReceptionScreen .field-row Input.-invalid { background: $error 30%; }
+    ReceptionScreen .section { text-style: bold; margin-bottom: 1; }
+    ReceptionScreen #card-status { height: auto; color: $text-muted; }
+    ReceptionScreen #checklist-summary { height: auto; margin-bottom: 1; }
+    ReceptionScreen #checklist-summary.-missing { color: $error; }
+    ReceptionScreen #fee-lines, ReceptionScreen #appt { height: auto; margin-bottom: 1; }
+    ReceptionScreen #appt.-provisional { color: $warning; }
+    ReceptionScreen #review-summary { height: auto; margin-bottom: 1; }
+    ReceptionScreen #outcome-buttons { height: auto; margin-top: 1; }
+    ReceptionScreen #outcome-buttons Button { margin-right: 2; }
+    ReceptionScreen #result { height: auto; }
+    ReceptionScreen #message { height: auto; max-height: 3; padding: 0 1; }
+    ReceptionScreen #message.-error { background: $error 25%; color: $text; }
+    ReceptionScreen #message.-ok { color: $success; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+n", "next", "rc.key.next", priority=True),
+        Binding("ctrl+b", "back", "rc.key.back", priority=True),
+        Binding("ctrl+s", "save", "rc.key.save", show=False, priority=True),
+        Binding("f3", "read_card", "rc.key.card"),
+        Binding("f4", "fill_expected", "rc.key.fill"),
+        Binding("f9", "outcome('receive')", "rc.key.receive", priority=True),
+        Binding("f6", "outcome('supplement')", "rc.key.supplement", priority=True),
+        Binding("f8", "outcome('refuse')", "rc.key.refuse", priority=True),
+        Binding("f2", "new", "rc.key.new"),
+        Binding("escape", "close", "rc.key.close"),
+    ]
+
+    def __init__(self, ctx: AppContext, *, ticket: str | None = None, name: str | None = None) -> None:
+        set_lang(ctx.settings.lang)
+        super().__init__(name=name)
+        localize_bindings(self)
+        self.ctx = ctx
+        self.ticket = ticket
+        self.source = ProcedureSource(ctx.store)
+        self._clock: Callable[[], dt.datetime] | None = ctx.extras.get("clock")  # type: ignore[assignment]
+        self.step = "applicant"
+        self.draft_id = drafts.new_id()
+        self.proc: dict[str, Any] | None = None
+        self.comp_values: dict[int, dict[str, Any]] = {}
+        self.fee_overrides: dict[str, str] = {}
+        self.applicant_source = "manual"
+        self.passive_auth: str | None = None
+        self.checklist: rules.Checklist | None = None
+        self.appt: AppointmentView | None = None
+        self.result: dict[str, Any] | None = None
+        self.form: FormResult | None = None
+        self._dirty = False
+        self._restoring = False
+        self._confirm_new = False
+        self._fee_names: dict[str, str] = {}
+
+    # --- layout ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StepBar(id="stepbar")
+        with ContentSwitcher(initial="step-applicant", id="body"):
+            with VerticalScroll(id="step-applicant", classes="step"):
+                yield Static(t("rc.a.title"), classes="section")
+                with Horizontal(classes="field-row"):
+                    yield Label(t("rc.a.qr"))
+                    yield Input(placeholder=t("rc.a.qr_placeholder"), id="a-qr", compact=True)
+                for wid, key, label in APPLICANT_FIELDS:
+                    with Horizontal(classes="field-row"):
+                        yield Label(t(label))
+                        yield Input(
+                            placeholder=t(label + ".ph"), id=wid, compact=True,
+                            max_length=12 if key == "id_number" else 200,
+                        )
+                yield Static(t("rc.a.card_hint"), id="card-status")
+            with VerticalScroll(id="step-procedure", classes="step"):
+                yield Static(t("rc.proc.title"), classes="section")
+                yield ProcedurePicker(self.source, id="picker")
+            with VerticalScroll(id="step-checklist", classes="step"):
+                yield Static(t("rc.comp.title"), classes="section", id="checklist-title")
+                yield Static("", id="checklist-summary")
+            with VerticalScroll(id="step-fee", classes="step"):
+                yield Static(t("rc.fee.title"), classes="section")
+                yield Static("", id="fee-lines")
+                with Horizontal(classes="field-row"):
+                    yield Label(t("rc.fee.copies"))
+                    yield Input("1", type="integer", id="f-copies", compact=True, max_length=2)
+                yield VerticalScroll(id="fee-overrides")
+                yield Static("", id="appt")
+            with VerticalScroll(id="step-review", classes="step"):
+                yield Static(t("rc.review.title"), classes="section")
+                yield Static("", id="review-summary")
+                with Horizontal(classes="field-row"):
+                    yield Label(t("rc.review.reason"))
+                    yield Input(placeholder=t("rc.review.reason_ph"), id="r-reason", compact=True)
+                with Horizontal(classes="field-row"):
+                    yield Label(t("rc.review.note"))
+                    yield Input(placeholder=t("rc.review.note_ph"), id="r-note", compact=True)
+                with Horizontal(id="outcome-buttons"):
+                    yield Button(t("rc.btn.receive"), id="b-receive", variant="success", compact=True)
+                    yield Button(t("rc.btn.supplement"), id="b-supplement", variant="warning", compact=True)
+                    yield Button(t("rc.btn.refuse"), id="b-refuse", variant="error", compact=True)
+            with VerticalScroll(id="step-done", classes="step"):
+                yield Static("", id="result")
+        yield Static("", id="message")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.title = t("rc.title")
+        self.query_one(StepBar).show(self.step)
+        self.query_one(ProcedurePicker).run_search("")
+        await self._resume()
+        self.set_interval(AUTOSAVE_SECONDS, self._autosave, name="draft-autosave")
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def now(self) -> dt.datetime:
+        if self._clock is not None:
+            return self._clock()
+        from counter_app.services.clock import legal_now
+
+        return legal_now(None, self.ctx.settings.tz)
+
+    def _frozen_now(self) -> dt.datetime | None:
+        return self._clock() if self._clock is not None else None
+
+    def _input(self, wid: str) -> Input:
+        return self.query_one(f"#{wid}", Input)
+
+    def say(self, text: str, kind: str = "info") -> None:
+        msg = self.query_one("#message", Static)
+        msg.update(text)
+        msg.set_class(kind == "error", "-error")
+        msg.set_class(kind == "ok", "-ok")
+
+    def _officer(self) -> str:
+        return self.ctx.actor
+
+    # --- draft -----------------------------------------------------------------------------------
+
+    def collect(self) -> dict[str, Any]:
+        """Everything typed so far, as JSON (the draft's data)."""
+        data: dict[str, Any] = {
+            "applicant": {key: self._input(wid).value for wid, key, _ in APPLICANT_FIELDS},
+            "applicant_source": self.applicant_source,
+            "passive_auth": self.passive_auth,
+            "search": self.query_one(ProcedurePicker).search_input.value,
+            "procedure": self.proc["code"] if self.proc else None,
+            "procedure_version": self.proc.get("version") if self.proc else None,
+            "components": [self.comp_values[i] for i in sorted(self.comp_values)],
+            "copies": self._input("f-copies").value,
+            "fee_overrides": dict(self.fee_overrides),
+            "reason": self._input("r-reason").value,
+            "note": self._input("r-note").value,
+            "ticket": self.ticket,
+        }
+        return data
+
+    def save_draft(self) -> None:
+        if self.step == "done" or self._restoring:
+            return
+        self._sync_components()
+        try:
+            drafts.save(
+                self.ctx.store,
+                officer=self._officer(),
+                draft_id=self.draft_id,
+                step=self.step,
+                data=self.collect(),
+                counter_code=self.ctx.counter_code,
+                now=self._frozen_now(),
+            )
+            self._dirty = False
+        except CounterAppError as exc:
+            self.say(t("rc.err.draft", error=str(exc)), "error")
+
+    def _autosave(self) -> None:
+        if self._dirty:
+            self.save_draft()
+
+    async def _resume(self) -> None:
+        draft = drafts.load(self.ctx.store, self._officer())
+        if draft is None:
+            self._focus_step()
+            return
+        self.draft_id = draft.id
+        if draft.dossier_code:
+            # Received just before a crash: show the stored dossier, never receive it twice.
+            self.result = dossiers.get(self.ctx.store, draft.dossier_code, with_history=False)
+            drafts.discard(self.ctx.store, draft.id)
+            self._show_result()
+            self.say(t("rc.msg.already_received", code=draft.dossier_code), "ok")
+            return
+        await self.apply(draft.data)
+        await self.go(draft.step if draft.step in STEP_KEYS else "applicant", validate=False)
+        when = draft.updated_at[11:16] if len(draft.updated_at) >= 16 else draft.updated_at
+        self.say(t("rc.msg.resumed", time=when), "ok")
+
+    async def apply(self, data: dict[str, Any]) -> None:
+        """Put a draft's data back into the widgets."""
+        self._restoring = True
+        try:
+            applicant = data.get("applicant") or {}
+            for wid, key, _ in APPLICANT_FIELDS:
+                self._input(wid).value = str(applicant.get(key) or "")
+            self.applicant_source = data.get("applicant_source") or "manual"
+            self.passive_auth = data.get("passive_auth")
+            self.ticket = data.get("ticket") or self.ticket
+            picker = self.query_one(ProcedurePicker)
+            picker.search_input.value = data.get("search") or ""
+            picker.run_search(picker.search_input.value)
+            self.comp_values = {int(c["index"]): dict(c) for c in data.get("components") or []}
+            self.fee_overrides = {str(k): str(v) for k, v in (data.get("fee_overrides") or {}).items()}
+            self._input("f-copies").value = str(data.get("copies") or "1")
+            self._input("r-reason").value = data.get("reason") or ""
+            self._input("r-note").value = data.get("note") or ""
+            code = data.get("procedure")
+            if code:
+                try:
+                    self.proc = self.source.get(code)
+                except CounterAppError as exc:
+                    self.proc = None
+                    self.say(str(exc), "error")
+                else:
+                    await self._build_checklist()
+                    await self._build_fee_inputs()
+        finally:
+            self._restoring = False
+
+    # --- navigation ------------------------------------------------------------------------------
+
+    async def go(self, step: str, *, validate: bool = True) -> bool:
+        """Show `step`; moving forward validates the steps in between."""
+        if step == self.step and self.step != "applicant":
+            return True
+        cur = STEPS.index(self.step)
+        target = STEPS.index(step)
+        if validate and target > cur:
+            for s in STEPS[cur:target]:
+                if not self._validate(s):
+                    return False
+        self._sync_components()
+        self.step = step
+        self.query_one(ContentSwitcher).current = f"step-{step}"
+        self.query_one(StepBar).show(step)
+        if step == "checklist":
+            self._refresh_checklist()
+        elif step == "fee":
+            self._refresh_fee(recompute_appointment=True)
+        elif step == "review":
+            self._refresh_review()
+        self.say("")
+        self.save_draft()
+        self._focus_step()
+        self.refresh_bindings()
+        return True
+
+    def _focus_step(self) -> None:
+        if self.step == "applicant":
+            first = self._input("a-qr") if not self._input("a-id").value else self._input("a-id")
+            first.focus()
+        elif self.step == "procedure":
+            self.query_one(ProcedurePicker).search_input.focus()
+        elif self.step == "checklist":
+            inputs = self.query("#step-checklist Input")
+            if inputs:
+                inputs.first().focus()
+        elif self.step == "fee":
+            self._input("f-copies").focus()
+        elif self.step == "review":
+            self._input("r-reason").focus()
+
+    async def action_next(self) -> None:
+        if self.step == "done":
+            await self.action_new()
+            return
+        idx = STEPS.index(self.step)
+        if idx < len(STEP_KEYS) - 1:
+            await self.go(STEPS[idx + 1])
+
+    async def action_back(self) -> None:
+        idx = STEPS.index(self.step)
+        if 0 < idx < len(STEPS) - 1:
+            await self.go(STEPS[idx - 1], validate=False)
+
+    def action_save(self) -> None:
+        self.save_draft()
+        self.say(t("rc.msg.saved"), "ok")
+
+    def action_close(self) -> None:
+        self.save_draft()
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    async def action_new(self) -> None:
+        if self.step != "done" and not self._confirm_new:
+            self._confirm_new = True
+            self.say(t("rc.msg.confirm_new"), "error")
+            self.set_timer(4, self._cancel_confirm)
+            return
+        self._confirm_new = False
+        if self.step != "done":
+            drafts.discard(self.ctx.store, self.draft_id)
+        await self.reset()
+
+    def _cancel_confirm(self) -> None:
+        self._confirm_new = False
+
+    async def reset(self) -> None:
+        self.draft_id = drafts.new_id()
+        self.result = None
+        self.form = None
+        self.proc = None
+        self.appt = None
+        self.checklist = None
+        self.ticket = None
+        await self.apply({})
+        self.applicant_source = "manual"
+        self.passive_auth = None
+        for wid, *_ in APPLICANT_FIELDS:
+            self._input(wid).remove_class("-invalid")
+        self._input("a-qr").value = ""
+        await self.query_one("#step-checklist").remove_children(ComponentRow)
+        await self.query_one("#fee-overrides").remove_children()
+        self.step = "applicant"
+        self.query_one(ContentSwitcher).current = "step-applicant"
+        self.query_one(StepBar).show("applicant")
+        self.say(t("rc.msg.new"))
+        self._focus_step()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "outcome":
+            return self.step == "review"
+        if action == "fill_expected":
+            return self.step == "checklist"
+        if action == "read_card":
+            return self.step == "applicant"
+        if action in ("back",):
+            return self.step not in ("applicant", "done")
+        return True
+
+    # --- validation ------------------------------------------------------------------------------
+
+    def _validate(self, step: str) -> bool:
+        try:
+            if step == "applicant":
+                self.applicant_payload()
+            elif step == "procedure":
+                if self.proc is None:
+                    raise BadInput(t("rc.err.no_procedure"), field="procedure")
+            elif step == "fee":
+                self.fee_result()
+        except CounterAppError as exc:
+            self._show_error(step, exc)
+            return False
+        return True
+
+    def _show_error(self, step: str, exc: CounterAppError) -> None:
+        if self.step != step:
+            self.step = step
+            self.query_one(ContentSwitcher).current = f"step-{step}"
+            self.query_one(StepBar).show(step)
+            self.refresh_bindings()
+        self.say(exc.message, "error")
+        field = (exc.field or "").removeprefix("applicant.")
+        wid = FIELD_TO_INPUT.get(field)
+        if step == "applicant" and wid:
+            inp = self._input(wid)
+            inp.add_class("-invalid")
+            inp.focus()
+        elif step == "procedure":
+            self.query_one(ProcedurePicker).search_input.focus()
+        elif step == "fee":
+            self._input("f-copies").focus()
+
+    def applicant_payload(self) -> dict[str, Any]:
+        """The applicant as the service wants it; raises BadInput naming the field."""
+        from counter_app.domain.identity import parse_ddmmyyyy, validate_id_number
+
+        for wid, *_ in APPLICANT_FIELDS:
+            self._input(wid).remove_class("-invalid")
+        values = {key: self._input(wid).value.strip() for wid, key, _ in APPLICANT_FIELDS}
+        validate_id_number(values["id_number"])
+        if not values["date_of_birth"]:
+            raise BadInput(t("rc.err.dob_missing"), field="date_of_birth")
+        dob = parse_ddmmyyyy(values["date_of_birth"], field_name="date_of_birth")
+        if dob > self.now().date():
+            raise BadInput(t("rc.err.dob_future"), field="date_of_birth")
+        if not values["full_name"]:
+            raise BadInput(t("rc.err.name_missing"), field="full_name")
+        sex = _norm_sex(values["sex"])
+        validate_id_number(values["id_number"], dob, female=None if sex is None else sex == "Nữ")
+        payload: dict[str, Any] = {
+            "id_number": values["id_number"],
+            "full_name": " ".join(values["full_name"].split()),
+            "date_of_birth": dob.isoformat(),
+            "source": self.applicant_source,
+        }
+        if sex:
+            payload["sex"] = sex
+        if values["phone"]:
+            payload["phone"] = values["phone"]
+        if values["address"]:
+            payload["address"] = values["address"]
+        if self.passive_auth:
+            payload["passive_auth"] = self.passive_auth
+        from pydantic import ValidationError
+
+        try:
+            dossiers.ApplicantIn.model_validate(payload)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = str(err["loc"][0]) if err["loc"] else "applicant"
+            raise BadInput(
+                f"{t('rc.a.' + {'full_name': 'name', 'date_of_birth': 'dob'}.get(loc, loc))}: "
+                f"{err['msg'].removeprefix('Value error, ')}",
+                field=loc,
+            ) from None
+        return payload
+
+    # --- applicant step --------------------------------------------------------------------------
+
+    def _apply_qr(self, text: str) -> bool:
+        from counter_app.domain.identity import parse_card_qr
+
+        try:
+            qr = parse_card_qr(text)
+        except CounterAppError as exc:
+            self.say(t("rc.err.qr", error=exc.message), "error")
+            return False
+        self._input("a-id").value = qr.id_number
+        self._input("a-dob").value = qr.birth_date.strftime("%d/%m/%Y")
+        if qr.full_name:
+            self._input("a-name").value = qr.full_name
+        if qr.sex:
+            self._input("a-sex").value = qr.sex
+        if qr.address:
+            self._input("a-address").value = qr.address
+        self._input("a-qr").value = ""
+        self.applicant_source = "qr"
+        self.say(t("rc.msg.qr_ok", id=qr.id_number), "ok")
+        self._dirty = True
+        self._input("a-phone").focus()
+        return True
+
+    @staticmethod
+    def _looks_like_full_qr(text: str) -> bool:
+        parts = text.split("|")
+        return (
+            len(parts) >= 7
+            and len(parts[0]) == 12
+            and parts[0].isdigit()
+            and len(parts[-1]) == 8
+            and parts[-1].isdigit()
+        )
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        if self._restoring:
+            return
+        wid = event.input.id or ""
+        self._dirty = True
+        if wid in ("a-qr", "a-id") and "|" in event.value and self._looks_like_full_qr(event.value):
+            # A keyboard-wedge scanner types the whole QR text (into whichever field has focus).
+            self._apply_qr(event.value)
+            return
+        if wid.startswith("a-"):
+            event.input.remove_class("-invalid")
+        elif wid.startswith(("orig-", "copy-", "note-")):
+            self._refresh_checklist()
+        elif wid == "f-copies" or wid.startswith("fo-"):
+            if wid.startswith("fo-"):
+                name = self._fee_names.get(wid)
+                if name is not None:
+                    self.fee_overrides[name] = event.value
+            self._refresh_fee()
+
+    @on(Checkbox.Changed)
+    def _checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if self._restoring:
+            return
+        self._dirty = True
+        self._refresh_checklist()
+
+    @on(Input.Submitted)
+    async def _input_submitted(self, event: Input.Submitted) -> None:
+        wid = event.input.id or ""
+        if wid == "a-qr":
+            if event.value.strip():
+                self._apply_qr(event.value)
+            else:
+                self._input("a-id").focus()
+            return
+        last_of_step = {
+            "a-address": True,
+            "f-copies": not self._fee_names,
+        }
+        if wid.startswith("fo-"):
+            last_of_step[wid] = wid == list(self._fee_names)[-1]
+        if self.step == "checklist" and self.comp_values:
+            last = max(self.comp_values)
+            last_of_step[f"note-{last}"] = True
+        if wid == "r-reason":
+            self._focus_first_outcome()
+            return
+        if wid == "r-note":
+            self._focus_first_outcome()
+            return
+        if last_of_step.get(wid):
+            await self.action_next()
+        else:
+            self.focus_next()
+
+    def _focus_first_outcome(self) -> None:
+        for bid in ("b-receive", "b-supplement", "b-refuse"):
+            b = self.query_one(f"#{bid}", Button)
+            if not b.disabled:
+                b.focus()
+                return
+
+    def action_read_card(self) -> None:
+        status = self.query_one("#card-status", Static)
+        if not card_reader_available():
+            status.update(t("rc.card.unavailable"))
+            self.say(t("rc.card.unavailable"), "error")
+            return
+        status.update(t("rc.card.reading"))
+        self._read_card(
+            self._input("a-id").value.strip(),
+            self._input("a-dob").value.strip(),
+            self._input("a-qr").value.strip(),
+        )
+
+    @work(thread=True, exclusive=True, group="card", exit_on_error=False)
+    def _read_card(self, id_number: str, birth: str, qr: str) -> None:
+        """Runs the card service off the UI thread; progress and the result come back as
+        messages (post_message is thread-safe)."""
+        from counter_app.ui.widgets.reception_support import read_card
+
+        def progress(file: str, done: int, total: int) -> None:
+            self.post_message(CardProgress(file, done, total))
+
+        try:
+            data = read_card(self.ctx, id_number=id_number, birth=birth, qr=qr, progress=progress)
+        except CounterAppError as exc:
+            self.post_message(CardFailed(exc.message))
+        except Exception as exc:  # noqa: BLE001 - a device error must not close the wizard
+            self.post_message(CardFailed(f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(CardRead(data))
+
+    @on(CardProgress)
+    def _card_progress(self, event: CardProgress) -> None:
+        self.query_one("#card-status", Static).update(
+            t("rc.card.progress", file=event.file, done=event.done, total=event.total)
+        )
+
+    @on(CardFailed)
+    def _card_failed(self, event: CardFailed) -> None:
+        self.query_one("#card-status", Static).update(t("rc.card.failed", error=event.error))
+        self.say(t("rc.card.failed", error=event.error), "error")
+
+    @on(CardRead)
+    def _card_read(self, event: CardRead) -> None:
+        d = event.data
+        self._card_data = d
+        pa = (d.get("passive_auth") or {}).get("status", "?")
+        self.query_one("#card-status", Static).update(
+            t("rc.card.done", name=d.get("full_name") or "", id=d.get("id_number") or "", pa=pa)
+        )
+        self.use_card_data()
+
+    def use_card_data(self) -> None:
+        """Fill the applicant from the chip (the chip's data is authoritative)."""
+        d = getattr(self, "_card_data", None)
+        if not d:
+            return
+        self._input("a-id").value = d.get("id_number") or ""
+        dob = d.get("date_of_birth")
+        if dob:
+            self._input("a-dob").value = dt.date.fromisoformat(dob).strftime("%d/%m/%Y")
+        self._input("a-name").value = d.get("full_name") or ""
+        self._input("a-sex").value = d.get("sex") or ""
+        self._input("a-address").value = d.get("place_of_residence") or ""
+        self.applicant_source = "card"
+        self.passive_auth = (d.get("passive_auth") or {}).get("status")
+        self._dirty = True
+        self.say(t("rc.card.used"), "ok")
+        self._input("a-phone").focus()
+
+    # --- procedure step --------------------------------------------------------------------------
+
+    @on(ProcedurePicker.Picked)
+    async def _picked(self, event: ProcedurePicker.Picked) -> None:
+        try:
+            proc = self.source.get(event.code)
+        except CounterAppError as exc:
+            self.say(exc.message, "error")
+            return
+        if self.proc is None or self.proc["code"] != proc["code"]:
+            self.comp_values = {}
+            self.fee_overrides = {}
+        self.proc = proc
+        await self._build_checklist()
+        await self._build_fee_inputs()
+        self._dirty = True
+        await self.go("checklist")
+
+    # --- checklist step --------------------------------------------------------------------------
+
+    def _specs(self) -> list[rules.ComponentSpec]:
+        return rules.specs_from_catalog(self.proc["components"]) if self.proc else []
+
+    async def _build_checklist(self) -> None:
+        cont = self.query_one("#step-checklist", VerticalScroll)
+        await cont.remove_children(ComponentRow)
+        rows = [ComponentRow(spec, self.comp_values.get(spec.index)) for spec in self._specs()]
+        for spec in self._specs():
+            self.comp_values.setdefault(
+                spec.index,
+                {"index": spec.index, "original": 0, "copy": 0, "presented": False, "note": ""},
+            )
+        if self.proc:
+            self.query_one("#checklist-title", Static).update(
+                Text.assemble(t("rc.comp.title"), " — ", (self.proc["name"], "bold"))
+            )
+        await cont.mount_all(rows)
+        self._refresh_checklist()
+
+    def _sync_components(self) -> None:
+        for row in self.query(ComponentRow):
+            self.comp_values[row.spec.index] = row.value()
+
+    def evaluate_checklist(self) -> rules.Checklist:
+        self._sync_components()
+        received = [
+            rules.ComponentReceived(
+                int(c["index"]), int(c["original"]), int(c["copy"]), bool(c["presented"]), c["note"]
+            )
+            for c in self.comp_values.values()
+        ]
+        return rules.evaluate_checklist(self._specs(), received)
+
+    def _refresh_checklist(self) -> None:
+        if self.proc is None or self._restoring:
+            return
+        try:
+            self.checklist = self.evaluate_checklist()
+        except CounterAppError as exc:
+            self.say(exc.message, "error")
+            return
+        by_index = {line.spec.index: line for line in self.checklist.lines}
+        for row in self.query(ComponentRow):
+            line = by_index.get(row.spec.index)
+            if line is not None:
+                row.show_state(line)
+        summary = self.query_one("#checklist-summary", Static)
+        missing = self.checklist.missing
+        required = [ln for ln in self.checklist.lines if ln.spec.required]
+        if missing:
+            summary.update(
+                t("rc.comp.summary_missing", ok=len(required) - len(missing), total=len(required))
+            )
+        else:
+            summary.update(t("rc.comp.summary_ok", total=len(required)))
+        summary.set_class(bool(missing), "-missing")
+
+    def action_fill_expected(self) -> None:
+        for row in self.query(ComponentRow):
+            if row.spec.required:
+                row.fill_expected()
+        self._refresh_checklist()
+
+    # --- fee step --------------------------------------------------------------------------------
+
+    async def _build_fee_inputs(self) -> None:
+        cont = self.query_one("#fee-overrides", VerticalScroll)
+        await cont.remove_children()
+        self._fee_names = {}
+        rows = []
+        for i, fee in enumerate(self.proc["fees"] if self.proc else []):
+            if fee.get("amount_vnd") is not None:
+                continue
+            wid = f"fo-{i}"
+            name = str(fee.get("name", ""))
+            self._fee_names[wid] = name
+            row = Horizontal(
+                Label(t("rc.fee.amount_for", name=name[:40])),
+                Input(
+                    self.fee_overrides.get(name, ""), type="integer", id=wid, compact=True,
+                    placeholder=t("rc.fee.amount_ph"), max_length=12,
+                ),
+                classes="field-row",
+            )
+            rows.append(row)
+        cont.styles.height = "auto"
+        await cont.mount_all(rows)
+
+    def fee_result(self) -> rules.FeeResult:
+        copies_text = self._input("f-copies").value.strip() or "1"
+        if not copies_text.isdigit() or not 1 <= int(copies_text) <= 50:
+            raise BadInput(t("rc.err.copies"), field="copies")
+        overrides = {
+            k: int(v) for k, v in self.fee_overrides.items() if str(v).strip().isdigit()
+        }
+        return rules.compute_fee(self.proc["fees"] if self.proc else [], overrides, int(copies_text))
+
+    def _refresh_fee(self, *, recompute_appointment: bool = False) -> None:
+        if self.proc is None or self._restoring:
+            return
+        lines_widget = self.query_one("#fee-lines", Static)
+        try:
+            fee = self.fee_result()
+        except CounterAppError as exc:
+            lines_widget.update(Text(exc.message, style="bold red"))
+            return
+        text = Text()
+        for line in fee.lines:
+            amount = rules.format_vnd(line["amount_vnd"])
+            text.append(f"• {line['name']}: ", style="")
+            text.append(amount + "\n", style="bold")
+            if line.get("note"):
+                text.append(f"  {line['note']}\n", style="dim")
+        if not fee.lines:
+            text.append(t("rc.fee.none") + "\n")
+        text.append(t("rc.fee.total", amount=rules.format_vnd(fee.total_vnd)), style="bold")
+        if fee.unknown:
+            text.append("\n" + t("rc.fee.unknown", n=len(fee.unknown)), style="yellow")
+        lines_widget.update(text)
+        if recompute_appointment or self.appt is None:
+            self.appt = appointment(self.ctx.settings, self.proc, self.now())
+        appt_w = self.query_one("#appt", Static)
+        a = self.appt
+        if a.error:
+            appt_w.update(Text(t("rc.fee.appt_error", error=a.error), style="yellow"))
+        else:
+            body = Text.assemble(
+                (t("rc.fee.appt") + " ", "bold"), (_fmt_dt(a.due), "bold"), "\n",
+                (t("rc.fee.rule") + " ", "dim"), a.rule,
+            )
+            if a.provisional:
+                body.append("\n⚠ " + t("rc.fee.provisional"), style="bold yellow")
+            appt_w.update(body)
+        appt_w.set_class(bool(a.provisional), "-provisional")
+
+    # --- review and outcome ----------------------------------------------------------------------
+
+    def _refresh_review(self) -> None:
+        text = Text()
+        try:
+            a = self.applicant_payload()
+            dob = dt.date.fromisoformat(a["date_of_birth"]).strftime("%d/%m/%Y")
+            text.append(t("rc.review.applicant") + " ", style="bold")
+            text.append(f"{a['full_name']} — {a['id_number']} — {dob}")
+            if a.get("phone"):
+                text.append(f" — {a['phone']}")
+            text.append("\n")
+        except CounterAppError as exc:
+            text.append(exc.message + "\n", style="red")
+        if self.proc:
+            text.append(t("rc.review.procedure") + " ", style="bold")
+            text.append(f"{self.proc['code']} {self.proc['name']}\n")
+        checklist = self.checklist = self.evaluate_checklist() if self.proc else None
+        complete = bool(checklist and checklist.complete)
+        if checklist:
+            text.append(t("rc.review.components") + " ", style="bold")
+            got = sum(1 for ln in checklist.lines if ln.ok)
+            text.append(t("rc.review.components_n", ok=got, total=len(checklist.lines)) + "\n")
+            for ln in checklist.missing:
+                text.append(f"  ✗ {ln.spec.index}. {ln.spec.name}: {ln.lacking}\n", style="red")
+        try:
+            fee = self.fee_result()
+            text.append(t("rc.review.fee") + " ", style="bold")
+            text.append(rules.format_vnd(fee.total_vnd) + "\n")
+        except CounterAppError as exc:
+            text.append(exc.message + "\n", style="red")
+        if self.appt and self.appt.due:
+            text.append(t("rc.review.due") + " ", style="bold")
+            text.append(_fmt_dt(self.appt.due))
+            if self.appt.provisional:
+                text.append("  ⚠ " + t("rc.fee.provisional_short"), style="yellow")
+            text.append("\n")
+        if not complete:
+            text.append(t("rc.review.incomplete"), style="bold yellow")
+        self.query_one("#review-summary", Static).update(text)
+        self.query_one("#b-receive", Button).disabled = not complete
+        reason = self._input("r-reason")
+        reason.placeholder = t("rc.review.reason_ph" if complete else "rc.review.guidance_ph")
+
+    def action_outcome(self, outcome: str) -> None:
+        if self.step != "review":
+            return
+        self.submit(outcome)
+
+    @on(Button.Pressed, "#b-receive")
+    def _b_receive(self) -> None:
+        self.submit("receive")
+
+    @on(Button.Pressed, "#b-supplement")
+    def _b_supplement(self) -> None:
+        self.submit("supplement")
+
+    @on(Button.Pressed, "#b-refuse")
+    def _b_refuse(self) -> None:
+        self.submit("refuse")
+
+    def build_request(self, outcome: str) -> dict[str, Any]:
+        assert self.proc is not None
+        self._sync_components()
+        fee = self.fee_result()
+        del fee
+        overrides = {k: int(v) for k, v in self.fee_overrides.items() if str(v).strip().isdigit()}
+        req: dict[str, Any] = {
+            "procedure": self.proc["code"],
+            "applicant": self.applicant_payload(),
+            "components": [
+                {
+                    "index": c["index"],
+                    "original": c["original"],
+                    "copy": c["copy"],
+                    "presented": c["presented"],
+                    "note": c["note"],
+                }
+                for c in (self.comp_values[i] for i in sorted(self.comp_values))
+            ],
+            "outcome": outcome,
+            "reason": self._input("r-reason").value.strip(),
+            "note": self._input("r-note").value.strip(),
+            "fee_overrides": overrides,
+            "copies": int(self._input("f-copies").value.strip() or "1"),
+            "client_id": self.draft_id,
+        }
+        if self.proc.get("version"):
+            req["procedure_version"] = self.proc["version"]
+        if self.ticket:
+            req["ticket"] = self.ticket
+        return req
+
+    def submit(self, outcome: str) -> None:
+        """Store the outcome through services.dossiers.receive (idempotent on the draft id)."""
+        if self.result is not None:
+            return
+        for step in ("applicant", "procedure", "fee"):
+            if not self._validate(step):
+                return
+        reason = self._input("r-reason").value.strip()
+        if outcome == "refuse" and not reason:
+            self.say(t("rc.err.reason_required"), "error")
+            self._input("r-reason").focus()
+            return
+        checklist = self.evaluate_checklist()
+        if outcome == "receive" and not checklist.complete:
+            first = checklist.missing[0]
+            self.say(t("rc.err.incomplete", index=first.spec.index, name=first.spec.name), "error")
+            return
+        if outcome == "supplement" and checklist.complete and not reason:
+            self.say(t("rc.err.supplement_complete"), "error")
+            self._input("r-reason").focus()
+            return
+        self.save_draft()
+        try:
+            req = self.build_request(outcome)
+            result = dossiers.receive(
+                self.ctx.store,
+                self.ctx.settings,
+                req,
+                actor=self.ctx.actor,
+                counter_code=self.ctx.counter_code,
+                now=self._frozen_now(),
+            )
+        except CounterAppError as exc:
+            self.say(exc.message, "error")
+            return
+        except Exception as exc:  # noqa: BLE001 - keep the input, tell the officer
+            self.say(t("rc.err.unexpected", error=f"{type(exc).__name__}: {exc}"), "error")
+            return
+        self.result = result
+        drafts.discard(self.ctx.store, self.draft_id)
+        self._show_result()
+        self._render_form(result["code"], FORM_KIND[outcome])
+
+    def _show_result(self) -> None:
+        r = self.result or {}
+        self.step = "done"
+        self.query_one(ContentSwitcher).current = "step-done"
+        self.query_one(StepBar).show("done")
+        status = r.get("status", "")
+        head = {
+            "received": t("rc.done.received"),
+            "need_supplement": t("rc.done.supplement"),
+            "refused": t("rc.done.refused"),
+        }.get(status, r.get("status_label", status))
+        text = Text()
+        text.append(head + "\n", style="bold green" if status == "received" else "bold yellow")
+        text.append(t("rc.done.code") + " ", style="bold")
+        text.append(f"{r.get('code', '')}\n")
+        text.append(t("rc.done.lookup") + " ", style="bold")
+        text.append(f"{r.get('lookup_code', '')}\n")
+        text.append(t("rc.review.applicant") + " ", style="bold")
+        text.append(f"{(r.get('applicant') or {}).get('full_name', '')}\n")
+        text.append(t("rc.review.procedure") + " ", style="bold")
+        text.append(f"{r.get('procedure_code', '')} {r.get('procedure_name', '')}\n")
+        if r.get("appointment_at"):
+            text.append(t("rc.review.due") + " ", style="bold")
+            text.append(_fmt_dt(r["appointment_at"]) + "\n")
+            if r.get("due_rule"):
+                text.append(f"  {r['due_rule']}\n", style="dim")
+            if r.get("provisional_due"):
+                text.append("⚠ " + t("rc.fee.provisional") + "\n", style="yellow")
+        if status == "received":
+            text.append(t("rc.review.fee") + " ", style="bold")
+            text.append(rules.format_vnd(r.get("fee_vnd")) + "\n")
+        for m in r.get("missing") or []:
+            text.append(f"  ✗ {m['index']}. {m['name']}: {m.get('lacking', '')}\n", style="red")
+        if r.get("reason"):
+            text.append(t("rc.review.reason") + " ", style="bold")
+            text.append(r["reason"] + "\n")
+        text.append("\n")
+        if self.form is None:
+            text.append(t("rc.done.form_pending") + "\n", style="dim")
+        elif self.form.path:
+            text.append(t("rc.done.form_saved", path=str(self.form.path)) + "\n")
+            if self.form.printed_to:
+                text.append(t("rc.done.printed", printer=self.form.printed_to) + "\n")
+        if self.form is not None and self.form.error:
+            text.append(self.form.error + "\n", style="yellow")
+        text.append("\n" + t("rc.done.hint"), style="dim")
+        self.query_one("#result", Static).update(text)
+        self.refresh_bindings()
+        self.query_one("#step-done").focus()
+
+    @work(thread=True, exclusive=True, group="form", exit_on_error=False)
+    def _render_form(self, code: str, kind: str) -> None:
+        try:
+            result = render_and_print(self.ctx.store, self.ctx.settings, code, kind)
+        except Exception as exc:  # noqa: BLE001 - shown to the officer, the dossier is stored
+            result = FormResult(None, error=f"{type(exc).__name__}: {exc}")
+        self.post_message(FormDone(code, result))
+
+    @on(FormDone)
+    def _form_done(self, event: FormDone) -> None:
+        if self.result and self.result.get("code") == event.code:
+            self.form = event.result
+            self._show_result()
+
+    # --- language --------------------------------------------------------------------------------
+
+    @property
+    def lang(self) -> str:
+        return current_lang()

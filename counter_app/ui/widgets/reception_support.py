@@ -1,0 +1,195 @@
+"""Adapters between the reception screens and the services they call (no widgets here).
+
+The catalog, calendar, forms and card-reader services are written in parallel with these screens;
+each adapter calls the real service when it is installed and otherwise says clearly what is
+missing (the procedure search falls back to a plain folded-words search over the local catalog).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from counter_app.config import Settings
+from counter_app.store.db import Store
+
+
+def _service(name: str) -> Any | None:
+    """The module counter_app.services.<name>, or None when it is not installed yet."""
+    full = f"counter_app.services.{name}"
+    try:
+        if importlib.util.find_spec(full) is None:
+            return None
+    except (ImportError, ValueError):
+        return None
+    return importlib.import_module(full)
+
+
+# --- catalog -----------------------------------------------------------------------------------
+
+
+def _norm_procedure(p: dict[str, Any]) -> dict[str, Any]:
+    """One shape for the wizard, whatever the catalog returns (catalog JSON or table row)."""
+    pt = p.get("processing_time") or {}
+    unit = p.get("processing_unit") or (pt.get("unit") if isinstance(pt, dict) else None)
+    value = p.get("processing_value")
+    if value is None and isinstance(pt, dict):
+        value = pt.get("value")
+    comps = []
+    for i, c in enumerate(p.get("components") or [], start=1):
+        comps.append({**c, "index": int(c.get("index", i))})
+    return {
+        "code": p["code"],
+        "version": p.get("version"),
+        "name": p.get("name", ""),
+        "field": p.get("field", ""),
+        "processing_unit": unit or "working_days",
+        "processing_value": float(value or 0),
+        "cut_off": p.get("cut_off"),
+        "fees": list(p.get("fees") or []),
+        "components": comps,
+        "agency": p.get("agency", ""),
+        "notes": p.get("notes", ""),
+    }
+
+
+class ProcedureSource:
+    """Live procedure search for the wizard, over the catalog service's cached index."""
+
+    def __init__(self, store: Store) -> None:
+        from counter_app.services import catalog
+
+        self.store = store
+        self._catalog = catalog
+
+    def search(self, text: str, limit: int = 30) -> list[dict[str, Any]]:
+        if not text.strip():
+            return []
+        return list(self._catalog.search(self.store, text, limit=limit))
+
+    def get(self, code: str) -> dict[str, Any]:
+        return _norm_procedure(dict(self._catalog.get(self.store, code)))
+
+
+def processing_label(p: dict[str, Any], lang: str = "vi") -> str:
+    pt = p.get("processing_time")
+    if isinstance(pt, dict):
+        unit, value = pt.get("unit"), pt.get("value")
+    else:
+        unit, value = p.get("processing_unit"), p.get("processing_value")
+    value = int(value) if isinstance(value, float) and value.is_integer() else value
+    if unit == "same_day" or not value:
+        return "trong ngày" if lang == "vi" else "same day"
+    if unit == "working_hours":
+        return f"{value} giờ làm việc" if lang == "vi" else f"{value} working hours"
+    return f"{value} ngày làm việc" if lang == "vi" else f"{value} working days"
+
+
+# --- calendar ----------------------------------------------------------------------------------
+
+
+@dataclass
+class AppointmentView:
+    due: dt.datetime | None
+    rule: str
+    provisional: bool = False
+    error: str = ""
+
+
+def appointment(settings: Settings, proc: dict[str, Any], received_at: dt.datetime) -> AppointmentView:
+    """The due date the receipt will carry, with the rule that produced it."""
+    calendar = _service("calendar")
+    if calendar is None:
+        return AppointmentView(
+            None,
+            "",
+            error="chưa có lịch làm việc trên máy này / the working calendar is not installed",
+        )
+    from counter_app.errors import CounterAppError
+
+    unit = "working_hours" if proc.get("processing_unit") == "working_hours" else "working_days"
+    duration = 0 if proc.get("processing_unit") == "same_day" else proc.get("processing_value", 0)
+    if isinstance(duration, float) and duration.is_integer():
+        duration = int(duration)
+    try:
+        appt = calendar.get_calendar(settings).appointment(
+            received_at, duration, unit, cut_off=proc.get("cut_off") or settings.cut_off
+        )
+    except CounterAppError as exc:
+        return AppointmentView(None, "", error=str(exc))
+    from counter_app.ui.i18n_reception import current_lang
+
+    rule = appt.rule_in(current_lang()) if hasattr(appt, "rule_in") else appt.rule
+    return AppointmentView(appt.due, rule, bool(getattr(appt, "provisional", False)))
+
+
+# --- forms -------------------------------------------------------------------------------------
+
+
+@dataclass
+class FormResult:
+    path: Path | None
+    printed_to: str | None = None
+    error: str = ""
+
+
+def render_and_print(store: Store, settings: Settings, code: str, kind: str) -> FormResult:
+    """Render the receipt / supplementation request / refusal slip; print it when a printer is
+    configured. Blocking: call it from a thread worker."""
+    forms = _service("forms")
+    if forms is None:
+        return FormResult(
+            None, error="chưa có mẫu in trên máy này / the forms module is not installed"
+        )
+    from counter_app.errors import CounterAppError
+
+    out_dir = Path(settings.data_dir) / "forms"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / f"{code}-{kind}.pdf"
+    try:
+        result = forms.render_form(store, settings, code, kind, out)
+        if isinstance(result, (str, Path)):
+            out = Path(result)
+    except CounterAppError as exc:
+        return FormResult(None, error=str(exc))
+    printed = None
+    if settings.printer and hasattr(forms, "print_pdf"):
+        try:
+            forms.print_pdf(out, settings.printer)
+            printed = settings.printer
+        except CounterAppError as exc:
+            return FormResult(out, error=str(exc))
+    return FormResult(out, printed)
+
+
+# --- card reader -------------------------------------------------------------------------------
+
+
+def card_reader_available() -> bool:
+    return _service("card_reader") is not None
+
+
+def read_card(
+    ctx: Any,
+    *,
+    id_number: str,
+    birth: str,
+    qr: str,
+    progress: Any,
+) -> dict[str, Any]:
+    """Read the chip card with the card service (blocking: run it in a thread worker).
+
+    Returns the CARD.md §5 JSON shape (id_number, full_name, date_of_birth, sex,
+    place_of_residence, passive_auth …)."""
+    from counter_app.errors import NotAvailable
+
+    svc = _service("card_reader")
+    if svc is None:
+        raise NotAvailable(
+            "chưa có dịch vụ đọc thẻ / the card reader service is not installed"
+        )
+    raise NotAvailable("card reader service API not wired yet")
