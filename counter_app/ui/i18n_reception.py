@@ -105,8 +105,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- fee and appointment ---------------------------------------------------------------------
     "rc.fee.title": ("Lệ phí và ngày hẹn trả kết quả", "Fee and due date"),
     "rc.fee.copies": ("Số bộ hồ sơ", "Number of sets"),
-    "rc.fee.amount_for": ("Mức thu: {name}", "Amount: {name}"),
-    "rc.fee.amount_ph": ("đồng (mức do tỉnh quy định)", "VND (set by the province)"),
+    "rc.fee.amount_for": ("{name} — mức do tỉnh quy định:", "{name} — amount set by the province:"),
+    "rc.fee.amount": ("Số tiền (đồng)", "Amount (VND)"),
+    "rc.fee.amount_ph": ("để trống nếu không thu", "leave empty if not charged"),
+    "rc.review.fee_unknown": (
+        "chưa nhập mức thu: {names}", "amount not entered: {names}"
+    ),
     "rc.fee.none": ("Thủ tục không thu phí, lệ phí", "No fee for this procedure"),
     "rc.fee.total": ("Tổng cộng: {amount}", "Total: {amount}"),
     "rc.fee.unknown": (

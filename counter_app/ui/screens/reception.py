@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Input, Label, Static
@@ -40,6 +40,11 @@ from counter_app.ui.widgets.reception_support import (
 )
 
 STEPS = (*STEP_KEYS, "done")
+
+
+class StepScroll(VerticalScroll, can_focus=False):
+    """A step's page: scrolls to the focused field, never takes focus itself."""
+
 APPLICANT_FIELDS = (
     ("a-id", "id_number", "rc.a.id_number"),
     ("a-dob", "date_of_birth", "rc.a.dob"),
@@ -112,6 +117,8 @@ class ReceptionScreen(Screen):
     ReceptionScreen #checklist-summary { height: auto; margin-bottom: 1; }
     ReceptionScreen #checklist-summary.-missing { color: $error; }
     ReceptionScreen #fee-lines, ReceptionScreen #appt { height: auto; margin-bottom: 1; }
+    ReceptionScreen #fee-overrides { height: auto; }
+    ReceptionScreen .fee-name { height: auto; }
     ReceptionScreen #appt.-provisional { color: $warning; }
     ReceptionScreen #review-summary { height: auto; margin-bottom: 1; }
     ReceptionScreen #outcome-buttons { height: auto; margin-top: 1; }
@@ -164,7 +171,7 @@ class ReceptionScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StepBar(id="stepbar")
         with ContentSwitcher(initial="step-applicant", id="body"):
-            with VerticalScroll(id="step-applicant", classes="step"):
+            with StepScroll(id="step-applicant", classes="step"):
                 yield Static(t("rc.a.title"), classes="section")
                 with Horizontal(classes="field-row"):
                     yield Label(t("rc.a.qr"))
@@ -177,21 +184,21 @@ class ReceptionScreen(Screen):
                             max_length=12 if key == "id_number" else 200,
                         )
                 yield Static(t("rc.a.card_hint"), id="card-status")
-            with VerticalScroll(id="step-procedure", classes="step"):
+            with StepScroll(id="step-procedure", classes="step"):
                 yield Static(t("rc.proc.title"), classes="section")
                 yield ProcedurePicker(self.source, id="picker")
-            with VerticalScroll(id="step-checklist", classes="step"):
+            with StepScroll(id="step-checklist", classes="step"):
                 yield Static(t("rc.comp.title"), classes="section", id="checklist-title")
                 yield Static("", id="checklist-summary")
-            with VerticalScroll(id="step-fee", classes="step"):
+            with StepScroll(id="step-fee", classes="step"):
                 yield Static(t("rc.fee.title"), classes="section")
                 yield Static("", id="fee-lines")
                 with Horizontal(classes="field-row"):
                     yield Label(t("rc.fee.copies"))
                     yield Input("1", type="integer", id="f-copies", compact=True, max_length=2)
-                yield VerticalScroll(id="fee-overrides")
+                yield Vertical(id="fee-overrides")
                 yield Static("", id="appt")
-            with VerticalScroll(id="step-review", classes="step"):
+            with StepScroll(id="step-review", classes="step"):
                 yield Static(t("rc.review.title"), classes="section")
                 yield Static("", id="review-summary")
                 with Horizontal(classes="field-row"):
@@ -204,7 +211,7 @@ class ReceptionScreen(Screen):
                     yield Button(t("rc.btn.receive"), id="b-receive", variant="success", compact=True)
                     yield Button(t("rc.btn.supplement"), id="b-supplement", variant="warning", compact=True)
                     yield Button(t("rc.btn.refuse"), id="b-refuse", variant="error", compact=True)
-            with VerticalScroll(id="step-done", classes="step"):
+            with StepScroll(id="step-done", classes="step"):
                 yield Static("", id="result")
         yield Static("", id="message")
         yield Footer()
@@ -564,7 +571,8 @@ class ReceptionScreen(Screen):
         if self._restoring:
             return
         wid = event.input.id or ""
-        self._dirty = True
+        if event.input.has_focus:
+            self._dirty = True
         if wid in ("a-qr", "a-id") and "|" in event.value and self._looks_like_full_qr(event.value):
             # A keyboard-wedge scanner types the whole QR text (into whichever field has focus).
             self._apply_qr(event.value)
@@ -717,7 +725,7 @@ class ReceptionScreen(Screen):
         return rules.specs_from_catalog(self.proc["components"]) if self.proc else []
 
     async def _build_checklist(self) -> None:
-        cont = self.query_one("#step-checklist", VerticalScroll)
+        cont = self.query_one("#step-checklist", StepScroll)
         await cont.remove_children(ComponentRow)
         rows = [ComponentRow(spec, self.comp_values.get(spec.index)) for spec in self._specs()]
         for spec in self._specs():
@@ -771,6 +779,7 @@ class ReceptionScreen(Screen):
         summary.set_class(bool(missing), "-missing")
 
     def action_fill_expected(self) -> None:
+        self._dirty = True
         for row in self.query(ComponentRow):
             if row.spec.required:
                 row.fill_expected()
@@ -779,7 +788,7 @@ class ReceptionScreen(Screen):
     # --- fee step --------------------------------------------------------------------------------
 
     async def _build_fee_inputs(self) -> None:
-        cont = self.query_one("#fee-overrides", VerticalScroll)
+        cont = self.query_one("#fee-overrides", Vertical)
         await cont.remove_children()
         self._fee_names = {}
         rows = []
@@ -789,16 +798,17 @@ class ReceptionScreen(Screen):
             wid = f"fo-{i}"
             name = str(fee.get("name", ""))
             self._fee_names[wid] = name
-            row = Horizontal(
-                Label(t("rc.fee.amount_for", name=name[:40])),
-                Input(
-                    self.fee_overrides.get(name, ""), type="integer", id=wid, compact=True,
-                    placeholder=t("rc.fee.amount_ph"), max_length=12,
-                ),
-                classes="field-row",
+            rows.append(Static(t("rc.fee.amount_for", name=name), classes="fee-name"))
+            rows.append(
+                Horizontal(
+                    Label(t("rc.fee.amount")),
+                    Input(
+                        self.fee_overrides.get(name, ""), type="integer", id=wid, compact=True,
+                        placeholder=t("rc.fee.amount_ph"), max_length=12,
+                    ),
+                    classes="field-row",
+                )
             )
-            rows.append(row)
-        cont.styles.height = "auto"
         await cont.mount_all(rows)
 
     def fee_result(self) -> rules.FeeResult:
@@ -876,7 +886,13 @@ class ReceptionScreen(Screen):
         try:
             fee = self.fee_result()
             text.append(t("rc.review.fee") + " ", style="bold")
-            text.append(rules.format_vnd(fee.total_vnd) + "\n")
+            text.append(rules.format_vnd(fee.total_vnd))
+            if fee.unknown:
+                text.append(
+                    "  ⚠ " + t("rc.review.fee_unknown", names=", ".join(fee.unknown)),
+                    style="yellow",
+                )
+            text.append("\n")
         except CounterAppError as exc:
             text.append(exc.message + "\n", style="red")
         if self.appt and self.appt.due:

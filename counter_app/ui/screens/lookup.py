@@ -1,0 +1,311 @@
+"""Dossier lookup and result return: find by code, ID number, name (accents optional) or
+phone; see the details and history; mark the result as arrived; hand it over (who, ID checked)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from counter_app.domain import dossier as rules
+from counter_app.errors import CounterAppError
+from counter_app.services import dossiers
+from counter_app.services.context import AppContext
+from counter_app.ui.i18n_reception import current_lang, localize_bindings, set_lang, t
+from counter_app.ui.widgets.reception_return import ReturnDialog
+
+
+def _fmt(value: str | None) -> str:
+    if not value:
+        return "—"
+    try:
+        return dt.datetime.fromisoformat(value).strftime("%H:%M %d/%m/%Y")
+    except ValueError:
+        return value
+
+
+def status_label(status: str) -> str:
+    try:
+        s = rules.Status(status)
+    except ValueError:
+        return status
+    labels = rules.STATUS_LABELS_EN if current_lang() == "en" else rules.STATUS_LABELS_VI
+    return labels[s]
+
+
+class _ResultsTable(DataTable):
+    BINDINGS = [Binding("up", "up_or_search", show=False)]
+
+    def action_up_or_search(self) -> None:
+        if self.cursor_row <= 0:
+            self.screen.query_one("#lk-search", Input).focus()
+        else:
+            self.action_cursor_up()
+
+
+class LookupScreen(Screen):
+    """Issue 4 item 5: lookup and result return."""
+
+    DEFAULT_CSS = """
+    LookupScreen { layout: vertical; }
+    LookupScreen #lk-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+    LookupScreen #lk-search { margin: 1 1 0 1; }
+    LookupScreen #lk-count { height: 1; padding: 0 1; color: $text-muted; }
+    LookupScreen #lk-results { height: 40%; min-height: 5; margin: 0 1; }
+    LookupScreen #lk-detail-box { height: 1fr; margin: 0 1; border-top: solid $primary; }
+    LookupScreen #lk-detail { height: auto; }
+    LookupScreen #lk-message { height: auto; max-height: 2; padding: 0 1; }
+    LookupScreen #lk-message.-error { background: $error 25%; }
+    LookupScreen #lk-message.-ok { color: $success; }
+    """
+
+    BINDINGS = [
+        Binding("f5", "mark_done", "lk.key.done"),
+        Binding("f6", "return_result", "lk.key.return"),
+        Binding("ctrl+f", "focus_search", "lk.key.search", priority=True),
+        Binding("escape", "close", "lk.key.close"),
+    ]
+
+    def __init__(self, ctx: AppContext, *, query: str = "", name: str | None = None) -> None:
+        set_lang(ctx.settings.lang)
+        super().__init__(name=name)
+        localize_bindings(self)
+        self.ctx = ctx
+        self.initial_query = query
+        self.rows: list[dict[str, Any]] = []
+        self.current: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("lk.title"), id="lk-title")
+        yield Input(self.initial_query, placeholder=t("lk.placeholder"), id="lk-search", compact=True)
+        yield Static(t("lk.hint"), id="lk-count")
+        table = _ResultsTable(id="lk-results", cursor_type="row", zebra_stripes=True)
+        table.add_column(t("lk.col.code"), key="code")
+        table.add_column(t("lk.col.applicant"), key="applicant")
+        table.add_column(t("lk.col.procedure"), key="procedure")
+        table.add_column(t("lk.col.status"), key="status")
+        table.add_column(t("lk.col.due"), key="due")
+        yield table
+        with VerticalScroll(id="lk-detail-box"):
+            yield Static("", id="lk-detail")
+        yield Static("", id="lk-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#lk-search", Input).focus()
+        if self.initial_query:
+            self.search(self.initial_query)
+
+    # --- search ----------------------------------------------------------------------------------
+
+    def say(self, text: str, kind: str = "info") -> None:
+        msg = self.query_one("#lk-message", Static)
+        msg.update(text)
+        msg.set_class(kind == "error", "-error")
+        msg.set_class(kind == "ok", "-ok")
+
+    def search(self, text: str) -> None:
+        text = text.strip()
+        table = self.query_one("#lk-results", DataTable)
+        table.clear()
+        count = self.query_one("#lk-count", Static)
+        if len(text) < 2:
+            self.rows = []
+            count.update(t("lk.hint"))
+            self.show_detail(None)
+            return
+        try:
+            self.rows = dossiers.lookup(self.ctx.store, text)
+        except CounterAppError as exc:
+            self.rows = []
+            self.say(exc.message, "error")
+        for d in self.rows:
+            table.add_row(
+                d["code"],
+                (d.get("applicant") or {}).get("full_name", ""),
+                d.get("procedure_name", ""),
+                status_label(d["status"]),
+                _fmt(d.get("appointment_at")),
+                key=d["code"],
+            )
+        count.update(t("lk.count", n=len(self.rows)) if self.rows else t("lk.none"))
+        if self.rows:
+            self.show_detail(self.rows[0]["code"])
+        else:
+            self.show_detail(None)
+
+    @on(Input.Changed, "#lk-search")
+    def _changed(self, event: Input.Changed) -> None:
+        self.search(event.value)
+
+    @on(Input.Submitted, "#lk-search")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self.rows:
+            self.query_one("#lk-results", DataTable).focus()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "down" and self.focused is self.query_one("#lk-search", Input) and self.rows:
+            self.query_one("#lk-results", DataTable).focus()
+            event.stop()
+
+    @on(DataTable.RowHighlighted, "#lk-results")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value:
+            self.show_detail(str(event.row_key.value))
+
+    # --- details ---------------------------------------------------------------------------------
+
+    def show_detail(self, code: str | None) -> None:
+        box = self.query_one("#lk-detail", Static)
+        if code is None:
+            self.current = None
+            box.update("")
+            self.refresh_bindings()
+            return
+        try:
+            d = dossiers.get(self.ctx.store, code, with_history=True)
+        except CounterAppError as exc:
+            self.current = None
+            box.update(Text(exc.message, style="red"))
+            return
+        self.current = d
+        box.update(self.render_detail(d))
+        self.refresh_bindings()
+
+    def render_detail(self, d: dict[str, Any]) -> Text:
+        a = d.get("applicant") or {}
+        text = Text()
+
+        def line(label: str, value: str, style: str = "") -> None:
+            text.append(t(label) + " ", style="bold")
+            text.append(value + "\n", style=style)
+
+        text.append(f"{d['code']}", style="bold reverse")
+        text.append(f"  {d.get('lookup_code', '')}\n", style="dim")
+        dob = a.get("date_of_birth", "")
+        if dob:
+            dob = dt.date.fromisoformat(dob).strftime("%d/%m/%Y")
+        who = " — ".join(x for x in (a.get("full_name", ""), a.get("id_number", ""), dob, a.get("phone") or "") if x)
+        line("lk.detail.applicant", who)
+        line("lk.detail.procedure", f"{d.get('procedure_code', '')} {d.get('procedure_name', '')}")
+        line("lk.detail.status", status_label(d["status"]), "bold")
+        line("lk.detail.received", f"{_fmt(d.get('received_at'))} · {d.get('counter_code') or ''}")
+        if d.get("appointment_at"):
+            line("lk.detail.due", _fmt(d["appointment_at"]))
+        line("lk.detail.officer", d.get("officer", ""))
+        comps = d.get("components") or []
+        if comps:
+            got = sum(1 for c in comps if c.get("ok"))
+            line("lk.detail.components", f"{got}/{len(comps)}")
+            for m in d.get("missing") or []:
+                text.append(f"  ✗ {m['index']}. {m['name']}: {m.get('lacking', '')}\n", style="red")
+        if d.get("reason"):
+            line("rc.review.reason", d["reason"])
+        if d.get("returned_to"):
+            r = d["returned_to"]
+            line(
+                "lk.detail.returned",
+                f"{r.get('name', '')} ({r.get('id_number', '')}) — {_fmt(d.get('returned_at'))}",
+            )
+        text.append("\n" + t("lk.detail.history") + "\n", style="bold underline")
+        for ev in d.get("history") or []:
+            action = ev.get("action", "")
+            label = t(f"lk.act.{action}") if f"lk.act.{action}" in _known() else action
+            data = ev.get("data") or {}
+            extra = ""
+            if data.get("from") and data.get("to"):
+                extra = f": {status_label(data['from'])} → {status_label(data['to'])}"
+            text.append(f"  {_fmt(ev.get('at'))}  {ev.get('actor', '')}  {label}{extra}\n")
+        return text
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "mark_done":
+            return bool(self.current) and rules.Status.DONE in rules.TRANSITIONS.get(
+                rules.Status(self.current["status"]), frozenset()
+            ) or None
+        if action == "return_result":
+            return bool(self.current) and self.current["status"] == rules.Status.DONE.value or None
+        return True
+
+    def action_focus_search(self) -> None:
+        self.query_one("#lk-search", Input).focus()
+
+    def action_close(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def _refresh_current(self) -> None:
+        code = self.current["code"] if self.current else None
+        query = self.query_one("#lk-search", Input).value
+        self.search(query)
+        if code:
+            table = self.query_one("#lk-results", DataTable)
+            try:
+                table.move_cursor(row=table.get_row_index(code))
+            except Exception:  # noqa: BLE001 - the row may have left the result list
+                pass
+            self.show_detail(code)
+
+    def action_mark_done(self) -> None:
+        if not self.current:
+            self.say(t("lk.msg.pick"), "error")
+            return
+        code = self.current["code"]
+        try:
+            dossiers.transition(
+                self.ctx.store, self.ctx.settings, code, rules.Status.DONE.value,
+                actor=self.ctx.actor, now=self._now(),
+            )
+        except CounterAppError as exc:
+            self.say(exc.message, "error")
+            return
+        self._refresh_current()
+        self.say(t("lk.msg.done", code=code), "ok")
+
+    def _now(self) -> dt.datetime | None:
+        clock = self.ctx.extras.get("clock")
+        return clock() if callable(clock) else None
+
+    def action_return_result(self) -> None:
+        if not self.current:
+            self.say(t("lk.msg.pick"), "error")
+            return
+        d = self.current
+        code = d["code"]
+        a = d.get("applicant") or {}
+
+        def submit(values: dict[str, Any]) -> str | None:
+            try:
+                dossiers.record_return(
+                    self.ctx.store, self.ctx.settings, code, actor=self.ctx.actor,
+                    now=self._now(), **values,
+                )
+            except CounterAppError as exc:
+                return exc.message
+            return None
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self._refresh_current()
+                name = (self.current or {}).get("returned_to", {}) or {}
+                self.say(t("lk.msg.returned", code=code, name=name.get("name", "")), "ok")
+
+        self.app.push_screen(
+            ReturnDialog(code, submit, name=a.get("full_name", ""), id_number=a.get("id_number", "")),
+            done,
+        )
+
+
+def _known() -> set[str]:
+    from counter_app.ui.i18n_reception import MESSAGES
+
+    return set(MESSAGES)

@@ -1,0 +1,133 @@
+"""Local supervisor screen: today's counts by status and procedure, overdue and due-today
+dossiers of this center's store (services.dossiers.summary)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from counter_app.errors import CounterAppError
+from counter_app.services import dossiers
+from counter_app.services.context import AppContext
+from counter_app.ui.i18n_reception import localize_bindings, set_lang, t
+from counter_app.ui.screens.lookup import status_label
+
+REFRESH_SECONDS = 30.0
+
+
+def _fmt(value: str | None) -> str:
+    if not value:
+        return "—"
+    return dt.datetime.fromisoformat(value).strftime("%H:%M %d/%m/%Y")
+
+
+class SupervisorScreen(Screen):
+    """Issue 4 item 6."""
+
+    DEFAULT_CSS = """
+    SupervisorScreen { layout: vertical; }
+    SupervisorScreen #sv-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+    SupervisorScreen #sv-body { height: 1fr; padding: 0 1; }
+    SupervisorScreen #sv-headline { height: auto; margin: 1 0; text-style: bold; }
+    SupervisorScreen #sv-counts { height: auto; }
+    SupervisorScreen #sv-counts > DataTable { width: 1fr; height: auto; max-height: 12; margin-right: 1; }
+    SupervisorScreen .sv-label { height: 1; margin-top: 1; text-style: bold; }
+    SupervisorScreen #sv-overdue-label { color: $error; }
+    SupervisorScreen #sv-overdue, SupervisorScreen #sv-due { height: auto; max-height: 14; }
+    SupervisorScreen #sv-updated { height: 1; padding: 0 1; color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("f5", "refresh_data", "sv.key.refresh"),
+        Binding("escape", "close", "sv.key.close"),
+    ]
+
+    def __init__(self, ctx: AppContext, *, name: str | None = None) -> None:
+        set_lang(ctx.settings.lang)
+        super().__init__(name=name)
+        localize_bindings(self)
+        self.ctx = ctx
+        self.data: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("sv.title"), id="sv-title")
+        with VerticalScroll(id="sv-body"):
+            yield Static("", id="sv-headline")
+            with Horizontal(id="sv-counts"):
+                yield DataTable(id="sv-status", cursor_type="row")
+                yield DataTable(id="sv-procedure", cursor_type="row")
+            yield Static("", id="sv-overdue-label", classes="sv-label")
+            yield DataTable(id="sv-overdue", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="sv-due-label", classes="sv-label")
+            yield DataTable(id="sv-due", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="sv-updated")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        status = self.query_one("#sv-status", DataTable)
+        status.add_column(t("sv.col.status"), key="status")
+        status.add_column(t("sv.col.count"), key="n")
+        proc = self.query_one("#sv-procedure", DataTable)
+        proc.add_column(t("sv.col.procedure"), key="procedure")
+        proc.add_column(t("sv.col.count"), key="n")
+        for tid in ("#sv-overdue", "#sv-due"):
+            table = self.query_one(tid, DataTable)
+            table.add_column(t("sv.col.due"), key="due")
+            table.add_column(t("sv.col.code"), key="code")
+            table.add_column(t("sv.col.applicant"), key="applicant")
+            table.add_column(t("sv.col.procedure"), key="procedure")
+            table.add_column(t("sv.col.status"), key="status")
+        self.action_refresh_data()
+        self.set_interval(REFRESH_SECONDS, self.action_refresh_data, name="supervisor-refresh")
+        self.query_one("#sv-overdue", DataTable).focus()
+
+    def _now(self) -> dt.datetime | None:
+        clock = self.ctx.extras.get("clock")
+        return clock() if callable(clock) else None
+
+    def action_refresh_data(self) -> None:
+        try:
+            self.data = dossiers.summary(self.ctx.store, self.ctx.settings, now=self._now())
+        except CounterAppError as exc:
+            self.query_one("#sv-headline", Static).update(exc.message)
+            return
+        d = self.data
+        day = dt.date.fromisoformat(d["day"]).strftime("%d/%m/%Y")
+        self.query_one("#sv-headline", Static).update(t("sv.today", day=day, total=d["total"]))
+        status = self.query_one("#sv-status", DataTable)
+        status.clear()
+        for s, n in sorted(d["by_status"].items(), key=lambda kv: -kv[1]):
+            status.add_row(status_label(s), str(n), key=s)
+        if not d["by_status"]:
+            status.add_row(t("sv.empty"), "0")
+        proc = self.query_one("#sv-procedure", DataTable)
+        proc.clear()
+        for name, n in d["by_procedure"].items():
+            proc.add_row(name, str(n))
+        if not d["by_procedure"]:
+            proc.add_row(t("sv.empty"), "0")
+        for key, tid, label_id, label in (
+            ("overdue", "#sv-overdue", "#sv-overdue-label", "sv.overdue"),
+            ("due_today", "#sv-due", "#sv-due-label", "sv.due_today"),
+        ):
+            rows = d[key]
+            self.query_one(label_id, Static).update(t(label, n=len(rows)))
+            table = self.query_one(tid, DataTable)
+            table.clear()
+            for b in rows:
+                table.add_row(
+                    _fmt(b["appointment_at"]), b["code"], b.get("applicant") or "",
+                    b.get("procedure") or "", status_label(b["status"]), key=b["code"],
+                )
+        when = self._now() or dt.datetime.now(self.ctx.settings.tz)
+        self.query_one("#sv-updated", Static).update(t("sv.updated", time=when.strftime("%H:%M:%S")))
+
+    def action_close(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()

@@ -1,0 +1,123 @@
+"""Lookup (by unaccented name), marking the result ready, returning it; the supervisor view."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import DataTable, Static
+
+from counter_app.services import dossiers
+from counter_app.ui.screens.lookup import LookupScreen
+from counter_app.ui.screens.supervisor import SupervisorScreen
+
+from .conftest import FROZEN_NOW, TZ, HostApp, type_text
+
+
+def receive(ctx, name: str, id_number: str, dob: str, *, when: dt.datetime = FROZEN_NOW, code="2.000815") -> dict:
+    return dossiers.receive(
+        ctx.store,
+        ctx.settings,
+        {
+            "procedure": code,
+            "applicant": {"id_number": id_number, "full_name": name, "date_of_birth": dob, "phone": "0987654321"},
+            "components": [{"index": 1, "original": 1, "copy": 1}],
+        },
+        actor="canbo1",
+        now=when,
+    )
+
+
+async def test_lookup_by_unaccented_name_done_and_return(ctx) -> None:
+    d1 = receive(ctx, "Lê Thị Thu Hương", "001190012345", "1990-03-15")
+    receive(ctx, "Phạm Văn Đức", "001085000123", "1985-01-01")
+    app = HostApp(ctx, LookupScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await type_text(pilot, "thu huong")
+        await pilot.pause()
+        table = screen.query_one("#lk-results", DataTable)
+        assert table.row_count == 1
+        assert screen.current["code"] == d1["code"]
+        # Returning before the result arrived is refused by the state machine (binding disabled).
+        await pilot.press("f6")
+        await pilot.pause()
+        assert dossiers.get(ctx.store, d1["code"])["status"] == "received"
+        await pilot.press("down")  # into the results
+        await pilot.press("f5")  # result ready
+        await pilot.pause()
+        assert dossiers.get(ctx.store, d1["code"])["status"] == "done"
+        assert "Có kết quả" in str(screen.query_one("#lk-detail", Static).render())
+        await pilot.press("f6")
+        await pilot.pause()
+        # Name and ID prefilled from the applicant; confirming without "ID checked" is refused.
+        await pilot.press("f9")
+        await pilot.pause()
+        assert "kiểm tra giấy tờ" in str(app.screen.query_one("#ret-error", Static).render())
+        assert dossiers.get(ctx.store, d1["code"])["status"] == "done"
+        await pilot.press("enter", "enter")  # name → id → relation
+        await type_text(pilot, "chinh chu")
+        await pilot.press("enter", "space")  # → "ID checked" → tick it
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, LookupScreen)
+    d = dossiers.get(ctx.store, d1["code"])
+    assert d["status"] == "returned"
+    assert d["returned_to"]["name"] == "Lê Thị Thu Hương"
+    assert d["returned_to"]["id_checked"] is True
+    assert [h["action"] for h in d["history"]] == ["receive", "transition", "returned"]
+
+
+async def test_lookup_by_id_number_and_phone(ctx) -> None:
+    d1 = receive(ctx, "Lê Thị Thu Hương", "001190012345", "1990-03-15")
+    app = HostApp(ctx, LookupScreen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await type_text(pilot, "0011900")
+        await pilot.pause()
+        assert screen.current["code"] == d1["code"]
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "zzzz")
+        await pilot.pause()
+        assert screen.current is None
+        assert "Không tìm thấy" in str(screen.query_one("#lk-count", Static).render())
+
+
+async def test_supervisor_counts_overdue_and_due_today(ctx) -> None:
+    # Received last Monday with a 1-working-day procedure: overdue today.
+    old = receive(ctx, "Phạm Văn Đức", "001085000123", "1985-01-01", when=FROZEN_NOW - dt.timedelta(days=7))
+    # Received this morning, same-day procedure: due today at 17:00.
+    today = dossiers.receive(
+        ctx.store, ctx.settings,
+        {
+            "procedure": "1.001193",
+            "applicant": {"id_number": "001190012345", "full_name": "Lê Thị Thu Hương", "date_of_birth": "1990-03-15"},
+            "components": [
+                {"index": 1, "original": 1}, {"index": 2, "original": 1}, {"index": 3, "presented": True},
+            ],
+        },
+        actor="canbo1", now=FROZEN_NOW.replace(hour=8, tzinfo=TZ),
+    )
+    refused = dossiers.receive(
+        ctx.store, ctx.settings,
+        {
+            "procedure": "1.001193", "outcome": "refuse", "reason": "Không thuộc thẩm quyền",
+            "applicant": {"id_number": "001190012345", "full_name": "Lê Thị Thu Hương", "date_of_birth": "1990-03-15"},
+        },
+        actor="canbo1", now=FROZEN_NOW,
+    )
+    app = HostApp(ctx, SupervisorScreen)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.data["total"] == 2
+        assert screen.data["by_status"] == {"received": 1, "refused": 1}
+        overdue = screen.query_one("#sv-overdue", DataTable)
+        due = screen.query_one("#sv-due", DataTable)
+        assert [str(k.value) for k in overdue.rows] == [old["code"]]
+        assert [str(k.value) for k in due.rows] == [today["code"]]
+        assert refused["code"] not in [str(k.value) for k in due.rows]
+        assert "Quá hạn (1)" in str(screen.query_one("#sv-overdue-label", Static).render())
+        status = screen.query_one("#sv-status", DataTable)
+        assert status.row_count == 2
