@@ -1,0 +1,358 @@
+"""The counter TUI: `CounterApp(ctx)` and the `make_app(settings, …)` factory.
+
+Flow: sign-in → counter home; F3 opens the reception wizard, F4 lookup, F10 supervisor (those
+screens are imported lazily: a build without one of them still runs and says so). The app locks
+itself after `settings.idle_lock_minutes` without a key or a click. Every action is a key, a
+command palette entry (Ctrl+P) and a line of the help screen (F1); the mouse is never required.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from counter_app.services.context import AppContext, Officer
+from counter_app.ui import i18n
+from counter_app.ui.i18n import t
+
+if TYPE_CHECKING:
+    from counter_app.config import Settings
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One user action: its key(s), its label and palette help (i18n keys), where it applies."""
+
+    name: str
+    keys: str
+    label: str
+    help: str
+    scope: str  # "home" = needs a signed-in officer and the home screen; "app" = anywhere
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("call_next", "f5", "key.call_next", "cmd.call_next", "home"),
+    ActionSpec("recall", "f6", "key.recall", "cmd.recall", "home"),
+    ActionSpec("no_show", "f7", "key.no_show", "cmd.no_show", "home"),
+    ActionSpec("transfer", "f8", "key.transfer", "cmd.transfer", "home"),
+    ActionSpec("finish", "f9", "key.finish", "cmd.finish", "home"),
+    ActionSpec("serve", "s", "key.serve", "cmd.serve", "home"),
+    ActionSpec("issue", "i", "key.issue", "cmd.issue", "home"),
+    ActionSpec("new_dossier", "f3", "key.new_dossier", "cmd.new_dossier", "signed"),
+    ActionSpec("lookup", "f4", "key.lookup", "cmd.lookup", "signed"),
+    ActionSpec("supervisor", "f10", "key.supervisor", "cmd.supervisor", "signed"),
+    ActionSpec("sync_now", "ctrl+s", "key.sync", "cmd.sync", "signed"),
+    ActionSpec("refresh", "ctrl+r", "key.refresh", "cmd.refresh", "home"),
+    ActionSpec("lock", "ctrl+l", "key.lock", "cmd.lock", "signed"),
+    ActionSpec("sign_out", "ctrl+o", "key.sign_out", "cmd.sign_out", "signed"),
+    ActionSpec("switch_language", "f2", "key.language", "cmd.language", "app"),
+    ActionSpec("help", "f1", "key.help", "cmd.help", "app"),
+    ActionSpec("quit", "ctrl+q", "key.quit", "cmd.quit", "app"),
+)
+HOME_ALIASES = {"n": "call_next", "r": "recall", "v": "no_show", "c": "transfer", "x": "finish"}
+
+# Screens built by the reception engineer, imported on first use.
+LAZY_SCREENS: dict[str, tuple[str, str]] = {
+    "reception": ("counter_app.ui.screens.reception", "ReceptionScreen"),
+    "lookup": ("counter_app.ui.screens.lookup", "LookupScreen"),
+    "supervisor": ("counter_app.ui.screens.supervisor", "SupervisorScreen"),
+}
+
+
+class CounterCommands(Provider):
+    """Command palette entries for every action, in the current language."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        app = self.app
+        assert isinstance(app, CounterApp)
+        out = []
+        for spec in ACTIONS:
+            if not app.action_available(spec):
+                continue
+            out.append((t(spec.label), t(spec.help), _runner(app, spec.name)))
+        return out
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = max(matcher.match(title), matcher.match(help_text) * 0.8)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+def _runner(app: CounterApp, name: str) -> Callable[[], Any]:
+    def run() -> None:
+        app.dispatch(name)
+
+    return run
+
+
+class CounterApp(App[None]):
+    TITLE = "counter-app"
+    CSS_PATH = "styles/app.tcss"
+    COMMANDS = {CounterCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "key.help"),
+        Binding("f2", "switch_language", "key.language", show=False),
+        Binding("ctrl+q", "quit", "key.quit", priority=True),
+        Binding("ctrl+l", "lock", "key.lock", show=False),
+        Binding("ctrl+o", "sign_out", "key.sign_out", show=False),
+        Binding("f3", "new_dossier", "key.new_dossier"),
+        Binding("f4", "lookup", "key.lookup"),
+        Binding("f10", "supervisor", "key.supervisor", show=False),
+        Binding("ctrl+s", "sync_now", "key.sync", show=False),
+    ]
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        clock: Clock | None = None,
+        idle_lock_seconds: float | None = None,
+        queue: Any = None,
+        poll_seconds: float = 5.0,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._clock = clock
+        self.idle_lock_seconds = (
+            idle_lock_seconds
+            if idle_lock_seconds is not None
+            else ctx.settings.idle_lock_minutes * 60.0
+        )
+        self.poll_seconds = poll_seconds
+        self._last_input = time.monotonic()
+        self._queue = queue
+        i18n.set_language(ctx.settings.lang)
+
+    # --- services the screens use ------------------------------------------------------------
+
+    def now(self) -> dt.datetime:
+        """The time shown and written by the UI (injectable for tests and snapshots)."""
+        if self._clock is not None:
+            return self._clock()
+        return dt.datetime.now(self.ctx.settings.tz).replace(microsecond=0)
+
+    @property
+    def queue(self) -> Any:
+        """The queue the counter works with: the central one when reachable, else the local one."""
+        if self._queue is None:
+            from counter_app.services.counter_queue import CounterQueue
+
+            self._queue = CounterQueue(self.ctx, now=self.now)
+        return self._queue
+
+    @property
+    def officer(self) -> Officer | None:
+        return self.ctx.officer
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from counter_app.ui.screens.signin import SignInScreen
+
+        self.theme = "textual-dark"
+        if self.ctx.officer is None:
+            self.push_screen(SignInScreen(self.ctx))
+        else:
+            self._enter_home()
+        interval = max(0.05, min(15.0, self.idle_lock_seconds / 4))
+        self.set_interval(interval, self._check_idle, name="idle-lock")
+
+    def _enter_home(self) -> None:
+        from counter_app.ui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen(self.ctx))
+
+    def signed_in(self, officer: Officer) -> None:
+        """Called by the sign-in screen: replace it with the counter home."""
+        from counter_app.ui.screens.home import HomeScreen
+
+        self.ctx.officer = officer
+        self._last_input = time.monotonic()
+        self.switch_screen(HomeScreen(self.ctx))
+
+    async def sign_out(self) -> None:
+        from counter_app.ui.screens.signin import SignInScreen
+
+        self.ctx.officer = None
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        await self.switch_screen(SignInScreen(self.ctx))
+
+    # --- idle lock ---------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if self.ctx.officer is None or self.is_locked:
+            return
+        if time.monotonic() - self._last_input >= self.idle_lock_seconds:
+            self.lock(idle=True)
+
+    @property
+    def is_locked(self) -> bool:
+        from counter_app.ui.screens.signin import LockScreen
+
+        return any(isinstance(s, LockScreen) for s in self.screen_stack)
+
+    def lock(self, *, idle: bool = False) -> None:
+        from counter_app.ui.screens.signin import LockScreen
+
+        if self.ctx.officer is None or self.is_locked:
+            return
+        self.push_screen(LockScreen(self.ctx, idle_minutes=self.idle_lock_seconds / 60 if idle else None))
+
+    def unlocked(self) -> None:
+        self._last_input = time.monotonic()
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def action_available(self, spec: ActionSpec) -> bool:
+        if spec.scope == "app":
+            return True
+        if self.ctx.officer is None or self.is_locked:
+            return False
+        if spec.scope == "home":
+            return self.home_screen() is not None
+        return True
+
+    def home_screen(self) -> Any:
+        from counter_app.ui.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                return screen
+        return None
+
+    def dispatch(self, name: str) -> None:
+        """Run an action by name from anywhere (palette, help): home actions go to home."""
+        spec = next((s for s in ACTIONS if s.name == name), None)
+        if spec is None:
+            return
+        if not self.action_available(spec):
+            self.bell()
+            return
+        if spec.scope == "home":
+            home = self.home_screen()
+            home.run_queue_action(name)
+            return
+        self.call_later(self.run_action, name)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        spec = next((s for s in ACTIONS if s.name == action), None)
+        if spec is not None and spec.scope != "app" and not self.action_available(spec):
+            return False
+        return True
+
+    def action_help(self) -> None:
+        from counter_app.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen())
+
+    def action_switch_language(self) -> None:
+        i18n.set_language("en" if i18n.get_language() == "vi" else "vi")
+        self.notify(t("app.lang_switched"), timeout=2)
+        self.refresh_language()
+
+    def refresh_language(self) -> None:
+        """Every screen in the stack re-renders its texts (screens may define `relabel`)."""
+        for screen in self.screen_stack:
+            relabel = getattr(screen, "relabel", None)
+            if callable(relabel):
+                relabel()
+            for footer in screen.query("Footer"):
+                footer.recompose()
+        self.refresh_bindings()
+
+    def action_lock(self) -> None:
+        self.lock()
+
+    async def action_sign_out(self) -> None:
+        await self.sign_out()
+
+    def action_new_dossier(self) -> None:
+        self.open_screen("reception")
+
+    def action_lookup(self) -> None:
+        self.open_screen("lookup")
+
+    def action_supervisor(self) -> None:
+        self.open_screen("supervisor")
+
+    def action_sync_now(self) -> None:
+        home = self.home_screen()
+        if home is not None:
+            home.sync_now()
+
+    def open_screen(self, name: str) -> Screen[Any] | None:
+        """Push one of the lazily imported screens; say so plainly when it is not there."""
+        modname, clsname = LAZY_SCREENS[name]
+        if any(type(s).__name__ == clsname for s in self.screen_stack):
+            return None
+        try:
+            cls = getattr(importlib.import_module(modname), clsname)
+        except (ImportError, AttributeError) as exc:
+            log.warning("screen %s unavailable: %s", name, exc)
+            self.notify(t("app.missing_screen", name=t(f"key.{_LABELS.get(name, name)}")), severity="warning")
+            return None
+        try:
+            screen = cls(self.ctx)
+        except Exception as exc:  # a broken screen must not take the counter down
+            log.exception("screen %s failed to open", name)
+            self.notify(t("app.error", message=str(exc)), severity="error")
+            return None
+        self.push_screen(screen)
+        return screen
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from ()
+
+
+_LABELS = {"reception": "new_dossier", "lookup": "lookup", "supervisor": "supervisor"}
+
+
+def make_app(
+    settings: Settings,
+    *,
+    ctx: AppContext | None = None,
+    officer: Officer | None = None,
+    clock: Clock | None = None,
+    idle_lock_seconds: float | None = None,
+    queue: Any = None,
+    poll_seconds: float = 5.0,
+) -> CounterApp:
+    """Open the store for `settings` (unless a context is given) and build the app."""
+    if ctx is None:
+        ctx = AppContext.open(settings)
+    if officer is not None:
+        ctx.officer = officer
+    return CounterApp(
+        ctx, clock=clock, idle_lock_seconds=idle_lock_seconds, queue=queue, poll_seconds=poll_seconds
+    )

@@ -1,0 +1,60 @@
+"""Typed messages that workers post back to the UI (workers never touch widgets)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+
+from counter_app.services.context import Officer
+
+
+@dataclass
+class SignInDone(Message):
+    """A sign-in (or unlock) attempt finished: `officer` on success, else `error`."""
+
+    officer: Officer | None
+    error: str | None = None
+    offline: bool = False
+
+
+@dataclass
+class HomeData(Message):
+    """A fresh read of the counter's queue view, current ticket and today's dossiers."""
+
+    status: dict[str, Any]
+    current: dict[str, Any] | None
+    dossiers: list[dict[str, Any]]
+    source: str = "local"  # local | server
+    error: str | None = None
+
+
+@dataclass
+class QueueActionDone(Message):
+    """A queue action (call next, recall, …) finished in a worker."""
+
+    action: str
+    ticket: dict[str, Any] | None
+    error: str | None = None
+    source: str = "local"
+
+
+@dataclass
+class SyncStatus(Message):
+    """The sync indicator's reading (coalesced: only the latest matters)."""
+
+    online: bool | None  # None = no server configured (local only)
+    pending: int = 0
+    last_success: str | None = None
+    last_error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def can_replace(self, message: Message) -> bool:  # type: ignore[override]
+        return isinstance(message, SyncStatus)
+
+
+@dataclass
+class SyncRunDone(Message):
+    result: dict[str, Any] | None
+    error: str | None = None

@@ -1,0 +1,450 @@
+"""Counter home: the current ticket, the queue as this counter sees it, today's dossiers here,
+and the sync indicator. Queue actions and reads run in thread workers and come back as messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from counter_app.errors import CounterAppError
+from counter_app.services.context import AppContext
+from counter_app.ui.i18n import duration, t
+from counter_app.ui.messages import HomeData, QueueActionDone, SyncRunDone, SyncStatus
+from counter_app.ui.widgets.chrome import AppFooter, AppHeader
+
+QUEUE_ACTIONS = ("call_next", "recall", "no_show", "transfer", "finish", "serve", "issue")
+
+
+def _short_time(value: str | None) -> str:
+    if not value:
+        return "—"
+    try:
+        return dt.datetime.fromisoformat(value).strftime("%H:%M")
+    except ValueError:
+        return value
+
+
+def _due(value: str | None) -> str:
+    if not value:
+        return "—"
+    try:
+        return dt.datetime.fromisoformat(value).strftime("%d/%m %H:%M")
+    except ValueError:
+        return value
+
+
+def _error_text(message: str) -> str:
+    from counter_app.ui.i18n import get_language
+
+    if " / " not in message:
+        return message
+    vi, _, en = message.partition(" / ")
+    return en if get_language() == "en" else vi
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("f5", "queue('call_next')", "key.call_next"),
+        Binding("f6", "queue('recall')", "key.recall"),
+        Binding("f7", "queue('no_show')", "key.no_show"),
+        Binding("f8", "queue('transfer')", "key.transfer"),
+        Binding("f9", "queue('finish')", "key.finish"),
+        Binding("n", "queue('call_next')", show=False),
+        Binding("r", "queue('recall')", show=False),
+        Binding("v", "queue('no_show')", show=False),
+        Binding("c", "queue('transfer')", show=False),
+        Binding("x", "queue('finish')", show=False),
+        Binding("s", "queue('serve')", show=False),
+        Binding("i", "queue('issue')", show=False),
+        Binding("ctrl+r", "refresh", show=False),
+    ]
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.status: dict[str, Any] = {}
+        self.current: dict[str, Any] | None = None
+        self.dossiers: list[dict[str, Any]] = []
+        self.source = "local"
+        self.sync: SyncStatus | None = None
+        self.busy: str | None = None
+        self.message_text = ""
+
+    # --- layout ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(id="header")
+        with Horizontal(id="home-top"):
+            with Vertical(id="ticket-panel", classes="panel"):
+                yield Static(id="ticket-title", classes="panel-title")
+                yield Static(id="ticket-number")
+                yield Static(id="ticket-detail")
+            with Vertical(id="queue-panel", classes="panel"):
+                yield Static(id="queue-title", classes="panel-title")
+                yield Static(id="queue-table")
+        yield Static(id="dossiers-title", classes="section-title")
+        yield DataTable(id="dossiers", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="home-message")
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        self.relabel()
+        self.refresh_data()
+        self.refresh_sync()
+        app: Any = self.app
+        self.set_interval(app.poll_seconds, self.refresh_data, name="home-poll")
+        self.set_interval(max(app.poll_seconds, 5.0), self.refresh_sync, name="sync-poll")
+        self.set_interval(15.0, self._tick, name="clock")
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.relabel()
+        self.refresh_data()
+
+    def _tick(self) -> None:
+        self.query_one(AppHeader).clock = self.app.now().strftime("%H:%M")  # type: ignore[attr-defined]
+
+    def relabel(self) -> None:
+        """Every text of the screen, in the current language."""
+        officer = self.ctx.officer
+        header = self.query_one(AppHeader)
+        header.center = self.ctx.settings.center_code
+        header.counter = self.ctx.counter_code
+        header.officer = officer.full_name if officer else ""
+        header.lang = t("app.title")
+        self._tick()
+        self.query_one("#ticket-title", Static).update(t("home.current"))
+        self.query_one("#dossiers-title", Static).update(
+            t("home.dossiers", counter=self.ctx.counter_code)
+        )
+        self._render_sync()
+        self._render_ticket()
+        self._render_queue()
+        self._render_dossiers()
+
+    # --- data ----------------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        self._load()
+
+    def action_refresh(self) -> None:
+        self.refresh_data()
+        self.refresh_sync()
+
+    @work(thread=True, group="home-load", exclusive=True, exit_on_error=False)
+    def _load(self) -> None:
+        from counter_app.services.dossiers import list_dossiers
+
+        app: Any = self.app
+        try:
+            queue = app.queue
+            status = queue.status()
+            today = app.now().date()
+            dossiers = list_dossiers(self.ctx.store, day=today, counter_code=self.ctx.counter_code)
+        except Exception as exc:  # shown, never fatal
+            self.post_message(HomeData({}, None, [], error=str(exc)))
+            return
+        self.post_message(HomeData(status, status.get("current"), dossiers, source=queue.source))
+
+    def on_home_data(self, message: HomeData) -> None:
+        if message.error:
+            self._say(t("app.error", message=_error_text(message.error)), error=True)
+            return
+        self.status = message.status
+        self.current = message.current
+        self.dossiers = message.dossiers
+        self.source = message.source
+        self._render_ticket()
+        self._render_queue()
+        self._render_dossiers()
+
+    def refresh_sync(self) -> None:
+        self._load_sync()
+
+    @work(thread=True, group="sync-read", exclusive=True, exit_on_error=False)
+    def _load_sync(self) -> None:
+        from counter_app.services.sync_view import indicator
+
+        try:
+            info = indicator(self.ctx)
+        except Exception as exc:
+            self.post_message(SyncStatus(False, 0, last_error=str(exc)))
+            return
+        self.post_message(
+            SyncStatus(
+                info.get("online"),
+                int(info.get("pending_ops") or 0),
+                info.get("last_success"),
+                info.get("last_error"),
+            )
+        )
+
+    def on_sync_status(self, message: SyncStatus) -> None:
+        self.sync = message
+        self._render_sync()
+
+    # --- rendering -------------------------------------------------------------------------------
+
+    def _render_sync(self) -> None:
+        header = self.query_one(AppHeader)
+        s = self.sync
+        if s is None:
+            header.sync = ""
+            return
+        if s.online is None:
+            text, style = t("sync.local"), "dim"
+        elif s.online:
+            text, style = t("sync.online"), "bold green"
+        else:
+            text, style = t("sync.offline"), "bold yellow"
+        if s.pending:
+            text += " · " + t("sync.pending", n=s.pending)
+        header.sync = text
+        header.sync_style = style
+
+    def _render_ticket(self) -> None:
+        number = self.query_one("#ticket-number", Static)
+        detail = self.query_one("#ticket-detail", Static)
+        ticket = self.current
+        if not ticket:
+            number.update(Text(t("home.none"), style="dim"))
+            detail.update(Text(f"F5: {t('key.call_next')}", style="dim"))
+            return
+        number.update(Text(ticket["number"], style="bold reverse"))
+        lines = Text()
+        svc = t(f"svc.{ticket['service']}")
+        lines.append(f"{ticket['service']} {svc}\n")
+        state = t(f"state.{ticket['state']}")
+        lines.append(
+            t("home.ticket_state", state=state, wait=duration(ticket.get("wait_seconds"))) + "\n",
+            style="bold" if ticket["state"] == "serving" else "",
+        )
+        if ticket.get("called_at"):
+            lines.append(f"{_short_time(ticket['called_at'])}", style="dim")
+            if ticket.get("recalls"):
+                lines.append(f" · {t('key.recall')} ×{ticket['recalls']}", style="dim")
+            lines.append("\n")
+        if ticket.get("priority"):
+            from counter_app.domain.queue import PRIORITY_REASONS
+
+            reason = PRIORITY_REASONS.get(ticket["priority"], ticket["priority"])
+            lines.append(t("home.priority", reason=reason) + "\n", style="bold magenta")
+        if ticket["state"] == "called":
+            lines.append(f"S: {t('key.serve')}", style="dim")
+        detail.update(lines)
+
+    def _render_queue(self) -> None:
+        source = t("home.queue_source_server" if self.source == "server" else "home.queue_source_local")
+        self.query_one("#queue-title", Static).update(f"{t('home.queue')} · {source}")
+        table = Table(box=None, expand=True, padding=(0, 1), show_edge=False)
+        table.add_column(t("home.col_service"), no_wrap=True, ratio=3)
+        table.add_column(t("home.col_waiting"), justify="right", no_wrap=True, ratio=1)
+        table.add_column(t("home.col_longest"), justify="right", no_wrap=True, ratio=2)
+        groups = self.status.get("services") or []
+        for g in groups:
+            wait = g.get("longest_wait_seconds")
+            style = "bold red" if wait is not None and wait >= 30 * 60 else ""
+            prio = f" (+{g['priority']}★)" if g.get("priority") else ""
+            table.add_row(
+                f"{g['service']} {t('svc.' + g['service'])}",
+                f"{g['waiting']}{prio}",
+                Text(duration(wait) if g["waiting"] else "—", style=style),
+            )
+        table.add_row(
+            Text(t("home.total"), style="bold"),
+            Text(str(self.status.get("total_waiting", 0)), style="bold"),
+            "",
+        )
+        self.query_one("#queue-table", Static).update(table)
+
+    def _render_dossiers(self) -> None:
+        table = self.query_one("#dossiers", DataTable)
+        table.clear(columns=True)
+        width = max(40, self.size.width or 80)
+        proc_w = max(12, width - 6 - 27 - 20 - 14 - 12 - 8)
+        table.add_column(t("home.col_time"), key="time", width=5)
+        table.add_column(t("home.col_code"), key="code")
+        table.add_column(t("home.col_applicant"), key="applicant", width=20)
+        table.add_column(t("home.col_procedure"), key="procedure", width=proc_w)
+        table.add_column(t("home.col_status"), key="status", width=14)
+        table.add_column(t("home.col_due"), key="due", width=11)
+        for d in self.dossiers:
+            applicant = (d.get("applicant") or {}).get("full_name", "")
+            status = t(f"dstatus.{d.get('status')}")
+            if status.startswith("dstatus."):
+                status = str(d.get("status"))
+            table.add_row(
+                _short_time(d.get("received_at")),
+                d.get("code", ""),
+                applicant,
+                d.get("procedure_name", ""),
+                status,
+                _due(d.get("appointment_at")),
+                key=d.get("code"),
+            )
+        if not self.dossiers:
+            self._say(t("home.no_dossiers"))
+        elif self.message_text == t("home.no_dossiers"):
+            self._say("")
+
+    def on_resize(self) -> None:
+        self._render_dossiers()
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        msg = self.query_one("#home-message", Static)
+        self.message_text = text
+        msg.set_class(error, "error")
+        msg.update(text)
+
+    # --- queue actions --------------------------------------------------------------------------
+
+    def action_queue(self, name: str) -> None:
+        self.run_queue_action(name)
+
+    def run_queue_action(self, name: str) -> None:
+        """Entry point for keys, the palette and the app: ask what is needed, then run it."""
+        if name not in QUEUE_ACTIONS:
+            return
+        if self.busy:
+            self.app.bell()
+            return
+        if name == "transfer":
+            if not self.current:
+                self._say(t("home.no_current"), error=True)
+                return
+            from counter_app.ui.screens.pickers import ChoiceScreen, service_choices
+
+            services = [s for s in self._services() if s != self.current.get("service")]
+            self.app.push_screen(
+                ChoiceScreen(t("home.transfer_title", number=self.current["number"]), service_choices(services)),
+                lambda value: self._start("transfer", value) if value else None,
+            )
+            return
+        if name == "issue":
+            from counter_app.ui.screens.pickers import (
+                ChoiceScreen,
+                priority_choices,
+                service_choices,
+            )
+
+            def got_service(service: str | None) -> None:
+                if not service:
+                    return
+                self.app.push_screen(
+                    ChoiceScreen(t("home.priority_ask"), priority_choices(), hotkeys=False),
+                    lambda prio: self._start("issue", service, prio or None) if prio is not None else None,
+                )
+
+            self.app.push_screen(
+                ChoiceScreen(t("home.issue_title"), service_choices(self._services())), got_service
+            )
+            return
+        if name in ("recall", "no_show", "finish", "serve") and not self.current:
+            self._say(t("home.no_current"), error=True)
+            return
+        self._start(name)
+
+    def _services(self) -> list[str]:
+        groups = [g["service"] for g in self.status.get("services") or []]
+        return groups or ["A", "B", "C", "D"]
+
+    def _start(self, name: str, *args: Any) -> None:
+        self.busy = name
+        self._queue_worker(name, *args)
+
+    @work(thread=True, group="queue", exit_on_error=False)
+    def _queue_worker(self, name: str, *args: Any) -> None:
+        app: Any = self.app
+        queue = app.queue
+        try:
+            if name == "issue":
+                ticket = queue.issue(args[0], priority=args[1] if len(args) > 1 else None)
+            else:
+                ticket = getattr(queue, name)(*args)
+        except CounterAppError as exc:
+            self.post_message(QueueActionDone(name, None, error=str(exc), source=queue.source))
+            return
+        except Exception as exc:
+            self.post_message(QueueActionDone(name, None, error=f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(QueueActionDone(name, ticket, source=queue.source))
+
+    def on_queue_action_done(self, message: QueueActionDone) -> None:
+        self.busy = None
+        if message.error:
+            self._say(_error_text(message.error), error=True)
+            self.refresh_data()
+            return
+        ticket = message.ticket
+        counter = self.ctx.counter_code
+        if message.action == "call_next":
+            text = t("home.called", number=ticket["number"], counter=counter) if ticket else t("home.nobody")
+        elif ticket is None:
+            text = ""
+        else:
+            key = {
+                "recall": "home.recalled",
+                "no_show": "home.no_showed",
+                "finish": "home.finished",
+                "serve": "home.serving",
+                "transfer": "home.transferred",
+                "issue": "home.issued",
+            }[message.action]
+            text = t(key, number=ticket["number"], service=ticket.get("service", ""))
+        self._say(text)
+        if message.action in ("call_next", "recall", "serve"):
+            self.current = ticket
+        elif message.action in ("no_show", "finish", "transfer"):
+            self.current = None
+        self._render_ticket()
+        self.refresh_data()
+        self.refresh_sync()
+
+    # --- sync ------------------------------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        if not self.ctx.settings.server_url:
+            self._say(t("sync.no_server"), error=True)
+            return
+        self._sync_worker()
+
+    @work(thread=True, group="sync-run", exclusive=True, exit_on_error=False)
+    def _sync_worker(self) -> None:
+        import importlib
+        import importlib.util
+
+        for name in ("counter_app.sync.engine", "counter_app.sync"):
+            try:
+                if importlib.util.find_spec(name) is None:
+                    continue
+                mod = importlib.import_module(name)
+            except ImportError:
+                continue
+            fn = getattr(mod, "sync_once", None) or getattr(mod, "run_once", None)
+            if callable(fn):
+                try:
+                    result = fn(self.ctx.store, self.ctx.settings)
+                except Exception as exc:
+                    self.post_message(SyncRunDone(None, error=str(exc)))
+                    return
+                self.post_message(SyncRunDone(result if isinstance(result, dict) else {}))
+                return
+        self.post_message(SyncRunDone(None, error=t("sync.not_available")))
+
+    def on_sync_run_done(self, message: SyncRunDone) -> None:
+        if message.error:
+            self._say(t("sync.failed", message=_error_text(message.error)), error=True)
+        else:
+            r = message.result or {}
+            self._say(t("sync.done", pushed=r.get("pushed", 0), pulled=r.get("pulled", 0)))
+        self.refresh_sync()

@@ -1,0 +1,214 @@
+"""Sign-in and lock screens. Password checks run in a thread worker (argon2 takes ~50 ms, the
+server may take seconds); the worker posts `SignInDone`, the screen updates itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Input, Label, Static
+
+from counter_app.errors import CounterAppError
+from counter_app.services.context import AppContext
+from counter_app.ui.i18n import t
+from counter_app.ui.messages import SignInDone
+from counter_app.ui.widgets.chrome import AppFooter, AppHeader
+
+
+def _vi_part(message: str) -> str:
+    """Bilingual service messages are 'vi / en': show the half of the current language."""
+    from counter_app.ui.i18n import get_language
+
+    if " / " not in message:
+        return message
+    vi, _, en = message.partition(" / ")
+    return en if get_language() == "en" else vi
+
+
+class SignInScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "clear", show=False)]
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(id="header")
+        with Center(id="signin-wrap"), Vertical(id="signin-box", classes="card"):
+            yield Static(id="signin-title", classes="card-title")
+            yield Static(id="signin-subtitle", classes="muted")
+            yield Label(id="lbl-username", classes="field-label")
+            yield Input(id="username", max_length=64)
+            yield Label(id="lbl-password", classes="field-label")
+            yield Input(id="password", password=True, max_length=256)
+            yield Static("", id="signin-error", classes="error")
+            yield Static(id="signin-mode", classes="muted")
+            yield Static(id="signin-hint", classes="muted")
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        self.relabel()
+        self.query_one("#username", Input).focus()
+
+    def relabel(self) -> None:
+        self.query_one("#signin-title", Static).update(t("signin.title"))
+        self.query_one("#signin-subtitle", Static).update(
+            f"{t('signin.subtitle')} · {self.ctx.settings.center_name}"
+        )
+        self.query_one("#lbl-username", Label).update(t("signin.username"))
+        self.query_one("#lbl-password", Label).update(t("signin.password"))
+        url = self.ctx.settings.server_url
+        mode = t("signin.mode_online", url=url) if url else t("signin.mode_offline")
+        self.query_one("#signin-mode", Static).update(mode)
+        self.query_one("#signin-hint", Static).update(t("signin.hint"))
+        header = self.query_one(AppHeader)
+        header.center = self.ctx.settings.center_code
+        header.counter = self.ctx.settings.counter_code
+        header.officer = ""
+        header.lang = t("app.title")
+
+    def action_clear(self) -> None:
+        self.query_one("#password", Input).value = ""
+        self.query_one("#signin-error", Static).update("")
+
+    @on(Input.Submitted, "#username")
+    def _next_field(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    def _submit(self) -> None:
+        if self.busy:
+            return
+        username = self.query_one("#username", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if not username or not password:
+            self.query_one("#signin-error", Static).update(t("signin.empty"))
+            self.query_one("#username" if not username else "#password", Input).focus()
+            return
+        self.busy = True
+        self.query_one("#signin-error", Static).update(t("signin.working"))
+        self._check(username, password)
+
+    @work(thread=True, exclusive=True, group="signin", exit_on_error=False)
+    def _check(self, username: str, password: str) -> None:
+        from counter_app.services import auth_local
+
+        try:
+            result = auth_local.sign_in(self.ctx.store, self.ctx.settings, username, password)
+        except CounterAppError as exc:
+            self.post_message(SignInDone(None, error=str(exc)))
+            return
+        except Exception as exc:  # never leave the officer without an answer
+            self.post_message(SignInDone(None, error=f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(SignInDone(result.officer, offline=result.offline and bool(self.ctx.settings.server_url)))
+
+    def on_sign_in_done(self, message: SignInDone) -> None:
+        self.busy = False
+        if message.officer is None:
+            self.query_one("#signin-error", Static).update(_vi_part(message.error or ""))
+            pw = self.query_one("#password", Input)
+            pw.value = ""
+            pw.focus()
+            return
+        if message.offline:
+            self.app.notify(t("signin.offline_used"), severity="warning")
+        self.app.signed_in(message.officer)  # type: ignore[attr-defined]
+
+
+class LockScreen(Screen[None]):
+    """Covers everything; only the same officer's password (or signing out) leaves it."""
+
+    BINDINGS = [
+        Binding("ctrl+o", "sign_out", "key.sign_out"),
+        Binding("escape", "clear", show=False),
+    ]
+
+    def __init__(self, ctx: AppContext, *, idle_minutes: float | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.idle_minutes = idle_minutes
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(id="header")
+        with Center(id="signin-wrap"), Vertical(id="signin-box", classes="card"):
+            yield Static(id="lock-title", classes="card-title")
+            yield Static(id="lock-who")
+            yield Static(id="lock-idle", classes="muted")
+            yield Label(id="lbl-password", classes="field-label")
+            yield Input(id="password", password=True, max_length=256)
+            yield Static("", id="lock-error", classes="error")
+            yield Static(id="lock-hint", classes="muted")
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        self.relabel()
+        self.query_one("#password", Input).focus()
+
+    def relabel(self) -> None:
+        officer = self.ctx.officer
+        self.query_one("#lock-title", Static).update(t("lock.title"))
+        if officer is not None:
+            self.query_one("#lock-who", Static).update(
+                t("lock.who", name=officer.full_name, username=officer.username)
+            )
+        idle = "" if self.idle_minutes is None else t("lock.idle", minutes=_fmt_minutes(self.idle_minutes))
+        self.query_one("#lock-idle", Static).update(idle)
+        self.query_one("#lbl-password", Label).update(t("signin.password"))
+        self.query_one("#lock-hint", Static).update(t("lock.hint"))
+        header = self.query_one(AppHeader)
+        header.center = self.ctx.settings.center_code
+        header.counter = self.ctx.counter_code
+        header.officer = officer.full_name if officer else ""
+        header.lang = t("app.title")
+
+    def action_clear(self) -> None:
+        self.query_one("#password", Input).value = ""
+
+    async def action_sign_out(self) -> None:
+        await self.app.sign_out()  # type: ignore[attr-defined]
+
+    @on(Input.Submitted, "#password")
+    def _submit(self, event: Input.Submitted) -> None:
+        if self.busy or self.ctx.officer is None:
+            return
+        if not event.value:
+            return
+        self.busy = True
+        self.query_one("#lock-error", Static).update(t("signin.working"))
+        self._check(self.ctx.officer.username, event.value)
+
+    @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
+    def _check(self, username: str, password: str) -> None:
+        from counter_app.services import auth_local
+
+        try:
+            officer = auth_local.verify_offline(self.ctx.store, self.ctx.settings, username, password)
+        except CounterAppError as exc:
+            self.post_message(SignInDone(None, error=str(exc)))
+            return
+        except Exception as exc:
+            self.post_message(SignInDone(None, error=f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(SignInDone(officer))
+
+    def on_sign_in_done(self, message: SignInDone) -> None:
+        self.busy = False
+        if message.officer is None:
+            self.query_one("#lock-error", Static).update(_vi_part(message.error or ""))
+            pw = self.query_one("#password", Input)
+            pw.value = ""
+            pw.focus()
+            return
+        self.app.unlocked()  # type: ignore[attr-defined]
+        self.dismiss()
+
+
+def _fmt_minutes(value: float) -> Any:
+    return int(value) if value >= 1 else round(value, 2)
