@@ -1,0 +1,99 @@
+"""`counter-app server`: the central server (FastAPI + uvicorn, one worker)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from counter_app.cli._common import add_data_dir, log
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "server",
+        help="máy chủ trung tâm / run the central server",
+        description="Run the central server. SQLite in the data dir by default; PostgreSQL with "
+        "--database postgresql+psycopg://user:pw@host:port/db. Migrations run on start.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="listen port (default 8765)")
+    p.add_argument(
+        "--database",
+        default=os.environ.get("COUNTER_APP_DATABASE_URL"),
+        metavar="URL",
+        help="database URL (env COUNTER_APP_DATABASE_URL; default: SQLite file in the data dir)",
+    )
+    p.add_argument(
+        "--demo-data", action="store_true", help="seed center DEMO (DESIGN.md §6) if absent"
+    )
+    p.add_argument("--token-ttl-minutes", type=int, default=480, help="access token lifetime")
+    p.add_argument("--heartbeat", type=float, default=15.0, help="event stream heartbeat, seconds")
+    p.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    add_data_dir(p)
+    p.set_defaults(func=_run)
+
+
+def server_settings(args: argparse.Namespace, **extra):  # -> ServerSettings
+    from pydantic import ValidationError
+
+    from counter_app.errors import BadInput
+    from counter_app.server.settings import ServerSettings, default_server_data_dir
+
+    values = {
+        "data_dir": getattr(args, "data_dir", None) or default_server_data_dir(),
+        "database_url": getattr(args, "database", None),
+        **extra,
+    }
+    try:
+        return ServerSettings(**values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"])
+        raise BadInput(
+            f"tham số không hợp lệ / invalid option {loc}: {err['msg'].removeprefix('Value error, ')}"
+        ) from None
+
+
+def open_db(settings):  # -> Database
+    from sqlalchemy.exc import OperationalError
+
+    from counter_app.errors import NotAvailable
+    from counter_app.server.db import open_database
+
+    try:
+        return open_database(settings)
+    except OperationalError as exc:
+        first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise NotAvailable(
+            f"không mở được cơ sở dữ liệu / cannot open the database: {first}"
+        ) from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from counter_app.server.app import create_app
+
+    settings = server_settings(
+        args,
+        host=args.host,
+        port=args.port,
+        demo_data=args.demo_data,
+        token_ttl_minutes=args.token_ttl_minutes,
+        heartbeat_seconds=args.heartbeat,
+        log_level=args.log_level,
+    )
+    db = open_db(settings)
+    app = create_app(settings, db)
+    where = "SQLite " + str(settings.sqlite_path) if settings.is_sqlite else "PostgreSQL"
+    log(f"counter-app server: http://{settings.host}:{settings.port}/api/v1 ({where})")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        workers=1,
+        log_level=settings.log_level,
+        access_log=settings.log_level == "debug",
+        timeout_graceful_shutdown=5,
+    )
+    return 0

@@ -1,0 +1,1 @@
+"""Wire schemas (pydantic) shared by the server and its clients: tickets, tokens, enrolment."""

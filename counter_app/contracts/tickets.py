@@ -1,0 +1,106 @@
+"""Queue wire schemas (`/api/v1/queue/...`)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PriorityReason = Literal["merit", "elderly", "disabled", "pregnant", "small_child"]
+TicketState = Literal["waiting", "called", "serving", "done", "no_show", "cancelled", "transferred"]
+
+_SERVICE = r"^[A-Z]$"
+_COUNTER = r"^[A-Za-z0-9_.-]{1,16}$"
+_NUMBER = r"^[A-Za-z](-\d{2}-)?\d{3,4}$"
+
+
+class IssueTicket(BaseModel):
+    """`POST /queue/tickets`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    service: str = Field(pattern=_SERVICE, description="service group letter, e.g. A")
+    priority: PriorityReason | None = Field(default=None, description="priority reason by law")
+
+
+class TransferTicket(BaseModel):
+    """`POST /queue/counters/{code}/transfer`: to another service group, counter, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    service: str | None = Field(default=None, pattern=_SERVICE)
+    counter: str | None = Field(default=None, pattern=_COUNTER)
+
+
+class CallNumber(BaseModel):
+    """`POST /queue/counters/{code}/call`: call a specific number."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: str = Field(pattern=_NUMBER, max_length=16)
+
+
+class RecallTicket(BaseModel):
+    """`POST /queue/counters/{code}/recall`: repeat the current call, or (with `number`) call back
+    a no-show within the grace period."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: str | None = Field(default=None, pattern=_NUMBER, max_length=16)
+
+
+class Ticket(BaseModel):
+    id: str
+    number: str
+    service: str
+    state: TicketState
+    counter: str | None = None
+    priority: PriorityReason | None = None
+    service_day: str
+    target_counter: str | None = None
+    issued_at: str
+    called_at: str | None = None
+    serving_at: str | None = None
+    finished_at: str | None = None
+    call_order: int | None = Field(default=None, description="order of the call in the center")
+    recalls: int = 0
+    transfers: int = 0
+    wait_seconds: int | None = None
+    service_seconds: int | None = None
+    position: int | None = Field(default=None, description="place in the queue while waiting")
+
+
+class BoardCall(BaseModel):
+    counter: str
+    number: str
+    state: TicketState
+    service: str
+    called_at: str | None = None
+    announcement: str
+
+
+class Board(BaseModel):
+    center: str
+    service_day: str
+    now_serving: list[BoardCall]
+    recent: list[BoardCall]
+    waiting: dict[str, int]
+
+
+class CounterStatus(BaseModel):
+    code: str
+    name: str
+    services: list[str]
+    current: Ticket | None = None
+    served_today: int = 0
+
+
+class QueueStatus(BaseModel):
+    center: str
+    service_day: str
+    counts: dict[str, dict[str, int]] = Field(description="service → state → count, today")
+    waiting: list[Ticket]
+    counters: list[CounterStatus]
+    average_wait_seconds: float | None = None
+    average_service_seconds: float | None = None
+    max_priority_streak: int

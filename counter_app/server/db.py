@@ -1,0 +1,143 @@
+"""Server database: engines for SQLite (default) and PostgreSQL, transactions, migrations.
+
+SQLite: WAL, `synchronous=FULL`, a busy timeout, and writes in `BEGIN IMMEDIATE` (the SQLAlchemy
+"begin" event recipe). Writers of this process also queue on a lock before BEGIN IMMEDIATE, so
+they are served in turn instead of polling SQLite's busy handler (which sleeps up to 100 ms).
+PostgreSQL: READ COMMITTED; the queue takes a per-center lock row (`queue_state … FOR UPDATE`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+from counter_app.server.settings import ServerSettings
+
+BUSY_TIMEOUT_MS = 15_000
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
+    engine = create_engine(
+        url,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        pool_size=50,
+        max_overflow=50,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None  # let the "begin" event start transactions
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    def __init__(self, settings: ServerSettings) -> None:
+        self.settings = settings
+        self.url = settings.url
+        self.is_sqlite = settings.is_sqlite
+        self._write_lock = threading.Lock()
+        if self.is_sqlite:
+            path = settings.sqlite_path
+            assert path is not None
+            from counter_app.locations import ensure_private_dir
+
+            ensure_private_dir(path.parent)
+            self.writer = _sqlite_engine(self.url, immediate=True)
+            self.reader = _sqlite_engine(self.url, immediate=False)
+        else:
+            self.writer = create_engine(
+                self.url, pool_size=20, max_overflow=30, pool_pre_ping=True, pool_timeout=30
+            )
+            self.reader = self.writer
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction (BEGIN IMMEDIATE on SQLite): committed on exit, rolled back on error."""
+        if self.is_sqlite:
+            with self._write_lock, Session(self.writer, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
+        else:
+            with Session(self.writer, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.reader, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def dispose(self) -> None:
+        self.writer.dispose()
+        if self.reader is not self.writer:
+            self.reader.dispose()
+
+
+# --- migrations --------------------------------------------------------------------------------
+
+
+def alembic_config(url: str):  # -> alembic.config.Config
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() or ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(db: Database) -> bool:
+    """Bring the schema to head; snapshot an existing SQLite file first. True if it migrated."""
+    from alembic import command
+
+    head = head_revision()
+    current = current_revision(db.writer)
+    if current == head:
+        return False
+    path = db.settings.sqlite_path
+    if path is not None and current is not None and path.exists():
+        from counter_app.store.migrate import snapshot
+
+        snapshot(path, current)
+    cfg = alembic_config(db.url)
+    with db.writer.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return True
+
+
+def open_database(settings: ServerSettings, *, run_migrations: bool = True) -> Database:
+    db = Database(settings)
+    if run_migrations:
+        migrate(db)
+    return db
