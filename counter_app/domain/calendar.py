@@ -296,13 +296,16 @@ def _lunar_statutory(year: int) -> dict[dt.date, str]:
 def check_notice_complete(
     rows_by_year: Mapping[int, Iterable[DayRow]], *, origin: str = ""
 ) -> None:
-    """Each covered year must list every statutory holiday as a day off (BadInput otherwise).
+    """Each covered year must list every statutory holiday that falls on a weekday (Mon–Fri) as
+    a day off (BadInput otherwise).
 
     Called on the union of all official rows of a year, so a later notice may add only a swap.
     """
     for year, rows in sorted(rows_by_year.items()):
         by_date = {r.date: r for r in rows}
         for d, name in statutory_dates(year).items():
+            if d.isoweekday() > 5:
+                continue  # on a weekly rest day it need not be listed (its substitute should be)
             row = by_date.get(d)
             if row is None or row.kind not in NON_WORKING_KINDS:
                 raise _field_error(

@@ -74,6 +74,10 @@ def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
 
 
 def _read_notice(path: Path) -> Notice:
+    return _read_notice_bytes(path)[0]
+
+
+def _read_notice_bytes(path: Path) -> tuple[Notice, bytes]:
     try:
         size = path.stat().st_size
         if size > _MAX_NOTICE_BYTES:
@@ -87,7 +91,7 @@ def _read_notice(path: Path) -> Notice:
         raise NotAvailable(
             f"không đọc được tệp / cannot read {path}: {exc.strerror}", field="file"
         ) from None
-    return _parse_bytes(raw, str(path))
+    return _parse_bytes(raw, str(path)), raw
 
 
 def _parse_bytes(raw: bytes, origin: str) -> Notice:
@@ -212,8 +216,7 @@ def import_notice(settings: Settings, file: str | os.PathLike[str]) -> ImportRes
     without all its statutory days off. Importing the same bytes twice is a no-op.
     """
     src = Path(file)
-    notice = _read_notice(src)
-    raw = src.read_bytes()
+    notice, raw = _read_notice_bytes(src)
     digest = hashlib.sha256(raw).hexdigest()
     target_dir = notice_dir(settings)
     for existing in _listing(target_dir):

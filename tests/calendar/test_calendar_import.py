@@ -172,3 +172,32 @@ def test_corrupted_imported_file_is_reported(data_dir: Path, tmp_path: Path) -> 
     with pytest.raises(BadInput) as exc:
         calendar_service.get_calendar(settings)
     assert result.path.name in str(exc.value)
+
+
+def test_correction_for_a_shipped_year_merges_with_the_asset(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    settings = make_settings(data_dir)
+    doc = {
+        "format": "counter-app.calendar-notice",
+        "format_version": 1,
+        "source": "CV 2/VPCP-KGVX (thử nghiệm)",
+        "years": [2026],
+        "days": [{"date": "2026-12-31", "kind": "off", "name": "Nghỉ hoán đổi"}],
+    }
+    calendar_service.import_notice(settings, write_json(tmp_path / "n.json", doc))
+    cal = calendar_service.get_calendar(settings)
+    assert not cal.is_working_day(D(2026, 12, 31))
+    assert not cal.is_working_day(D(2026, 2, 17))  # the shipped Tết rows are kept
+    assert cal.is_working_day(D(2026, 1, 10))
+
+
+def test_weekend_statutory_day_need_not_be_listed(data_dir: Path, tmp_path: Path) -> None:
+    doc = notice_2027()
+    # 1/5/2027 and the first lunar day 06/02/2027 fall on Saturday
+    doc["days"] = [d for d in doc["days"] if d["date"] not in ("2027-05-01", "2027-02-06")]
+    calendar_service.import_notice(make_settings(data_dir), write_json(tmp_path / "n.json", doc))
+    doc["days"] = [d for d in doc["days"] if d["date"] != "2027-04-30"]  # a Friday: required
+    other = make_settings(tmp_path / "other")  # no earlier notice to complete the year
+    with pytest.raises(BadInput, match="30/04/2027"):
+        calendar_service.import_notice(other, write_json(tmp_path / "m.json", doc))

@@ -74,7 +74,12 @@ def test_working_days_properties(cal: WorkCalendar, received: dt.datetime, n: in
         assert appt.due.time() == appt.counted_from.time()
     assert appt.provisional == (appt.due.year >= 2027)
     later = cal.appointment(received, n + 1, "working_days")
-    assert later.due > appt.due
+    if n > 0:
+        assert later.due > appt.due
+    else:
+        # same-day after the cut-off is due at the *end* of the next working day, while one
+        # working day keeps the time of receipt: monotonic by date, not always by the hour
+        assert later.due.date() >= appt.due.date()
 
 
 @PROPS

@@ -254,6 +254,15 @@ def test_same_day_cut_off_boundary(
     assert cal.appointment(at(received), 0, "working_days").due == appt.due
 
 
+def test_same_day_after_cut_off_versus_one_working_day(cal: WorkCalendar) -> None:
+    """Both rules of DOMAIN §0.3 applied literally: after the cut-off a same-day dossier is due at
+    the end of the next working day (17:00), a 1-working-day dossier at the time of receipt."""
+    same_day = cal.appointment(at("2025-01-02T15:00"), 0)
+    one_day = cal.appointment(at("2025-01-02T15:00"), 1)
+    assert same_day.due.isoformat() == "2025-01-03T17:00:00+07:00"
+    assert one_day.due.isoformat() == "2025-01-03T15:00:00+07:00"
+
+
 def test_same_day_rule_text(cal: WorkCalendar) -> None:
     before = cal.appointment(at("2026-03-04T14:59"), 0)
     assert "trước 15:00" in before.rule and "trong ngày" in before.rule
