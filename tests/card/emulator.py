@@ -30,6 +30,7 @@ from counter_app.devices.card.crypto import (
 from counter_app.devices.card.icao import AID_MRTD, FILES
 from counter_app.domain import identity as idt
 
+
 def _with_tck(atr: bytes) -> bytes:
     x = 0
     for b in atr[1:]:
