@@ -48,11 +48,11 @@ class ApplicantIn(BaseModel):
 
 
 class ComponentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     index: int = Field(ge=1)
     original: int = Field(default=0, ge=0)
-    copy: int = Field(default=0, ge=0)
+    copies: int = Field(default=0, ge=0, alias="copy")
     presented: bool = False
     note: str = ""
 
@@ -109,7 +109,7 @@ def evaluate(
     checklist = rules.evaluate_checklist(
         specs,
         [
-            rules.ComponentReceived(c.index, c.original, c.copy, c.presented, c.note)
+            rules.ComponentReceived(c.index, c.original, c.copies, c.presented, c.note)
             for c in req.components
         ],
     )
@@ -412,7 +412,7 @@ def complete_supplement(
         merged: dict[int, dict[str, Any]] = {c["index"]: dict(c) for c in d.components}
         for c in components:
             parsed = ComponentIn.model_validate(c)
-            merged[parsed.index] = {**merged.get(parsed.index, {}), **parsed.model_dump()}
+            merged[parsed.index] = {**merged.get(parsed.index, {}), **parsed.model_dump(by_alias=True)}
         received = [
             rules.ComponentReceived(
                 int(c["index"]),

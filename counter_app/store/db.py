@@ -69,9 +69,12 @@ class Store:
         reader = _make_engine(path, immediate=False)
         store = cls(path, writer, reader)
         if migrate:
-            from counter_app.store.migrate import upgrade
+            from counter_app.store.migrate import SCHEMA_HEAD, stored_revision
 
-            upgrade(writer, path)
+            if stored_revision(path) != SCHEMA_HEAD:
+                from counter_app.store.migrate import upgrade
+
+                upgrade(writer, path)
         return store
 
     @property

@@ -13,6 +13,24 @@ from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
+# The newest revision, known without importing alembic (a test checks it against alembic's head):
+# opening an up-to-date store must not pay alembic's import time on every CLI command.
+SCHEMA_HEAD = "0002"
+
+
+def stored_revision(db_path: Path) -> str | None:
+    """The revision recorded in the file, read with plain sqlite3 (None for a new file)."""
+    if not db_path.exists():
+        return None
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=15)
+    try:
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None
+
 
 def alembic_config(url: str = "sqlite://"):  # -> alembic.config.Config
     from alembic.config import Config

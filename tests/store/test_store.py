@@ -63,6 +63,10 @@ def test_migrate_from_previous_revision_keeps_data_and_snapshots(tmp_path: Path)
         assert len(s.exec(select(Event)).all()) == 1
 
 
+def test_fast_head_constant_matches_alembic() -> None:
+    assert migrate.SCHEMA_HEAD == migrate.head_revision()
+
+
 def test_reopen_does_not_migrate_or_snapshot_again(tmp_path: Path) -> None:
     db = tmp_path / "c.sqlite3"
     Store.open(db).close()
