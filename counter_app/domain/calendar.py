@@ -732,6 +732,12 @@ class WorkCalendar:
             )
         cut = self.cut_off if cut_off is None else _as_time(cut_off, "cut_off")
         received = self.localize(received_at)
+        if not _MIN_YEAR <= received.year <= _MAX_YEAR - 1:
+            raise BadInput(
+                f"ngày tiếp nhận {received:%d/%m/%Y} ngoài khoảng {_MIN_YEAR}–{_MAX_YEAR - 1} / "
+                "date of receipt out of range",
+                field="received_at",
+            )
         start = self.clamp_to_working_time(received)
         if dur == 0:
             if start.timetz().replace(tzinfo=None) < cut:

@@ -266,3 +266,17 @@ def import_notice(settings: Settings, file: str | os.PathLike[str]) -> ImportRes
     return ImportResult(
         target, sorted(notice.years), len(notice.rows), False, get_calendar(settings).version
     )
+
+
+def prewarm(settings: Settings, today: dt.date | None = None) -> WorkCalendar:
+    """Build the calendar and compute this year's and next year's rows now.
+
+    The first computed (provisional) year imports and initialises `holidays` (~0.5–0.8 s once per
+    process); the TUI can call this from a background worker at start so the first receipt whose
+    appointment reaches a provisional year does not pay for it.
+    """
+    cal = get_calendar(settings)
+    year = (today or dt.datetime.now(settings.tz).date()).year
+    for y in (year, year + 1):
+        cal.holidays_in_year(y)
+    return cal

@@ -425,6 +425,15 @@ def test_bad_input_names_the_field(cal: WorkCalendar, duration, unit, field) -> 
     assert "/" in exc.value.message  # Vietnamese / English
 
 
+def test_received_out_of_range_or_not_a_datetime(cal: WorkCalendar) -> None:
+    with pytest.raises(BadInput) as exc:
+        cal.appointment(dt.datetime(1980, 1, 1, 9), 1)
+    assert exc.value.field == "received_at"
+    with pytest.raises(BadInput) as exc:
+        cal.appointment(D(2026, 3, 4), 1)  # type: ignore[arg-type]
+    assert exc.value.field == "received_at"
+
+
 def test_working_time_validation() -> None:
     with pytest.raises(BadInput):
         WorkingTime(((600, 500),))
@@ -456,3 +465,9 @@ def test_domain_is_pure_and_lazy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == ""
+
+
+def test_prewarm_computes_current_and_next_year(data_dir) -> None:
+    cal = calendar_service.prewarm(make_settings(data_dir), today=D(2026, 11, 23))
+    assert 2026 in cal._years and 2027 in cal._years
+    assert calendar_service.get_calendar(make_settings(data_dir)) is cal
