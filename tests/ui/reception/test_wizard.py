@@ -5,7 +5,7 @@ from __future__ import annotations
 from counter_app.services import dossiers, drafts
 from counter_app.ui.screens.reception import ReceptionScreen
 
-from .conftest import APPLICANT, HostApp, type_text
+from .conftest import APPLICANT, HostApp, paste_text, type_text
 
 
 async def fill_applicant(pilot) -> None:
@@ -53,3 +53,116 @@ async def test_receive_complete_dossier_by_keys(ctx) -> None:
     assert d["officer"] == "canbo1"
     assert d["appointment_at"].startswith("2026-11-23T17:00")  # same day, before 15:00
     assert drafts.load(ctx.store, "canbo1") is None
+
+
+QR_TEXT = "001190012345|123456789|Nguyễn Thị Hường|15031990|Nữ|Số 1 Hàng Bạc, Hà Nội|01012021"
+
+
+async def to_review_incomplete(pilot, screen, *, keys: bool = False) -> None:
+    """Applicant from a QR scan; marriage registration with one of two papers."""
+    if keys:
+        await type_text(pilot, QR_TEXT)  # a keyboard-wedge scanner types into the focused field
+    else:
+        await paste_text(pilot, QR_TEXT)
+    await pilot.pause()
+    assert screen.applicant_source == "qr"
+    assert screen.query_one("#a-name").value == "Nguyễn Thị Hường"
+    await pilot.press("ctrl+n")
+    await type_text(pilot, "ket hon")
+    await pilot.press("enter")
+    await pilot.pause()
+    assert screen.step == "checklist"
+    await type_text(pilot, "1")  # component 1: one original (focus starts there)
+    await pilot.press("ctrl+n", "ctrl+n")
+    assert screen.step == "review"
+
+
+async def test_request_supplementation(ctx) -> None:
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await to_review_incomplete(pilot, screen, keys=True)
+        assert screen.query_one("#b-receive").disabled
+        await pilot.press("f9")  # receive is refused: a required component is missing
+        await pilot.pause()
+        assert screen.step == "review"
+        assert "số 2" in str(screen.query_one("#message").render())
+        assert dossiers.list_dossiers(ctx.store) == []
+        await paste_text(pilot, "Nộp giấy xác nhận tình trạng hôn nhân")
+        await pilot.press("f6")
+        await pilot.pause()
+        assert screen.step == "done"
+        await app.workers.wait_for_complete()
+    (d,) = dossiers.list_dossiers(ctx.store)
+    assert d["status"] == "need_supplement"
+    assert d["applicant"]["source"] == "qr"
+    assert [m["index"] for m in d["missing"]] == [2]
+    assert d["reason"] == "Nộp giấy xác nhận tình trạng hôn nhân"
+    assert d["appointment_at"] is None
+
+
+async def test_refuse_requires_reason(ctx) -> None:
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await to_review_incomplete(pilot, screen)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert screen.step == "review"
+        assert "lý do" in str(screen.query_one("#message").render())
+        assert dossiers.list_dossiers(ctx.store) == []
+        await paste_text(pilot, "Không thuộc thẩm quyền")
+        await pilot.press("f8")
+        await pilot.pause()
+        assert screen.step == "done"
+        await app.workers.wait_for_complete()
+        # A second F8 on the result page does not store a second dossier.
+        await pilot.press("f8")
+    (d,) = dossiers.list_dossiers(ctx.store)
+    assert d["status"] == "refused"
+    assert d["reason"] == "Không thuộc thẩm quyền"
+
+
+async def test_applicant_checks_block_next_step(ctx) -> None:
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("enter")
+        await type_text(pilot, "001090012345")  # 4th digit 0: a man born in the 1900s
+        await pilot.press("enter")
+        await type_text(pilot, "15032001")  # … but born in 2001
+        await pilot.press("enter")
+        await type_text(pilot, "Lan")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen.step == "applicant"
+        assert "thế kỷ" in str(screen.query_one("#message").render())
+        assert screen.focused is screen.query_one("#a-id")
+        assert screen.query_one("#a-id").has_class("-invalid")
+        # A bad QR text says so and keeps what was typed.
+        await pilot.press("shift+tab")
+        await paste_text(pilot, "not|a|card")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "QR" in str(screen.query_one("#message").render())
+        assert screen.query_one("#a-name").value == "Lan"
+
+
+async def test_back_and_forth_keeps_input(ctx) -> None:
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await to_review_incomplete(pilot, screen)
+        await pilot.press("ctrl+b", "ctrl+b")
+        assert screen.step == "checklist"
+        assert screen.query_one("#orig-1").value == "1"
+        await pilot.press("ctrl+b", "ctrl+b")
+        assert screen.step == "applicant"
+        assert screen.query_one("#a-id").value == "001190012345"
+        await pilot.press("ctrl+n", "ctrl+n")
+        assert screen.step == "checklist"
+        assert screen.query_one("#orig-1").value == "1"
