@@ -383,7 +383,7 @@ def transition(
             at=stamp,
             data={"from": before, "to": tgt.value, "reason": reason},
             payload={
-                "code": d.code,
+                "dossier": _wire(d),
                 "from": before,
                 "to": tgt.value,
                 "reason": reason,
@@ -412,7 +412,10 @@ def complete_supplement(
         merged: dict[int, dict[str, Any]] = {c["index"]: dict(c) for c in d.components}
         for c in components:
             parsed = ComponentIn.model_validate(c)
-            merged[parsed.index] = {**merged.get(parsed.index, {}), **parsed.model_dump(by_alias=True)}
+            merged[parsed.index] = {
+                **merged.get(parsed.index, {}),
+                **parsed.model_dump(by_alias=True),
+            }
         received = [
             rules.ComponentReceived(
                 int(c["index"]),
@@ -452,11 +455,7 @@ def complete_supplement(
             actor=actor,
             at=iso(when),
             data={"from": "need_supplement", "to": "received"},
-            payload={
-                "code": d.code,
-                "components": d.components,
-                "appointment_at": d.appointment_at,
-            },
+            payload={"dossier": _wire(d), "from": "need_supplement", "to": "received"},
             base_version=base,
         )
         return dossier_to_dict(session, d)
@@ -512,7 +511,7 @@ def record_return(
             actor=actor,
             at=when,
             data={"from": "done", "to": "returned"},
-            payload={"code": d.code, "returned_at": when, "returned_to": d.returned_to},
+            payload={"dossier": _wire(d), "from": "done", "to": "returned"},
             base_version=base,
         )
         return dossier_to_dict(session, d)
