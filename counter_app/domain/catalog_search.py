@@ -25,6 +25,7 @@ over the few thousand distinct words; detailed scoring runs only over the best c
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 import re
 from collections.abc import Iterable
@@ -132,6 +133,8 @@ ABBREVIATIONS: dict[str, str] = {
     "btxh": "bao tro xa hoi",
 }
 
+_PARENS = re.compile(r"\([^()]*\)")  # "(kể cả …)" does not make a name longer for ranking
+_COMMUNE = frozenset({"xa", "cap xa", "phuong", "commune"})
 _CODE_RE = re.compile(r"^\d+(\.\d*)*$|^local\.[0-9a-f]*$", re.IGNORECASE)
 
 
@@ -149,6 +152,7 @@ _FILLERS = frozenset(canon_token(w) for w in FILLERS)
 _NAME, _ALIAS, _FIELD = 0, 1, 2
 _KIND_FACTOR = (1.0, 0.97, 0.55)
 _STRONG = 0.85  # a per-word similarity at or above this is an exact or prefix match (not fuzzy)
+_DETAIL = 32  # candidates scored in detail per pass
 
 
 # --- public types --------------------------------------------------------------------------------
@@ -215,8 +219,8 @@ class CatalogIndex:
                     alias_tokens=alias_tokens,
                     name_initials=initials(name_tokens),
                     alias_initials=[initials(t) for t in alias_tokens],
-                    length=len(name_tokens),
-                    level_bonus=0.3 if fold(src.level) in ("xa", "cap xa") else 0.0,
+                    length=len(_canon_words(_PARENS.sub(" ", src.name))) or len(name_tokens),
+                    level_bonus=1.0 if fold(src.level) in _COMMUNE else 0.0,
                 )
             )
             for kind, toks in ((_FIELD, field_tokens), (_ALIAS, _flatten(alias_tokens)), (_NAME, name_tokens)):
@@ -224,16 +228,35 @@ class CatalogIndex:
                     slot = postings.setdefault(tok, {})
                     if kind < slot.get(idx, 99):
                         slot[idx] = kind
-        self._postings: dict[str, tuple[tuple[int, float], ...]] = {
-            tok: tuple((doc, _KIND_FACTOR[kind]) for doc, kind in slot.items())
-            for tok, slot in postings.items()
-        }
-        self._vocab: list[str] = sorted(self._postings)
+        # token → docs, split by where the word was found (name, alias, field)
+        self._by_kind: dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {}
+        self._strong_docs: dict[str, frozenset[int]] = {}  # name or alias docs
+        for tok, slot in postings.items():
+            kinds: tuple[list[int], list[int], list[int]] = ([], [], [])
+            for doc, kind in slot.items():
+                kinds[kind].append(doc)
+            self._by_kind[tok] = (tuple(kinds[0]), tuple(kinds[1]), tuple(kinds[2]))
+            self._strong_docs[tok] = frozenset(kinds[0]) | frozenset(kinds[1])
+        self._vocab: list[str] = sorted(postings)
         n = max(len(self._docs), 1)
         self._idf: dict[str, float] = {
-            tok: math.log((n + 1) / (len(p) + 1)) / math.log(n + 1) for tok, p in self._postings.items()
+            tok: math.log((n + 1) / (len(p) + 1)) / math.log(n + 1) for tok, p in postings.items()
         }
         self._codes: list[tuple[str, int]] = sorted((d.code_lc, i) for i, d in enumerate(self._docs))
+        self._lenpen: list[float] = [0.004 * d.length for d in self._docs]
+        # Abbreviations: initials (bisect for prefixes) and their inner runs of 3–5 letters.
+        self._initials: list[tuple[str, int]] = sorted(
+            (ini, i)
+            for i, d in enumerate(self._docs)
+            for ini in {d.name_initials, *d.alias_initials}
+            if ini
+        )
+        self._initial_runs: dict[str, set[int]] = {}
+        for ini, i in self._initials:
+            for k in range(3, 6):
+                for start in range(1, len(ini) - k + 1):
+                    self._initial_runs.setdefault(ini[start : start + k], set()).add(i)
+
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -253,14 +276,16 @@ class CatalogIndex:
             self._search_code(raw.lower(), results)
             if results:
                 return self._top(results, limit)
-        tokens = _canon_words(raw)
+        tokens = self._split_joined(_canon_words(raw))
         if not tokens:
             return []
         self._score_tokens(tokens, results, penalty=0.0, label=None)
         if len(tokens) == 1 and len(tokens[0]) >= 2:
             self._score_initials(tokens[0], results)
-        for alt in _rewrites(tokens):
-            self._score_tokens(alt, results, penalty=1.0, label="synonym")
+        for alt, phrase_len in _rewrites(tokens):
+            # A known phrase of several words ("sổ đỏ", "giấy độc thân") is a stronger sign of
+            # intent than its words taken one by one; a one-word short form is weaker.
+            self._score_tokens(alt, results, penalty=-2.0 if phrase_len >= 2 else 1.0, label="synonym")
         return self._top(results, limit)
 
     def _top(self, results: dict[int, _Scored], limit: int) -> list[Hit]:
@@ -298,17 +323,23 @@ class CatalogIndex:
     def _expand(self, tok: str, is_last: bool) -> dict[str, float]:
         """Vocabulary words a query word may stand for, with a similarity 0…1."""
         out: dict[str, float] = {}
-        if tok in self._postings:
+        exact = tok in self._by_kind
+        if exact:
             out[tok] = 1.0
-        if len(tok) >= 2 or is_last:
+        # Word prefixes: always for the word being typed; for the others only when the word
+        # itself is not a known word ("dang ky kh", but "ho ngheo" does not mean "hoa ngheo").
+        if is_last or (not exact and len(tok) >= 2):
             lo = bisect.bisect_left(self._vocab, tok)
             hi = bisect.bisect_left(self._vocab, tok + "\uffff")
             sim = 0.9 if len(tok) >= 2 else 0.86
             for v in self._vocab[lo:hi]:
                 if v != tok:
                     out[v] = sim
-        if tok in out and out[tok] == 1.0:
+        if exact:
             return out
+        squeezed = _squeeze(tok)
+        if squeezed != tok and squeezed in self._by_kind:  # "sinhh", "kyy"
+            out[squeezed] = max(out.get(squeezed, 0.0), 0.8)
         if len(tok) >= 3 and not tok.isdigit():
             max_d = 1 if len(tok) <= 5 else 2
             for v, dist, _ in process.extract(
@@ -319,23 +350,59 @@ class CatalogIndex:
                 sim = 0.75 if dist == 1 else 0.6
                 if out.get(v, 0.0) < sim:
                     out[v] = sim
-        if not out and len(tok) >= 4:
-            # Words run together: "khaisinh" → "khai" + "sinh".
-            for i in range(2, len(tok) - 1):
-                a, b = tok[:i], tok[i:]
-                if a in self._postings and b in self._postings:
-                    out[a] = 0.7
-                    out[b] = 0.7
         return out
+
+    def _split_joined(self, tokens: list[str]) -> list[str]:
+        """Words run together ("khaisinh" → "khai", "sinh") when the whole is no known word."""
+        out: list[str] = []
+        for tok in tokens:
+            if len(tok) >= 4 and tok not in self._by_kind and not tok.isdigit():
+                lo = bisect.bisect_left(self._vocab, tok)
+                is_prefix = lo < len(self._vocab) and self._vocab[lo].startswith(tok)
+                if not is_prefix:
+                    for i in range(len(tok) - 2, 1, -1):
+                        a, b = tok[:i], tok[i:]
+                        if a in self._by_kind and b in self._by_kind:
+                            out.extend((a, b))
+                            break
+                    else:
+                        out.append(tok)
+                    continue
+            out.append(tok)
+        return out
+
+    def _docs_for(self, exp: dict[str, float]) -> dict[int, float]:
+        """doc → best similarity of one query word (max over its expansions and where found)."""
+        layers: list[tuple[float, tuple[int, ...]]] = []
+        for v, sim in exp.items():
+            name, alias, field = self._by_kind[v]
+            if name:
+                layers.append((sim, name))
+            if alias:
+                layers.append((sim * _KIND_FACTOR[_ALIAS], alias))
+            if field:
+                layers.append((sim * _KIND_FACTOR[_FIELD], field))
+        layers.sort(key=lambda layer: layer[0])
+        per: dict[int, float] = {}
+        for s, docs in layers:  # ascending: a higher similarity overwrites a lower one
+            per.update(dict.fromkeys(docs, s))
+        return per
 
     def _score_tokens(
         self, tokens: list[str], results: dict[int, _Scored], *, penalty: float, label: str | None
     ) -> None:
         n = len(tokens)
-        expansions = [self._expand(t, i == n - 1) for i, t in enumerate(tokens)]
+        filler = [t in _FILLERS for t in tokens]
+        if all(filler):
+            filler = [False] * n
+        # Filler words count only when they appear as such (no prefixes, no typos).
+        expansions = [
+            ({t: 1.0} if t in self._by_kind else {}) if filler[i] else self._expand(t, i == n - 1)
+            for i, t in enumerate(tokens)
+        ]
         weights: list[float] = []
-        for t, exp in zip(tokens, expansions, strict=True):
-            if t in _FILLERS:
+        for i, (t, exp) in enumerate(zip(tokens, expansions, strict=True)):
+            if filler[i]:
                 weights.append(0.15)
             elif t in self._idf:
                 weights.append(0.5 + self._idf[t])
@@ -343,29 +410,46 @@ class CatalogIndex:
                 weights.append(0.5 + max(self._idf[v] for v in exp))
             else:
                 weights.append(1.0)
-        best: list[dict[int, float]] = []
-        for exp in expansions:
-            per: dict[int, float] = {}
-            for v, sim in exp.items():
-                for doc, factor in self._postings[v]:
-                    s = sim * factor
-                    if per.get(doc, 0.0) < s:
-                        per[doc] = s
-            best.append(per)
-        candidates: set[int] = set()
-        for per in best:
-            candidates.update(per)
-        if not candidates:
+        best = [self._docs_for(exp) for exp in expansions]
+        essential = [i for i in range(n) if not filler[i]]
+        # Docs where every essential word is a word (or word prefix) of the name or an alias.
+        strong: set[int] | None = None
+        for i in essential:
+            docs_i: set[int] = set()
+            for v, sim in expansions[i].items():
+                if sim * _KIND_FACTOR[_ALIAS] >= _STRONG:
+                    docs_i.update(self._strong_docs[v])
+            strong = docs_i if strong is None else strong & docs_i
+            if not strong:
+                break
+        strong = strong or set()
+        # Weighted coverage, accumulated over the posting dicts (essential words define the pool;
+        # filler words only add to docs already in it).
+        coverage: dict[int, float] = {}
+        get = coverage.get
+        for i in essential:
+            w = weights[i]
+            for doc, sim in best[i].items():
+                coverage[doc] = get(doc, 0.0) + w * sim
+        if not coverage:
             return
-        total_w = sum(weights) or 1.0
-        essential = [i for i, t in enumerate(tokens) if t not in _FILLERS] or list(range(n))
-        coarse: list[tuple[float, int]] = []
-        for doc in candidates:
-            cov = sum(w * per.get(doc, 0.0) for w, per in zip(weights, best, strict=True)) / total_w
-            strong = all(best[i].get(doc, 0.0) >= _STRONG for i in essential)
-            coarse.append((cov + (1.0 if strong else 0.0) - 0.004 * self._docs[doc].length, doc))
-        coarse.sort(reverse=True)
-        for _, doc in coarse[:80]:
+        for i in range(n):
+            if filler[i]:
+                w = weights[i]
+                for doc, sim in best[i].items():
+                    if doc in coverage:
+                        coverage[doc] += w * sim
+        inv = 1.0 / (sum(weights) or 1.0)
+        lenpen = self._lenpen
+        if len(strong) >= _DETAIL:
+            keyed = [(coverage[doc] * inv - lenpen[doc], doc) for doc in strong]
+        else:
+            keyed = [
+                (cov * inv + (doc in strong) - lenpen[doc], doc) for doc, cov in coverage.items()
+            ]
+        ranked = [doc for _, doc in heapq.nlargest(_DETAIL, keyed)]
+        total_w = 1.0 / inv
+        for doc in ranked:
             score, kind = self._detail(doc, tokens, expansions, weights, best, essential, total_w)
             if label and kind != "exact":
                 kind = label
@@ -383,62 +467,89 @@ class CatalogIndex:
     ) -> tuple[float, str]:
         d = self._docs[doc]
         sims = [per.get(doc, 0.0) for per in best]
-        cov = sum(w * s for w, s in zip(weights, sims, strict=True)) / total_w
         strong = all(sims[i] >= _STRONG for i in essential)
-        # Positions of the query words in the name, matched greedily in query order.
-        names = d.name_tokens
-        chosen: list[int] = []
-        prev = -1
-        in_order = True
-        for i in essential:
-            exp = expansions[i]
-            pos = next((p for p in range(prev + 1, len(names)) if names[p] in exp), -1)
-            if pos < 0:
-                pos = next((p for p in range(len(names)) if names[p] in exp), -1)
-                in_order = False
-            if pos >= 0:
-                chosen.append(pos)
-                prev = max(prev, pos)
-        matched = len(set(chosen))
-        contiguous = in_order and len(chosen) > 1 and chosen[-1] - chosen[0] == len(chosen) - 1
-        at_start = bool(chosen) and chosen[0] == 0
-        extra = min(max(d.length - matched, 0), 16)
-        exact_name = [t for t in tokens if t not in _FILLERS] == names or tokens == names
         if strong:
             exactness = sum(sims[i] for i in essential) / len(essential)  # 0.85 … 1
             fill = sum(0.5 for i, t in enumerate(tokens) if t in _FILLERS and sims[i] >= _STRONG)
-            score = (
-                70.0
-                + 12.0 * (exactness - 0.85) / 0.15
-                + (3.0 if in_order and chosen else 0.0)
-                + (2.0 if contiguous else 0.0)
-                + (2.0 if at_start else 0.0)
-                + (6.0 if exact_name else 0.0)
-                + fill
-                - 0.5 * extra
-            )
-            return max(score, 60.5), ("exact" if exact_name else "words")
-        score = 55.0 * cov + (1.5 if in_order and len(chosen) > 1 else 0.0) - 0.15 * extra
+            base = 70.0 + 12.0 * (exactness - 0.85) / 0.15 + fill + d.level_bonus
+            # Word order and extra words, on the name or (1 point less) on an alias.
+            best_shape = -1e9
+            exact_any = False
+            for j, words in enumerate((d.name_tokens, *d.alias_tokens)):
+                shape, exact = _shape(words, tokens, expansions, essential, d.length if j == 0 else len(words))
+                shape -= 1.0 if j else 0.0
+                exact_any = exact_any or (exact and j == 0)
+                best_shape = max(best_shape, shape + (6.0 if exact else 0.0))
+            return max(base + best_shape, 60.5), ("exact" if exact_any else "words")
+        cov = sum(w * s for w, s in zip(weights, sims, strict=True)) / total_w
+        chosen, in_order = _positions(d.name_tokens, expansions, essential)
+        extra = min(max(d.length - len(set(chosen)), 0), 16)
+        score = (
+            55.0 * cov
+            + (1.5 if in_order and len(chosen) > 1 else 0.0)
+            + 0.5 * d.level_bonus
+            - 0.15 * extra
+        )
         return max(min(score, 59.0), 0.1), "partial"
 
     def _score_initials(self, q: str, results: dict[int, _Scored]) -> None:
         """Officers' abbreviations: the initials of the name's words ("dkks", "ctbs")."""
         if q.isdigit():
             return
-        for idx, d in enumerate(self._docs):
-            best = 0.0
-            for ini in (d.name_initials, *d.alias_initials):
-                if ini == q:
-                    s = 86.0
-                elif ini.startswith(q) and len(q) >= 2:
-                    s = 80.0 - 0.4 * min(len(ini) - len(q), 15)
-                elif len(q) >= 3 and q in ini:
-                    s = 72.0 - 0.4 * min(len(ini) - len(q), 15)
-                else:
-                    continue
-                best = max(best, s)
-            if best:
-                _keep(results, idx, best, "abbreviation")
+        lo = bisect.bisect_left(self._initials, (q, -1))
+        for ini, idx in self._initials[lo:]:
+            if not ini.startswith(q):
+                break
+            s = 86.0 if ini == q else 80.0 - 0.4 * min(len(ini) - len(q), 15)
+            _keep(results, idx, s, "abbreviation")
+        if 3 <= len(q) <= 5:
+            for idx in self._initial_runs.get(q, ()):
+                d = self._docs[idx]
+                longest = max(len(d.name_initials), *(len(a) for a in d.alias_initials), 0)
+                _keep(results, idx, 72.0 - 0.4 * min(longest - len(q), 15), "abbreviation")
+
+
+def _positions(
+    words: list[str], expansions: list[dict[str, float]], essential: list[int]
+) -> tuple[list[int], bool]:
+    """Where the query words sit in `words`, matched greedily in query order."""
+    chosen: list[int] = []
+    prev = -1
+    in_order = True
+    for i in essential:
+        exp = expansions[i]
+        hits = [p for p, w in enumerate(words) if w in exp]
+        if not hits:
+            continue
+        pos = next((p for p in hits if p > prev), -1)
+        if pos < 0:
+            pos = hits[0]
+            in_order = False
+        chosen.append(pos)
+        prev = max(prev, pos)
+    return chosen, in_order
+
+
+def _shape(
+    words: list[str],
+    tokens: list[str],
+    expansions: list[dict[str, float]],
+    essential: list[int],
+    length: int,
+) -> tuple[float, bool]:
+    """Bonus for in-order, contiguous, at-start matches; a malus per extra word. (bonus, exact)"""
+    chosen, in_order = _positions(words, expansions, essential)
+    contiguous = in_order and len(chosen) > 1 and chosen[-1] - chosen[0] == len(chosen) - 1
+    at_start = bool(chosen) and chosen[0] == 0
+    extra = min(max(length - len(set(chosen)), 0), 14)
+    exact = [t for t in tokens if t not in _FILLERS] == words or tokens == words
+    bonus = (
+        (3.0 if in_order and chosen else 0.0)
+        + (4.0 if contiguous else 0.0)
+        + (2.0 if at_start else 0.0)
+        - 0.4 * extra
+    )
+    return bonus, exact
 
 
 def _keep(results: dict[int, _Scored], idx: int, score: float, match: str) -> None:
@@ -447,15 +558,21 @@ def _keep(results: dict[int, _Scored], idx: int, score: float, match: str) -> No
         results[idx] = _Scored(score, match)
 
 
+def _squeeze(tok: str) -> str:
+    """Doubled letters typed by mistake: "sinhh" → "sinh"."""
+    return re.sub(r"(.)\1+", r"\1", tok)
+
+
 def _flatten(lists: list[list[str]]) -> list[str]:
     return [t for sub in lists for t in sub]
 
 
-def _rewrites(tokens: list[str]) -> list[list[str]]:
-    """The query with known phrases replaced by the official words (one rewrite, longest first)."""
+def _rewrites(tokens: list[str]) -> list[tuple[list[str], int]]:
+    """The query with known phrases replaced by the official words (one rewrite, longest first),
+    with the length of the longest phrase replaced."""
     out: list[str] = []
     i = 0
-    changed = False
+    changed = 0
     n = len(tokens)
     while i < n:
         for key, value in _REWRITES:
@@ -463,9 +580,9 @@ def _rewrites(tokens: list[str]) -> list[list[str]]:
             if tuple(tokens[i : i + k]) == key:
                 out.extend(value)
                 i += k
-                changed = True
+                changed = max(changed, k)
                 break
         else:
             out.append(tokens[i])
             i += 1
-    return [out] if changed and out else []
+    return [(out, changed)] if changed and out else []

@@ -13,19 +13,37 @@ import unicodedata
 __all__ = ["fold", "tokenize", "initials"]
 
 # "đ" has no decomposition in Unicode: it is its own letter, so map it explicitly.
-_D_MAP = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
+_D_MAP = {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"}
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _strip_marks(ch: str) -> str:
+    if ch in _D_MAP:
+        return _D_MAP[ch]
+    decomposed = unicodedata.normalize("NFD", ch)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+# Precomputed for Latin letters (Latin-1, Latin Extended-A/B, Latin Extended Additional, where
+# all Vietnamese letters live): one str.translate does the work of NFD + filtering.
+_TABLE = {
+    cp: _strip_marks(chr(cp))
+    for block in (range(0x00C0, 0x0250), range(0x1E00, 0x1F00))
+    for cp in block
+    if _strip_marks(chr(cp)) != chr(cp)
+}
 
 
 def fold(text: str) -> str:
     """Lower-case, diacritic-free, punctuation-free form of `text`, words separated by one space."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", str(text)).translate(_D_MAP).lower()
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = unicodedata.normalize("NFC", stripped)
-    return _NON_WORD.sub(" ", stripped).strip()
+    text = unicodedata.normalize("NFC", str(text)).translate(_TABLE).lower()
+    if not text.isascii():
+        # Rare letters outside the table (combining marks left alone, other scripts).
+        text = "".join(_strip_marks(ch) if not ch.isascii() else ch for ch in text)
+        text = unicodedata.normalize("NFC", text)
+    return _NON_WORD.sub(" ", text).strip()
 
 
 def tokenize(text: str) -> list[str]:
