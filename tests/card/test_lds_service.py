@@ -1,0 +1,133 @@
+"""Data-group parsing details and the card_reader service over an in-process transport."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import threading
+import time
+
+import pytest
+from PIL import Image
+
+from counter_app.devices.card import lds, tlv
+from counter_app.devices.card.icao import extended_length_from_atr
+from counter_app.services.card_reader import CardKeys, read_card
+from tests.card.emulator import ATR_EXTENDED, ATR_SHORT, CccdCard, Citizen, build_files
+
+
+def _jp2() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (120, 160), (10, 120, 200)).save(buf, "JPEG2000")
+    return buf.getvalue()
+
+
+def test_dg2_jpeg2000_is_kept_and_opens() -> None:
+    image = _jp2()
+    face = lds.parse_dg2(lds.build_dg2(image, jpeg2000=True))
+    assert face.format == "jpeg2000" and face.data == image
+    assert Image.open(io.BytesIO(face.data)).size == (120, 160)
+
+
+def test_dg2_rejects_unknown_image() -> None:
+    with pytest.raises(lds.LDSError):
+        lds.parse_dg2(lds.build_dg2(b"GIF89a" + bytes(50)))
+
+
+def test_dg13_no_expiry_and_empty_fields() -> None:
+    c = Citizen(expiry=None, spouse="", old_id="")
+    p = lds.parse_dg13(c.dg13())
+    assert p.no_expiry and p.expiry_date is None
+    assert p.spouse_name is None and p.old_id_number is None
+    assert p.raw is not None and p.raw[13] == [c.father, c.mother]
+
+
+def test_dg13_nfc_normalisation() -> None:
+    decomposed = "Nguye\u0302\u0303n"
+    data = lds.build_dg13({1: "001090012345", 2: decomposed, 3: "01/01/1990"})
+    assert lds.parse_dg13(data).full_name == "Nguyễn"
+
+
+def test_dg13_long_form_lengths() -> None:
+    long_addr = "Thôn " + "Đông " * 60
+    data = lds.build_dg13({1: "001090012345", 9: long_addr})
+    assert data[1] == 0x82  # multi-byte length on the outer TLV
+    assert lds.parse_dg13(data).place_of_residence == long_addr.strip()
+
+
+def test_atr_extended_length_flag() -> None:
+    assert extended_length_from_atr(ATR_EXTENDED)
+    assert not extended_length_from_atr(ATR_SHORT)
+    assert not extended_length_from_atr(b"\x3b")
+
+
+class Direct:
+    def __init__(self, card: CccdCard) -> None:
+        self.card = card
+
+    def transmit(self, apdu: bytes) -> bytes:
+        return self.card.process(apdu)
+
+
+def test_service_in_process_and_key_candidates() -> None:
+    from tests.card.pki import make_pki
+
+    pki = make_pki()
+    c = Citizen(birth=dt.date(1982, 1, 1), id_number="001082012345", issue=dt.date(2020, 6, 1),
+                expiry=dt.date(2042, 1, 1))
+    photo = b"\xff\xd8\xff\xe0" + bytes(3000) + b"\xff\xd9"
+    card = CccdCard(build_files(c, pki, photo), c.key_info)
+    keys = CardKeys.from_qr(c.qr())
+    assert keys.expiry_candidates[0] == dt.date(2042, 1, 1)
+    assert len(keys.infos) <= 3
+    progress: list[tuple[str, int, int]] = []
+    r = read_card(keys, trust_store=[pki.csca], transport=Direct(card),
+                  progress=lambda *a: progress.append(a))
+    assert r.passive_auth.status == "valid"
+    assert r.photo is not None and r.photo.sha256 == hashlib.sha256(photo).hexdigest()
+    assert r.to_json()["date_of_birth"] == "1982-01-01"
+    assert all(done <= total for _, done, total in progress)
+    assert card.bac_attempts == 1
+
+
+def test_no_expiry_keys_try_991231_first() -> None:
+    keys = CardKeys.from_dates("001165012345", dt.date(1965, 6, 5), None)
+    assert keys.infos[0].endswith("9912315")
+    assert keys.infos[1].endswith("<<<<<<<")
+
+
+def test_watch_cards_reports_insert_and_remove(cards, citizen) -> None:
+    from counter_app.services.card_reader import watch_cards
+
+    events: list[tuple[str, bool]] = []
+    stop = threading.Event()
+    th = threading.Thread(target=watch_cards, args=(lambda r, p: events.append((r, p)), stop),
+                          daemon=True)
+    th.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not events and time.monotonic() < deadline:
+            time.sleep(0.05)
+        vc = cards.insert(citizen)
+        deadline = time.monotonic() + 5
+        while ("Virtual PCD 00 00", True) not in events and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cards.remove(vc)
+        deadline = time.monotonic() + 5
+        while events[-1] != ("Virtual PCD 00 00", False) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        th.join(5)
+    assert not th.is_alive()
+    seq = [p for r, p in events if r == "Virtual PCD 00 00"]
+    assert seq[-2:] == [True, False]
+
+
+def test_tlv_find_and_require() -> None:
+    item = tlv.parse_one(tlv.encode(0x61, tlv.encode(0x5F1F, b"abc")))
+    assert item.require(0x5F1F).value == b"abc"
+    assert item.find(0x5F2E) is None
+    with pytest.raises(tlv.TLVError):
+        item.require(0x5F2E)
