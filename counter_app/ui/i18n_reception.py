@@ -59,13 +59,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rc.card.reading": ("Đang đọc thẻ… giữ thẻ trên đầu đọc", "Reading the card… keep it on the reader"),
     "rc.card.progress": ("Đang đọc {file} ({done}/{total})", "Reading {file} ({done}/{total})"),
     "rc.card.done": (
-        "Đã đọc thẻ: {name} — {id} — xác thực chip: {pa}. Enter/F5: dùng cho người nộp",
-        "Card read: {name} — {id} — chip check: {pa}. Enter/F5: use for the applicant",
+        "Thẻ chip: {name} — {id} — xác thực dữ liệu chip: {pa}",
+        "Chip card: {name} — {id} — chip data check: {pa}",
     ),
     "rc.card.failed": ("Không đọc được thẻ: {error}", "Could not read the card: {error}"),
     "rc.card.need_keys": (
-        "Cần số định danh và ngày sinh (hoặc quét QR) để mở thẻ chip",
-        "The ID number and birth date (or a QR scan) are needed to open the chip",
+        "Quét mã QR trên thẻ trước (cho khóa mở chip), rồi nhấn F3",
+        "Scan the card's QR first (it gives the chip's keys), then press F3",
+    ),
+    "rc.key.use_card": ("Dùng dữ liệu thẻ", "Use card data"),
+    "rc.card.use_hint": (
+        "Đã đọc thẻ chip: F5 để dùng cho người nộp",
+        "Chip card read: F5 to use it for the applicant",
+    ),
+    "rc.card.pa_failed": (
+        "Dữ liệu chip KHÔNG xác thực được (có thể bị sửa đổi): kiểm tra kỹ giấy tờ",
+        "The chip data FAILED authentication (may be altered): check the card carefully",
     ),
     "rc.card.used": ("Đã điền thông tin từ thẻ chip", "Filled in from the chip card"),
     # --- procedure -------------------------------------------------------------------------------

@@ -113,7 +113,9 @@ class ReceptionScreen(Screen):
     ReceptionScreen .field-row Input { width: 1fr; }
     ReceptionScreen .field-row Input.-invalid { background: $error 30%; }
     ReceptionScreen .section { text-style: bold; margin-bottom: 1; }
-    ReceptionScreen #card-status { height: auto; color: $text-muted; }
+    ReceptionScreen #card-panel { height: auto; }
+    ReceptionScreen #card-photo { width: 18; height: auto; display: none; }
+    ReceptionScreen #card-status { width: 1fr; height: auto; color: $text-muted; }
     ReceptionScreen #checklist-summary { height: auto; margin-bottom: 1; }
     ReceptionScreen #checklist-summary.-missing { color: $error; }
     ReceptionScreen #fee-lines, ReceptionScreen #appt { height: auto; margin-bottom: 1; }
@@ -135,6 +137,7 @@ class ReceptionScreen(Screen):
         Binding("ctrl+s", "save", "rc.key.save", show=False, priority=True),
         Binding("f3", "read_card", "rc.key.card"),
         Binding("f4", "fill_expected", "rc.key.fill"),
+        Binding("f5", "use_card", "rc.key.use_card"),
         Binding("f9", "outcome('receive')", "rc.key.receive", priority=True),
         Binding("f6", "outcome('supplement')", "rc.key.supplement", priority=True),
         Binding("f8", "outcome('refuse')", "rc.key.refuse", priority=True),
@@ -165,6 +168,8 @@ class ReceptionScreen(Screen):
         self._restoring = False
         self._confirm_new = False
         self._fee_names: dict[str, str] = {}
+        self._last_qr = ""
+        self._card_data: dict[str, Any] | None = None
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -183,7 +188,9 @@ class ReceptionScreen(Screen):
                             placeholder=t(label + ".ph"), id=wid, compact=True,
                             max_length=12 if key == "id_number" else 200,
                         )
-                yield Static(t("rc.a.card_hint"), id="card-status")
+                with Horizontal(id="card-panel"):
+                    yield Static("", id="card-photo")
+                    yield Static(t("rc.a.card_hint"), id="card-status")
             with StepScroll(id="step-procedure", classes="step"):
                 yield Static(t("rc.proc.title"), classes="section")
                 yield ProcedurePicker(self.source, id="picker")
@@ -428,6 +435,12 @@ class ReceptionScreen(Screen):
         await self.apply({})
         self.applicant_source = "manual"
         self.passive_auth = None
+        self._last_qr = ""
+        self._card_data = None
+        photo = self.query_one("#card-photo", Static)
+        photo.update("")
+        photo.display = False
+        self.query_one("#card-status", Static).update(t("rc.a.card_hint"))
         for wid, *_ in APPLICANT_FIELDS:
             self._input(wid).remove_class("-invalid")
         self._input("a-qr").value = ""
@@ -447,6 +460,8 @@ class ReceptionScreen(Screen):
             return self.step == "checklist"
         if action == "read_card":
             return self.step == "applicant"
+        if action == "use_card":
+            return self.step == "applicant" and self._card_data is not None
         if action in ("back",):
             return self.step not in ("applicant", "done")
         return True
@@ -549,6 +564,7 @@ class ReceptionScreen(Screen):
         if qr.address:
             self._input("a-address").value = qr.address
         self._input("a-qr").value = ""
+        self._last_qr = text.strip()
         self.applicant_source = "qr"
         self.say(t("rc.msg.qr_ok", id=qr.id_number), "ok")
         self._dirty = True
@@ -637,15 +653,16 @@ class ReceptionScreen(Screen):
             status.update(t("rc.card.unavailable"))
             self.say(t("rc.card.unavailable"), "error")
             return
+        if not self._last_qr:
+            status.update(t("rc.card.need_keys"))
+            self.say(t("rc.card.need_keys"), "error")
+            self._input("a-qr").focus()
+            return
         status.update(t("rc.card.reading"))
-        self._read_card(
-            self._input("a-id").value.strip(),
-            self._input("a-dob").value.strip(),
-            self._input("a-qr").value.strip(),
-        )
+        self._read_card(self._last_qr)
 
     @work(thread=True, exclusive=True, group="card", exit_on_error=False)
-    def _read_card(self, id_number: str, birth: str, qr: str) -> None:
+    def _read_card(self, qr: str) -> None:
         """Runs the card service off the UI thread; progress and the result come back as
         messages (post_message is thread-safe)."""
         from counter_app.ui.widgets.reception_support import read_card
@@ -654,7 +671,7 @@ class ReceptionScreen(Screen):
             self.post_message(CardProgress(file, done, total))
 
         try:
-            data = read_card(self.ctx, id_number=id_number, birth=birth, qr=qr, progress=progress)
+            data = read_card(self.ctx, qr=qr, progress=progress)
         except CounterAppError as exc:
             self.post_message(CardFailed(exc.message))
         except Exception as exc:  # noqa: BLE001 - a device error must not close the wizard
@@ -678,14 +695,34 @@ class ReceptionScreen(Screen):
         d = event.data
         self._card_data = d
         pa = (d.get("passive_auth") or {}).get("status", "?")
-        self.query_one("#card-status", Static).update(
+        photo = self.query_one("#card-photo", Static)
+        if d.get("photo_text") is not None:
+            photo.update(d["photo_text"])
+            photo.display = True
+        body = Text(
             t("rc.card.done", name=d.get("full_name") or "", id=d.get("id_number") or "", pa=pa)
         )
+        dob = d.get("date_of_birth")
+        lines = [
+            (t("rc.a.dob"), dt.date.fromisoformat(dob).strftime("%d/%m/%Y") if dob else ""),
+            (t("rc.a.sex"), d.get("sex") or ""),
+            (t("rc.a.address"), d.get("place_of_residence") or ""),
+        ]
+        for label, value in lines:
+            body.append(f"\n{label}: ", style="bold")
+            body.append(value)
+        if pa == "failed":
+            body.append("\n⚠ " + t("rc.card.pa_failed"), style="bold red")
+        self.query_one("#card-status", Static).update(body)
+        self.say(t("rc.card.use_hint"), "ok")
+        self.refresh_bindings()
+
+    def action_use_card(self) -> None:
         self.use_card_data()
 
     def use_card_data(self) -> None:
         """Fill the applicant from the chip (the chip's data is authoritative)."""
-        d = getattr(self, "_card_data", None)
+        d = self._card_data
         if not d:
             return
         self._input("a-id").value = d.get("id_number") or ""

@@ -147,23 +147,18 @@ def render_and_print(store: Store, settings: Settings, code: str, kind: str) -> 
         )
     from counter_app.errors import CounterAppError
 
-    out_dir = Path(settings.data_dir) / "forms"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"{code}-{kind}.pdf"
     try:
-        result = forms.render_form(store, settings, code, kind, out)
-        if isinstance(result, (str, Path)):
-            out = Path(result)
+        out = forms.default_form_path(settings, code, kind)
+        path = Path(forms.render_form(store, settings, code, kind, out))
     except CounterAppError as exc:
         return FormResult(None, error=str(exc))
-    printed = None
-    if settings.printer and hasattr(forms, "print_pdf"):
-        try:
-            forms.print_pdf(out, settings.printer)
-            printed = settings.printer
-        except CounterAppError as exc:
-            return FormResult(out, error=str(exc))
-    return FormResult(out, printed)
+    if not settings.printer:
+        return FormResult(path)
+    try:
+        job = forms.print_pdf(settings, path)
+    except CounterAppError as exc:
+        return FormResult(path, error=str(exc))
+    return FormResult(path, printed_to=f"{settings.printer} ({job})")
 
 
 # --- card reader -------------------------------------------------------------------------------
@@ -176,20 +171,63 @@ def card_reader_available() -> bool:
 def read_card(
     ctx: Any,
     *,
-    id_number: str,
-    birth: str,
     qr: str,
     progress: Any,
+    timeout: float = 10.0,
 ) -> dict[str, Any]:
     """Read the chip card with the card service (blocking: run it in a thread worker).
 
-    Returns the CARD.md §5 JSON shape (id_number, full_name, date_of_birth, sex,
-    place_of_residence, passive_auth …)."""
-    from counter_app.errors import NotAvailable
+    The BAC keys come from the card's QR (scanned into the wizard first). Returns the CARD.md §5
+    JSON shape plus `photo_text`, the face photo drawn with half-block characters.
+    `ctx.extras["card_transport"]` / `["card_trust_store"]` let tests and demos use an
+    in-process card and their own CSCA."""
+    from counter_app.errors import BadInput, NotAvailable
 
     svc = _service("card_reader")
     if svc is None:
-        raise NotAvailable(
-            "chưa có dịch vụ đọc thẻ / the card reader service is not installed"
+        raise NotAvailable("chưa có dịch vụ đọc thẻ / the card reader service is not installed")
+    if not qr:
+        raise BadInput(
+            "quét mã QR trên thẻ trước để mở chip / scan the card's QR first (it gives the chip's "
+            "access keys)",
+            field="qr",
         )
-    raise NotAvailable("card reader service API not wired yet")
+    keys = svc.CardKeys.from_qr(qr)
+    trust = ctx.extras.get("card_trust_store") or svc.default_trust_store(ctx.settings.data_dir)
+    result = svc.read_card(
+        keys,
+        trust_store=trust,
+        progress=progress,
+        timeout=timeout,
+        transport=ctx.extras.get("card_transport"),
+    )
+    data = result.to_json()
+    data["photo_text"] = None
+    if result.photo is not None:
+        data["photo_text"] = photo_text(result.photo.data)
+    return data
+
+
+def photo_text(image: bytes, width: int = 16) -> Any:
+    """A face photo as Rich text: two pixels per cell with the upper-half block (no widget)."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+    from rich.style import Style
+    from rich.text import Text
+
+    try:
+        img = Image.open(io.BytesIO(image)).convert("RGB")
+    except (UnidentifiedImageError, OSError):
+        return None
+    height = max(2, round(img.height * width / img.width / 2) * 2)
+    img = img.resize((width, height))
+    px = img.load()
+    text = Text()
+    for y in range(0, height, 2):
+        for x in range(width):
+            top, bottom = px[x, y], px[x, y + 1]
+            text.append("▀", Style(color=f"rgb{top}", bgcolor=f"rgb{bottom}"))
+        if y + 2 < height:
+            text.append("\n")
+    return text
