@@ -62,6 +62,7 @@ class Ticket(BaseModel):
     called_at: str | None = None
     serving_at: str | None = None
     finished_at: str | None = None
+    issue_order: int = Field(description="order of issue in the center")
     call_order: int | None = Field(default=None, description="order of the call in the center")
     recalls: int = 0
     transfers: int = 0

@@ -10,12 +10,13 @@ Fixtures
 - `pg_database_url` (function): a fresh database in `pg_cluster`.
 - `backend` (function, parametrised "sqlite" | "postgres"): the database URL to use (None = the
   server's SQLite file); the postgres case carries the `postgres` marker.
-- `server_factory` (function): `server_factory(database_url=None, demo=True, args=())` starts a
-  server process on a free port and returns a `ServerProcess` (`.url`, `.api`, `.data_dir`,
+- `server_factory` (function): `server_factory(database_url=None, demo=True, args=(),
+  data_dir=None)` starts a server process on a free port and returns a `ServerProcess` (`.url`, `.api`, `.data_dir`,
   `.database_url`, `.stop()`); every server is stopped at teardown.
 - `demo_server` (module, parametrised sqlite | postgres): one shared `--demo-data` server per module
   and backend. Tests that change state must not assume an empty queue.
 - `login(server, username, password="demo") -> dict` (helper): the Authorization header.
+- `open_server_db(data_dir, database_url)` (helper): the server database, migrated, for seeding.
 """
 
 from __future__ import annotations
@@ -217,9 +218,13 @@ class ServerProcess:
 
 
 def start_server(
-    base: Path, database_url: str | None = None, demo: bool = True, args: tuple[str, ...] = ()
+    base: Path,
+    database_url: str | None = None,
+    demo: bool = True,
+    args: tuple[str, ...] = (),
+    data_dir: Path | None = None,
 ) -> ServerProcess:
-    data_dir = base / f"srv-{uuid.uuid4().hex[:8]}"
+    data_dir = data_dir or base / f"srv-{uuid.uuid4().hex[:8]}"
     return ServerProcess(data_dir, database_url, demo, tuple(args))
 
 
@@ -228,9 +233,12 @@ def server_factory(tmp_path: Path):
     started: list[ServerProcess] = []
 
     def factory(
-        database_url: str | None = None, demo: bool = True, args: tuple[str, ...] = ()
+        database_url: str | None = None,
+        demo: bool = True,
+        args: tuple[str, ...] = (),
+        data_dir: Path | None = None,
     ) -> ServerProcess:
-        srv = start_server(tmp_path, database_url, demo, args)
+        srv = start_server(tmp_path, database_url, demo, args, data_dir)
         started.append(srv)
         return srv
 
@@ -251,6 +259,15 @@ def demo_server(
     srv = start_server(tmp_path_factory.mktemp("demo-server"), url, demo=True)
     yield srv
     srv.stop()
+
+
+def open_server_db(data_dir: Path, database_url: str | None):
+    """The server's database opened (and migrated) in the test process, to seed it directly with
+    the admin use cases (`counter_app.server.crud.admin`) before starting the server."""
+    from counter_app.server.db import open_database
+    from counter_app.server.settings import ServerSettings
+
+    return open_database(ServerSettings(data_dir=data_dir, database_url=database_url))
 
 
 def login(server: ServerProcess, username: str, password: str = "demo") -> dict[str, str]:

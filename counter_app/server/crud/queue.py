@@ -57,6 +57,7 @@ def ticket_json(t: Ticket, position: int | None = None) -> dict[str, Any]:
         "called_at": t.called_at,
         "serving_at": t.serving_at,
         "finished_at": t.finished_at,
+        "issue_order": t.pos,
         "call_order": t.call_pos,
         "recalls": t.recalls,
         "transfers": t.transfers,
