@@ -13,6 +13,8 @@ SYSTEM_PACKAGES=(
   swig libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools
   # scanning (SANE test backend), voice, PDF checks, printing client, terminal for tmux checks
   sane-utils espeak-ng poppler-utils cups-client tmux
+  # QR decoding (zbarimg) to check the QR codes printed on the forms
+  zbar-tools
   # fonts (DejaVu is also shipped in assets/), PostgreSQL for the server tests
   fonts-dejavu-core postgresql
   gcc
