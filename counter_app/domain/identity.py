@@ -204,7 +204,7 @@ def parse_card_qr(text: str) -> CardQR:
     if not isinstance(text, str) or "|" not in text:
         raise BadInput("mã QR không đúng dạng thẻ căn cước (thiếu dấu '|') / QR text is not an ID"
                        " card QR (no '|' separators)", field="qr")
-    raw = text.strip().strip("\x00").replace("\r", "").replace("\n", "")
+    raw = text.strip().strip("\x00\ufeff").replace("\r", "").replace("\n", "")
     fields = [_nfc(f) for f in raw.split("|")]
     if not fields or not re.fullmatch(r"\d{12}", fields[0]):
         raise BadInput("mã QR không bắt đầu bằng số định danh 12 chữ số / QR text does not start"
@@ -348,13 +348,32 @@ def _split_mrz(text: str) -> list[str]:
     return lines
 
 
+# Letters OCR commonly reads instead of digits, fixed only where the TD1 layout allows digits only.
+_OCR_DIGITS = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2",
+                             "S": "5", "B": "8", "G": "6", "T": "7"})
+_NUMERIC_L2 = (*range(0, 7), *range(8, 15), 29)
+
+
+def _fix_ocr_digits(lines: list[str]) -> list[str]:
+    l1, l2, l3 = lines
+    l2 = "".join(ch.translate(_OCR_DIGITS) if i in _NUMERIC_L2 else ch for i, ch in enumerate(l2))
+    if l1[14] != "<":
+        l1 = l1[:14] + l1[14].translate(_OCR_DIGITS) + l1[15:]
+    return [l1, l2, l3]
+
+
 def parse_mrz_td1(text: str) -> MRZ:
-    """Parse a TD1 MRZ (3 lines of 30); every check digit and the composite must be right."""
+    """Parse a TD1 MRZ (3 lines of 30); every check digit and the composite must be right.
+
+    Letters in positions that can only hold digits (dates, check digits) are read as the digit
+    OCR most likely mistook them for; the check digits still decide.
+    """
     lines = _split_mrz(text)
     if len(lines) != 3 or any(len(ln) != 30 for ln in lines):
         lens = ", ".join(str(len(ln)) for ln in lines) or "0"
         raise BadInput(f"MRZ phải có 3 dòng 30 ký tự (nhận {lens}) / MRZ must be 3 lines of 30"
                        f" characters (got {lens})", field="mrz")
+    lines = _fix_ocr_digits(lines)
     for ln in lines:
         bad = set(ln) - set(_MRZ_VALUES)
         if bad:

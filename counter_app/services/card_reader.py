@@ -235,7 +235,7 @@ def build_result(files: dict[str, bytes], trust_store: Path | str | list | None,
     warnings: list[str] = []
     try:
         mrz_text = lds.parse_dg1(files["DG1"])
-        face = lds.parse_dg2(files["DG2"])
+        face = lds.parse_dg2(files["DG2"]) if "DG2" in files else None
         personal = lds.parse_dg13(files["DG13"]) if "DG13" in files else lds.PersonalData()
     except lds.LDSError as exc:
         raise CardProtocolError(str(exc)) from None
@@ -248,10 +248,13 @@ def build_result(files: dict[str, bytes], trust_store: Path | str | list | None,
         certs = trust_store
     else:
         certs = sod.load_trust_store(trust_store)
-    dgs = {1: files["DG1"], 2: files["DG2"]}
-    if "DG13" in files:
-        dgs[13] = files["DG13"]
-    pa = sod.passive_authentication(files["SOD"], dgs, certs)
+    dgs = {n: files[f"DG{n}"] for n in (1, 2, 13) if f"DG{n}" in files}
+    if "SOD" in files:
+        pa = sod.passive_authentication(files["SOD"], dgs, certs)
+    else:
+        pa = sod.PassiveAuthResult("failed", "the card has no EF.SOD")
+    if face is None:
+        warnings.append("thẻ không có ảnh (DG2) / the card has no face image (DG2)")
 
     id_number = personal.id_number or (mrz.id_number if mrz else None)
     if mrz is not None and personal.id_number and mrz.id_number \
@@ -285,7 +288,8 @@ def build_result(files: dict[str, bytes], trust_store: Path | str | list | None,
         issue_date=personal.issue_date, expiry_date=expiry,
         father_name=nz(personal.father_name), mother_name=nz(personal.mother_name),
         spouse_name=nz(personal.spouse_name), old_id_number=nz(personal.old_id_number),
-        photo=Photo(face.format, face.data, hashlib.sha256(face.data).hexdigest()),
+        photo=(Photo(face.format, face.data, hashlib.sha256(face.data).hexdigest())
+               if face is not None else None),
         passive_auth=PassiveAuth(pa.status, pa.detail),
         mrz=mrz_text, reader=reader, warnings=warnings,
         apdus=getattr(stats, "apdus", 0), bytes_in=getattr(stats, "bytes_in", 0),

@@ -192,3 +192,19 @@ def test_validity_rule_properties(birth: dt.date, days: int) -> None:
 def test_issue_before_birth() -> None:
     with pytest.raises(BadInput):
         idt.candidate_expiry_dates(D(2000, 1, 1), D(1999, 1, 1))
+
+
+def test_mrz_ocr_letters_in_numeric_fields() -> None:
+    good = idt.build_mrz_td1(document_number="079012345", birth=dt.date(1990, 3, 15), sex="M",
+                             expiry=dt.date(2030, 3, 15), surname="NGUYEN", given_names="VAN AN",
+                             optional_1="001090012345")
+    l1, l2, l3 = good.split("\n")
+    ocr = l2.replace("0", "O").replace("1", "I")
+    m = idt.parse_mrz_td1("\n".join((l1, ocr, l3)))
+    assert m.birth_date_raw == "900315" and m.expiry_date == dt.date(2030, 3, 15)
+    assert m.nationality == "VNM"
+
+
+def test_card_qr_with_bom() -> None:
+    assert idt.parse_card_qr("\ufeff001090012345||A|15031990|Nam|x|20042021").id_number == (
+        "001090012345")

@@ -131,3 +131,15 @@ def test_tlv_find_and_require() -> None:
     assert item.find(0x5F2E) is None
     with pytest.raises(tlv.TLVError):
         item.require(0x5F2E)
+
+
+def test_card_without_sod_and_photo_is_read_but_fails_passive_auth() -> None:
+    from tests.card.pki import make_pki
+
+    c = Citizen()
+    files = build_files(c, make_pki(), b"\xff\xd8\xff\xe0" + bytes(100) + b"\xff\xd9")
+    del files["SOD"], files["DG2"]
+    r = read_card(CardKeys.from_mrz(c.mrz), transport=Direct(CccdCard(files, c.key_info)))
+    assert r.photo is None and r.to_json()["photo"] is None
+    assert r.passive_auth.status == "failed" and "SOD" in r.passive_auth.detail
+    assert r.id_number == c.id_number

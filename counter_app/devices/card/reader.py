@@ -17,7 +17,8 @@ from counter_app.devices.card.icao import (
 
 MAX_KEY_ATTEMPTS = 3
 DEFAULT_FILES = ("DG1", "DG13", "DG2", "SOD")
-OPTIONAL_FILES = frozenset({"DG13", "DG14", "DG15", "COM"})
+# A card missing these is still read: no photo, or passive authentication "failed" without SOD.
+OPTIONAL_FILES = frozenset({"DG2", "DG13", "DG14", "DG15", "COM", "SOD"})
 
 
 @dataclass
