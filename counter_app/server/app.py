@@ -75,8 +75,9 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
         )
 
     from counter_app.server.api import auth, devices, health, queue
+    from counter_app.server.sync import api as sync_api
 
-    for module in (health, auth, devices, queue):
+    for module in (health, auth, devices, queue, sync_api):
         app.include_router(module.router, prefix="/api/v1")
 
     @app.on_event("shutdown")

@@ -1,0 +1,160 @@
+"""HTTP routes of the sync: POST /sync/push, GET /sync/pull, HEAD|PATCH|GET /blobs/{sha256}.
+
+Devices authenticate with `X-Device-Id` and `X-Device-Secret` (the secret given at enrolment).
+Push bodies may be gzip-compressed (`Content-Encoding: gzip`); answers are gzip-compressed when
+the client accepts it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request, Response
+from pydantic import ValidationError
+
+from counter_app.server.core import security
+from counter_app.server.crud.common import ApiError
+from counter_app.server.deps import AppContext, ctx
+from counter_app.server.models import Device
+from counter_app.server.sync import blobs, service
+
+router = APIRouter(tags=["sync"])
+
+MAX_BODY = 64 * 1024 * 1024  # decompressed push body limit
+
+
+def _device_row(c: AppContext, device_id: str | None, device_secret: str | None) -> Device:
+    if not device_id or not device_secret:
+        raise ApiError(401, "bad_device", "thiếu thông tin thiết bị / device credentials missing")
+    with c.db.read() as s:
+        d = s.get(Device, device_id)
+    if d is None or not security.verify_device_secret(c.secret, device_secret, d.secret_hash):
+        raise ApiError(
+            401, "bad_device", "thiết bị không xác thực được / unknown device or wrong secret"
+        )
+    return d
+
+
+def device_any(
+    c: Annotated[AppContext, Depends(ctx)],
+    x_device_id: Annotated[str | None, Header()] = None,
+    x_device_secret: Annotated[str | None, Header()] = None,
+) -> Device:
+    return _device_row(c, x_device_id, x_device_secret)
+
+
+def device_active(d: Annotated[Device, Depends(device_any)]) -> Device:
+    if d.revoked_at is not None:
+        raise ApiError(403, "device_revoked", "thiết bị đã bị thu hồi / device revoked")
+    return d
+
+
+def _json_response(request: Request, payload: Any, status: int = 200) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    headers = {}
+    if len(body) > 1024 and "gzip" in request.headers.get("accept-encoding", ""):
+        body = gzip.compress(body, compresslevel=6)
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+async def _read_json(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if request.headers.get("content-encoding", "").lower() == "gzip":
+        try:
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            raw = d.decompress(raw, MAX_BODY)
+            if d.unconsumed_tail:
+                raise ApiError(413, "too_large", "push body too large")
+        except zlib.error as exc:
+            raise ApiError(400, "bad_gzip", f"gzip body unreadable: {exc}") from None
+    try:
+        body = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "bad_json", f"JSON unreadable: {exc}") from None
+    if not isinstance(body, dict):
+        raise ApiError(422, "invalid_request", "push body must be a JSON object")
+    return body
+
+
+@router.post("/sync/push", summary="Push a batch of ops (in device_seq order, idempotent by op_id)")
+async def push(
+    request: Request,
+    c: Annotated[AppContext, Depends(ctx)],
+    device: Annotated[Device, Depends(device_any)],
+) -> Response:
+    body = await _read_json(request)
+    if device.revoked_at is not None:
+        service.hold(c.db, device, body)
+        raise ApiError(
+            403,
+            "device_revoked",
+            "thiết bị đã bị thu hồi; thao tác được giữ lại để xem xét / "
+            "device revoked: ops held for review",
+        )
+    try:
+        req = service.parse_push(body)
+    except ValidationError as exc:
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()[:20]]
+        return _json_response(request, {"detail": errors, "code": "invalid_request"}, 422)
+    try:
+        from starlette.concurrency import run_in_threadpool
+
+        result = await run_in_threadpool(service.push, c.db, device, req)
+    except service.SeqError as err:
+        return _json_response(request, {"code": err.code, "detail": err.detail, **err.extra}, 409)
+    return _json_response(request, result)
+
+
+@router.get("/sync/pull", summary="Changes of the device's center after a cursor")
+def pull(
+    request: Request,
+    c: Annotated[AppContext, Depends(ctx)],
+    device: Annotated[Device, Depends(device_active)],
+    cursor: int = 0,
+    limit: int = service.PULL_LIMIT,
+    ref: str | None = None,
+    proc_after: int = 0,
+) -> Response:
+    if cursor < 0 or proc_after < 0:
+        raise ApiError(422, "invalid_request", "cursor must be ≥ 0")
+    return _json_response(
+        request, service.pull(c.db, device, cursor, limit=limit, ref=ref, proc_after=proc_after)
+    )
+
+
+@router.head("/blobs/{sha256}", summary="Uploaded offset of a blob this center referenced")
+def blob_head(
+    sha256: str,
+    c: Annotated[AppContext, Depends(ctx)],
+    device: Annotated[Device, Depends(device_active)],
+) -> Response:
+    st = blobs.status(c, device.center_code, sha256)
+    return Response(status_code=200, headers=blobs.headers(st))
+
+
+@router.patch("/blobs/{sha256}", summary="Append bytes at Upload-Offset (resumable upload)")
+async def blob_patch(
+    sha256: str,
+    request: Request,
+    c: Annotated[AppContext, Depends(ctx)],
+    device: Annotated[Device, Depends(device_active)],
+    upload_offset: Annotated[int, Header()],
+) -> Response:
+    st = await blobs.append(c, device.center_code, sha256, upload_offset, request.stream())
+    return Response(status_code=204, headers=blobs.headers(st))
+
+
+@router.get("/blobs/{sha256}", summary="Download a complete blob this center referenced")
+def blob_get(
+    sha256: str,
+    c: Annotated[AppContext, Depends(ctx)],
+    device: Annotated[Device, Depends(device_active)],
+) -> Response:
+    from fastapi.responses import FileResponse
+
+    path = blobs.complete_path(c, device.center_code, sha256)
+    return FileResponse(path, media_type="application/octet-stream")

@@ -1,0 +1,148 @@
+"""Server tables of the sync protocol (same registry as the other server tables)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index
+from sqlmodel import Field
+
+from counter_app.server.models import ServerModel
+
+
+class SyncDeviceState(ServerModel, table=True):
+    """Per device: the epoch in force and the highest device_seq applied in it."""
+
+    __tablename__ = "sync_device_state"
+
+    device_id: str = Field(primary_key=True, max_length=64)
+    center_code: str = Field(max_length=32, index=True)
+    epoch: int = 1
+    last_seq: int = 0
+    updated_at: str
+
+
+class AppliedOp(ServerModel, table=True):
+    """(device, op_id) → result, written in the same transaction as the change (idempotency)."""
+
+    __tablename__ = "sync_applied_op"
+    __table_args__ = (Index("ix_applied_device_seq", "device_id", "epoch", "device_seq"),)
+
+    device_id: str = Field(primary_key=True, max_length=64)
+    op_id: str = Field(primary_key=True, max_length=64)
+    center_code: str = Field(max_length=32)
+    epoch: int
+    device_seq: int
+    entity: str = Field(max_length=32)
+    entity_id: str = Field(max_length=128)
+    op: str = Field(max_length=32)
+    hlc: str = Field(max_length=80)
+    status: str = Field(max_length=16)  # applied | conflict | rejected
+    reason: str | None = None
+    applied_at: str
+
+
+class SyncConflict(ServerModel, table=True):
+    """A fact accepted from a counter that disagreed with the server's state: for a supervisor."""
+
+    __tablename__ = "sync_conflict"
+
+    id: int | None = Field(default=None, primary_key=True)
+    center_code: str = Field(max_length=32, index=True)
+    entity: str = Field(max_length=32)
+    entity_id: str = Field(max_length=128)
+    op_id: str = Field(max_length=64)
+    device_id: str = Field(max_length=64)
+    reason: str
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: str
+    resolved_at: str | None = None
+    resolved_by: str | None = None
+
+
+class ServerDossier(ServerModel, table=True):
+    """The server's copy of a dossier (the whole row as the counter recorded it)."""
+
+    __tablename__ = "sync_dossier"
+    __table_args__ = (Index("ix_sync_dossier_center_code", "center_code", "code"),)
+
+    id: str = Field(primary_key=True, max_length=64)
+    center_code: str = Field(max_length=32)
+    code: str = Field(max_length=64)
+    status: str = Field(max_length=24)
+    version: int = 1
+    device_id: str = Field(max_length=64)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    conflict: bool = False
+    updated_at: str
+
+
+class ServerAttachment(ServerModel, table=True):
+    __tablename__ = "sync_attachment"
+
+    id: str = Field(primary_key=True, max_length=64)
+    center_code: str = Field(max_length=32, index=True)
+    dossier_id: str = Field(max_length=64, index=True)
+    component_index: int
+    sha256: str = Field(max_length=64, index=True)
+    size: int = 0
+    pages: int = 0
+    mime: str = Field(default="application/pdf", max_length=64)
+    created_at: str
+
+
+class ChangeCounter(ServerModel, table=True):
+    """One row: the change-log cursor, taken with UPDATE … RETURNING under a row lock held until
+    commit, so cursors become visible in order even on PostgreSQL."""
+
+    __tablename__ = "sync_change_counter"
+
+    id: int = Field(primary_key=True)
+    value: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+
+
+class ChangeLog(ServerModel, table=True):
+    __tablename__ = "sync_change_log"
+    __table_args__ = (Index("ix_change_center_cursor", "center_code", "cursor"),)
+
+    cursor: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    center_code: str = Field(max_length=32)
+    entity: str = Field(max_length=32)
+    entity_id: str = Field(max_length=128)
+    version: int = 1
+    origin_device: str | None = Field(default=None, max_length=64)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: str
+
+
+class Blob(ServerModel, table=True):
+    __tablename__ = "sync_blob"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    received: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    complete: bool = False
+    created_at: str
+    completed_at: str | None = None
+
+
+class BlobRef(ServerModel, table=True):
+    """Which centers referenced a blob: HEAD/PATCH answer only for these (never reveal others)."""
+
+    __tablename__ = "sync_blob_ref"
+
+    center_code: str = Field(primary_key=True, max_length=32)
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class HeldOp(ServerModel, table=True):
+    """Ops pushed by a revoked device: kept for review, not applied."""
+
+    __tablename__ = "sync_held_op"
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: str = Field(max_length=64, index=True)
+    op_id: str = Field(max_length=64)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    received_at: str

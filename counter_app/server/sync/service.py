@@ -1,0 +1,662 @@
+"""Push and pull: apply a device's ops in order, exactly once, in one transaction per batch;
+serve the change log of the device's center from a cursor."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from typing import Any
+
+from sqlalchemy import text, update
+from sqlmodel import Session, col, select
+
+from counter_app.contracts.sync import (
+    MIN_PROTOCOL,
+    PROTOCOL,
+    Op,
+    OpResult,
+    PushRequest,
+    upgrade_op,
+)
+from counter_app.domain import sync_rules
+from counter_app.server.crud.common import ApiError, audit, now_iso
+from counter_app.server.db import Database
+from counter_app.server.models import (
+    Center,
+    Counter,
+    Device,
+    Officer,
+    ProcedureRow,
+    QueueState,
+    ServiceGroup,
+    Ticket,
+)
+from counter_app.server.sync.models import (
+    AppliedOp,
+    BlobRef,
+    ChangeCounter,
+    ChangeLog,
+    HeldOp,
+    ServerAttachment,
+    ServerDossier,
+    SyncConflict,
+    SyncDeviceState,
+)
+
+PULL_LIMIT = 1000
+UNANCHORED = -1  # last_seq of a fresh epoch before its first op
+
+
+def _ms() -> int:
+    return int(time.time() * 1000)
+
+
+def check_protocol(protocol: int) -> None:
+    if protocol < MIN_PROTOCOL:
+        raise ApiError(
+            426,
+            "protocol_too_old",
+            f"phần mềm quầy quá cũ, hãy cập nhật / client protocol {protocol} is too old "
+            f"(server accepts {MIN_PROTOCOL}–{PROTOCOL}): please update counter_app",
+        )
+    if protocol > PROTOCOL:
+        raise ApiError(
+            426,
+            "protocol_too_new",
+            f"máy chủ cũ hơn phần mềm quầy / server speaks protocol ≤ {PROTOCOL}, got {protocol}",
+        )
+
+
+def parse_push(body: dict[str, Any]) -> PushRequest:
+    protocol = int(body.get("protocol", 0) or 0)
+    check_protocol(protocol)
+    if protocol < PROTOCOL:
+        body = {**body, "ops": [upgrade_op(o, protocol) for o in body.get("ops", [])]}
+        body["protocol"] = PROTOCOL
+    return PushRequest.model_validate(body)
+
+
+# --- change log ----------------------------------------------------------------------------------
+
+
+def next_cursor(session: Session) -> int:
+    """UPDATE … RETURNING on the one counter row: the row lock is held until commit."""
+    value = session.execute(
+        update(ChangeCounter)
+        .where(ChangeCounter.id == 1)
+        .values(value=ChangeCounter.value + 1)
+        .returning(ChangeCounter.value)
+    ).scalar_one()
+    return int(value)
+
+
+def log_change(
+    session: Session,
+    *,
+    center: str,
+    entity: str,
+    entity_id: str,
+    data: dict[str, Any],
+    version: int = 1,
+    origin_device: str | None = None,
+) -> int:
+    cursor = next_cursor(session)
+    session.add(
+        ChangeLog(
+            cursor=cursor,
+            center_code=center,
+            entity=entity,
+            entity_id=entity_id,
+            version=version,
+            origin_device=origin_device,
+            data=data,
+            at=now_iso(),
+        )
+    )
+    return cursor
+
+
+# --- push ----------------------------------------------------------------------------------------
+
+
+class SeqError(Exception):
+    def __init__(self, code: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.extra = extra
+
+
+def _lock_state(db: Database, s: Session, device: Device) -> SyncDeviceState:
+    stmt = select(SyncDeviceState).where(SyncDeviceState.device_id == device.id)
+    if not db.is_sqlite:
+        stmt = stmt.with_for_update()
+    state = s.exec(stmt).first()
+    if state is None:
+        s.add(
+            SyncDeviceState(
+                device_id=device.id,
+                center_code=device.center_code,
+                epoch=device.epoch,
+                updated_at=now_iso(),
+            )
+        )
+        s.flush()
+        state = s.exec(stmt).one()
+    if device.epoch > state.epoch:
+        # The device re-enrolled (a restored backup): a new epoch. Its first op anchors the
+        # numbering, since the device may already have pruned the oldest acknowledged ops.
+        state.epoch = device.epoch
+        state.last_seq = UNANCHORED
+    return state
+
+
+def hold(db: Database, device: Device, body: dict[str, Any]) -> None:
+    """A revoked device's pushes are kept for review, never applied."""
+    with db.write() as s:
+        for op in body.get("ops", [])[:1000]:
+            s.add(
+                HeldOp(
+                    device_id=device.id,
+                    op_id=str(op.get("op_id", "?"))[:64],
+                    data=op,
+                    received_at=now_iso(),
+                )
+            )
+        audit(
+            s,
+            action="sync.held",
+            center=device.center_code,
+            device_id=device.id,
+            entity="device",
+            entity_id=device.id,
+            data={"ops": len(body.get("ops", []))},
+        )
+
+
+def push(
+    db: Database, device: Device, req: PushRequest, *, start_seq: int | None = None
+) -> dict[str, Any]:
+    """Apply the batch in order. Known op_ids return their stored result (idempotent)."""
+    if req.device_id != device.id:
+        raise ApiError(403, "wrong_device", "device id does not match the credentials")
+    results: list[OpResult] = []
+    error: SeqError | None = None
+    with db.write() as s:
+        state = _lock_state(db, s, device)
+        if req.epoch < state.epoch:
+            raise SeqError(
+                "stale_epoch",
+                f"thiết bị đã đăng ký lại (kỳ {state.epoch}) / device re-enrolled: epoch {state.epoch} "
+                f"is current, the batch says {req.epoch}",
+                epoch=state.epoch,
+                last_seq=state.last_seq,
+            )
+        if req.epoch > state.epoch:
+            raise SeqError(
+                "stale_epoch",
+                "epoch not issued by the server",
+                epoch=state.epoch,
+                last_seq=state.last_seq,
+            )
+        known = _known(s, device.id, [o.op_id for o in req.ops])
+        for op in req.ops:
+            if state.last_seq == UNANCHORED:
+                state.last_seq = op.device_seq - 1
+            prior = known.get(op.op_id)
+            if prior is not None:
+                if op.device_seq == state.last_seq + 1 and prior.epoch != state.epoch:
+                    state.last_seq += 1  # re-pushed after a new epoch: the numbering moves on
+                results.append(
+                    OpResult(
+                        op_id=op.op_id,
+                        device_seq=op.device_seq,
+                        status="duplicate",
+                        reason=prior.reason,
+                    )
+                )
+                continue
+            if op.device_seq <= state.last_seq:
+                error = SeqError(
+                    "device_regressed",
+                    f"thiết bị bị khôi phục từ bản sao cũ / device went backwards: seq {op.device_seq} "
+                    f"is already used (last {state.last_seq}); re-enrol to start a new epoch",
+                    last_seq=state.last_seq,
+                    expected_seq=state.last_seq + 1,
+                )
+                break
+            if op.device_seq > state.last_seq + 1:
+                error = SeqError(
+                    "seq_gap",
+                    f"thiếu thao tác / gap: expected seq {state.last_seq + 1}, got {op.device_seq}",
+                    expected_seq=state.last_seq + 1,
+                    last_seq=state.last_seq,
+                )
+                break
+            status, reason = _apply(db, s, device, op)
+            s.add(
+                AppliedOp(
+                    device_id=device.id,
+                    op_id=op.op_id,
+                    center_code=device.center_code,
+                    epoch=state.epoch,
+                    device_seq=op.device_seq,
+                    entity=op.entity,
+                    entity_id=op.entity_id,
+                    op=op.op,
+                    hlc=op.hlc,
+                    status=status,
+                    reason=reason,
+                    applied_at=now_iso(),
+                )
+            )
+            if status == "conflict":
+                s.add(
+                    SyncConflict(
+                        center_code=device.center_code,
+                        entity=op.entity,
+                        entity_id=op.entity_id,
+                        op_id=op.op_id,
+                        device_id=device.id,
+                        reason=reason or "",
+                        data=op.payload,
+                        created_at=now_iso(),
+                    )
+                )
+            audit(
+                s,
+                action=f"sync.{op.entity}.{op.op}",
+                center=device.center_code,
+                actor=str(op.payload.get("actor", "")),
+                device_id=device.id,
+                entity=op.entity,
+                entity_id=op.entity_id,
+                data={"op_id": op.op_id, "status": status, "hlc": op.hlc},
+                at=op.created_at or None,
+            )
+            state.last_seq = op.device_seq
+            results.append(
+                OpResult(op_id=op.op_id, device_seq=op.device_seq, status=status, reason=reason)
+            )
+        state.updated_at = now_iso()
+        s.add(state)
+        device_row = s.get(Device, device.id)
+        if device_row is not None:
+            device_row.last_seen_at = now_iso()
+            s.add(device_row)
+        last_seq = state.last_seq
+    if error is not None:
+        raise error
+    return {
+        "results": [r.model_dump() for r in results],
+        "last_seq": last_seq,
+        "server_time_ms": _ms(),
+    }
+
+
+def _known(s: Session, device_id: str, op_ids: list[str]) -> dict[str, AppliedOp]:
+    if not op_ids:
+        return {}
+    rows = s.exec(
+        select(AppliedOp).where(AppliedOp.device_id == device_id, col(AppliedOp.op_id).in_(op_ids))
+    ).all()
+    return {r.op_id: r for r in rows}
+
+
+def _apply(db: Database, s: Session, device: Device, op: Op) -> tuple[str, str | None]:
+    """Apply one op; returns (status, reason). Malformed or unauthorised → rejected."""
+    try:
+        if op.entity == "dossier":
+            return _apply_dossier(s, device, op)
+        if op.entity == "ticket":
+            return _apply_ticket(db, s, device, op)
+        if op.entity == "attachment":
+            return _apply_attachment(s, device, op)
+    except (KeyError, TypeError, ValueError) as exc:
+        return "rejected", f"malformed payload: {exc}"
+    return "rejected", f"unknown entity '{op.entity}'"
+
+
+def _own_center(device: Device, row: dict[str, Any]) -> str | None:
+    center = row.get("center_code")
+    if center is not None and center != device.center_code:
+        return (
+            f"unauthorised: row of center '{center}' pushed by a device of '{device.center_code}'"
+        )
+    return None
+
+
+def _apply_dossier(s: Session, device: Device, op: Op) -> tuple[str, str | None]:
+    row = op.payload["dossier"]
+    if (
+        not isinstance(row, dict)
+        or not row.get("id")
+        or not row.get("code")
+        or not row.get("status")
+    ):
+        return "rejected", "malformed payload: dossier needs id, code and status"
+    if row["id"] != op.entity_id:
+        return "rejected", "malformed payload: entity_id differs from the dossier id"
+    if (why := _own_center(device, row)) is not None:
+        return "rejected", why
+    current = s.get(ServerDossier, row["id"])
+    status, reason = "applied", None
+    if op.op in ("receive", "supplement", "refuse"):
+        if current is not None:
+            return "conflict", "dossier already exists on the server with another operation"
+        clash = s.exec(
+            select(ServerDossier).where(
+                ServerDossier.center_code == device.center_code, ServerDossier.code == row["code"]
+            )
+        ).first()
+        conflict = clash is not None
+        if conflict:
+            status, reason = (
+                "conflict",
+                f"dossier code {row['code']} already used by another dossier",
+            )
+        current = ServerDossier(
+            id=row["id"],
+            center_code=device.center_code,
+            code=row["code"],
+            status=row["status"],
+            version=int(row.get("version", 1)),
+            device_id=device.id,
+            data=row,
+            conflict=conflict,
+            updated_at=now_iso(),
+        )
+    else:
+        decision = sync_rules.dossier_transition(
+            current.status if current else None, op.payload.get("from"), row["status"]
+        )
+        if current is None:
+            current = ServerDossier(
+                id=row["id"],
+                center_code=device.center_code,
+                code=row["code"],
+                status=row["status"],
+                version=int(row.get("version", 1)),
+                device_id=device.id,
+                data=row,
+                conflict=True,
+                updated_at=now_iso(),
+            )
+            status, reason = "conflict", decision.reason
+        elif not decision.apply:
+            return ("conflict" if decision.conflict else "applied"), decision.reason or None
+        else:
+            if sync_rules.stale_base(current.version, op.base_version):
+                status, reason = (
+                    "conflict",
+                    (
+                        f"changed on a stale version {op.base_version} (server {current.version}); applied as a fact"
+                    ),
+                )
+            current.status = row["status"]
+            current.version = max(current.version + 1, int(row.get("version", 1)))
+            current.data = {**row, "version": current.version}
+            current.updated_at = now_iso()
+    s.add(current)
+    s.flush()
+    log_change(
+        s,
+        center=device.center_code,
+        entity="dossier",
+        entity_id=current.id,
+        data=current.data,
+        version=current.version,
+        origin_device=device.id,
+    )
+    return status, reason
+
+
+def _apply_ticket(db: Database, s: Session, device: Device, op: Op) -> tuple[str, str | None]:
+    row = op.payload["ticket"]
+    if (
+        not isinstance(row, dict)
+        or not row.get("id")
+        or not row.get("number")
+        or not row.get("state")
+    ):
+        return "rejected", "malformed payload: ticket needs id, number and state"
+    if (why := _own_center(device, row)) is not None:
+        return "rejected", why
+    ticket = s.get(Ticket, row["id"])
+    decision = sync_rules.merge_ticket_state(ticket.state if ticket else None, row["state"])
+    if not decision.apply:
+        return ("conflict" if decision.conflict else "rejected"), decision.reason
+    if ticket is None:
+        stmt = select(QueueState).where(QueueState.center_code == device.center_code)
+        if not db.is_sqlite:
+            stmt = stmt.with_for_update()
+        qs = s.exec(stmt).first()
+        if qs is None:
+            qs = QueueState(center_code=device.center_code)
+        qs.last_pos += 1
+        s.add(qs)
+        clash = s.exec(
+            select(Ticket).where(
+                Ticket.center_code == device.center_code,
+                Ticket.service_day == row["service_day"],
+                Ticket.number == row["number"],
+            )
+        ).first()
+        if clash is not None:
+            return "conflict", f"ticket number {row['number']} already used on {row['service_day']}"
+        ticket = Ticket(
+            id=row["id"],
+            center_code=device.center_code,
+            service=row["service"],
+            number=row["number"],
+            seq=int(row.get("seq", 0)),
+            service_day=row["service_day"],
+            pos=qs.last_pos,
+            priority=row.get("priority"),
+            state=row["state"],
+            issued_at=row["issued_at"],
+            origin="device",
+            device_id=device.id,
+        )
+    for key in (
+        "state",
+        "counter_code",
+        "officer",
+        "called_at",
+        "serving_at",
+        "finished_at",
+        "priority",
+    ):
+        if key in row:
+            setattr(ticket, key, row[key])
+    ticket.recalls = max(ticket.recalls, int(row.get("recalls", 0) or 0))
+    ticket.version += 1
+    s.add(ticket)
+    s.flush()
+    log_change(
+        s,
+        center=device.center_code,
+        entity="ticket",
+        entity_id=ticket.id,
+        data={k: row.get(k) for k in row},
+        version=ticket.version,
+        origin_device=device.id,
+    )
+    return "applied", None
+
+
+def _apply_attachment(s: Session, device: Device, op: Op) -> tuple[str, str | None]:
+    row = op.payload["attachment"]
+    sha = str(row["sha256"]).lower()
+    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+        return "rejected", "malformed payload: sha256"
+    size = int(row["size"])
+    if size < 0:
+        return "rejected", "malformed payload: size"
+    if s.get(ServerAttachment, row["id"]) is None:
+        s.add(
+            ServerAttachment(
+                id=row["id"],
+                center_code=device.center_code,
+                dossier_id=row["dossier_id"],
+                component_index=int(row["component_index"]),
+                sha256=sha,
+                size=size,
+                pages=int(row.get("pages", 0)),
+                mime=str(row.get("mime", "application/pdf"))[:64],
+                created_at=str(row.get("created_at", now_iso())),
+            )
+        )
+    if s.get(BlobRef, (device.center_code, sha)) is None:
+        s.add(BlobRef(center_code=device.center_code, sha256=sha, size=size))
+    s.flush()
+    log_change(
+        s,
+        center=device.center_code,
+        entity="attachment",
+        entity_id=row["id"],
+        data={**row, "sha256": sha},
+        origin_device=device.id,
+    )
+    return "applied", None
+
+
+# --- pull ----------------------------------------------------------------------------------------
+
+
+def reference_data(s: Session, center: str) -> dict[str, Any]:
+    c = s.get(Center, center)
+    counters = s.exec(select(Counter).where(Counter.center_code == center)).all()
+    groups = s.exec(select(ServiceGroup).where(ServiceGroup.center_code == center)).all()
+    officers = s.exec(select(Officer).where(Officer.center_code == center)).all()
+    return {
+        "center": {"code": c.code, "name": c.name} if c else None,
+        "counters": [
+            {"code": x.code, "name": x.name, "services": x.services, "active": x.active}
+            for x in counters
+        ],
+        "service_groups": [{"code": g.code, "name": g.name} for g in groups],
+        # argon2 verifiers for offline sign-in (DESIGN.md §4.10)
+        "officers": [
+            {
+                "username": o.username,
+                "full_name": o.full_name,
+                "role": o.role,
+                "counter_code": o.counter_code,
+                "active": o.active,
+                "verifier": o.password_hash,
+            }
+            for o in officers
+        ],
+    }
+
+
+def pull(
+    db: Database,
+    device: Device,
+    cursor: int,
+    *,
+    limit: int = PULL_LIMIT,
+    ref: str | None = None,
+    proc_after: int = 0,
+) -> dict[str, Any]:
+    limit = max(1, min(limit, 5000))
+    with db.read() as s:
+        top = int(s.exec(select(ChangeCounter.value).where(ChangeCounter.id == 1)).one() or 0)
+        compacted_before = _compacted_before(s)
+        cursor = max(0, min(cursor, top))  # a cursor from the future (server restored): clamp
+        if 0 < cursor < compacted_before - 1:
+            raise ApiError(
+                410,
+                "cursor_expired",
+                f"cursor {cursor} is older than the compacted change log ({compacted_before}): "
+                "pull again from 0 for a full snapshot",
+            )
+        snapshot = cursor == 0 and compacted_before > 0
+        if snapshot:
+            changes = [
+                {
+                    "cursor": 0,
+                    "entity": "dossier",
+                    "entity_id": d.id,
+                    "version": d.version,
+                    "data": d.data,
+                    "origin_device": None,
+                }
+                for d in s.exec(
+                    select(ServerDossier).where(ServerDossier.center_code == device.center_code)
+                )
+            ]
+            more, next_c = True, compacted_before - 1
+        else:
+            rows = s.exec(
+                select(ChangeLog)
+                .where(ChangeLog.center_code == device.center_code, ChangeLog.cursor > cursor)
+                .order_by(ChangeLog.cursor)
+                .limit(limit + 1)
+            ).all()
+            more = len(rows) > limit
+            rows = rows[:limit]
+            changes = [
+                {
+                    "cursor": r.cursor,
+                    "entity": r.entity,
+                    "entity_id": r.entity_id,
+                    "version": r.version,
+                    "data": r.data,
+                    "origin_device": r.origin_device,
+                }
+                for r in rows
+            ]
+            # Every cursor ≤ top was committed before top was read, so when this page is the
+            # last one the client may move to top even if the other centers' rows were skipped.
+            next_c = rows[-1].cursor if more else max([top] + [r.cursor for r in rows])
+        refdata = reference_data(s, device.center_code)
+        ref_hash = hashlib.sha256(json.dumps(refdata, sort_keys=True).encode()).hexdigest()[:16]
+        procs = s.exec(
+            select(ProcedureRow)
+            .where(ProcedureRow.id > proc_after)
+            .order_by(ProcedureRow.id)
+            .limit(500)
+        ).all()
+    return {
+        "changes": changes,
+        "next_cursor": next_c,
+        "more": more or len(procs) == 500,
+        "snapshot": snapshot,
+        "server_time_ms": _ms(),
+        "ref": ref_hash,
+        "reference": refdata if ref != ref_hash else None,
+        "procedures": [
+            {"id": p.id, "code": p.code, "version": p.version, "data": p.data} for p in procs
+        ],
+        "proc_cursor": procs[-1].id if procs else proc_after,
+    }
+
+
+def _compacted_before(s: Session) -> int:
+    value = s.exec(select(ChangeCounter.value).where(ChangeCounter.id == 2)).first()
+    return int(value or 0)
+
+
+def compact(db: Database, before_cursor: int) -> int:
+    """Drop change-log rows older than `before_cursor`; clients behind it get 410 + a snapshot."""
+    with db.write() as s:
+        n = s.execute(
+            text("DELETE FROM sync_change_log WHERE cursor < :c"), {"c": before_cursor}
+        ).rowcount
+        marker = s.get(ChangeCounter, 2)
+        if marker is None:
+            marker = ChangeCounter(id=2, value=0)
+        marker.value = max(marker.value, before_cursor)
+        s.add(marker)
+    return int(n or 0)
+
+
+def snapshot_dossiers(db: Database, device: Device) -> list[dict[str, Any]]:
+    with db.read() as s:
+        rows = s.exec(
+            select(ServerDossier).where(ServerDossier.center_code == device.center_code)
+        ).all()
+        return [r.data for r in rows]
