@@ -1,0 +1,1 @@
+"""Printable documents: the official one-stop forms (01–04) as PDF."""

@@ -1,0 +1,997 @@
+"""The official one-stop forms as PDF (Circular 03/2025/TT-VPCP Annex I; DOMAIN.md §2, §8.3–8.6).
+
+- 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả (`render_receipt`)
+- 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (`render_supplement`)
+- 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ (`render_refusal`)
+- 04 Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (`render_apology`)
+
+Pure rendering: a dossier dict (the shape of `services.dossiers.dossier_to_dict`) and a `CenterInfo`
+in, PDF bytes out; no store, no clock unless a date is not given. A5 portrait by default, A4 on
+request. Every text is NFC-normalised; long names wrap, long tables flow onto further pages with
+their heading row repeated, and a QR code carries the dossier's lookup code.
+
+Optional dossier keys the store does not hold and the services layer adds: ``processing_value``,
+``processing_unit``, ``cut_off`` (the procedure's statutory time), ``sets`` (number of sets),
+``result_delivery`` (where the result is collected), ``form_number`` ("Số"), ``book_volume`` and
+``book_entry`` (Sổ theo dõi hồ sơ).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from counter_app.documents import fonts
+from counter_app.errors import BadInput
+
+Paper = Literal["A5", "A4"]
+Kind = Literal["receipt", "supplement", "refusal", "apology"]
+
+TITLES: dict[str, tuple[str, str, str]] = {
+    # kind: (form number, Vietnamese title, English subtitle)
+    "receipt": ("01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Receipt and appointment slip"),
+    "supplement": (
+        "02",
+        "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+        "Request to supplement or complete the dossier",
+    ),
+    "refusal": (
+        "03",
+        "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+        "Refusal to receive the dossier",
+    ),
+    "apology": (
+        "04",
+        "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
+        "Apology and request to extend the processing time",
+    ),
+}
+
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+DOTS = "…………………"
+
+
+@dataclass(frozen=True)
+class CenterInfo:
+    """Who issues the form: printed in the header and the signature blocks."""
+
+    parent_body: str  # e.g. "ỦY BAN NHÂN DÂN XÃ DEMO"
+    center_name: str  # e.g. "Trung tâm Phục vụ hành chính công xã Demo"
+    place_name: str  # e.g. "Demo" (the place in "Demo, ngày … tháng … năm …")
+    agency_id: str = ""
+    officer_full_name: str | None = None  # the receiving officer, printed under the signature
+    timezone: str = "Asia/Ho_Chi_Minh"
+    phone: str | None = None  # the center's contact number (form 02 guidance)
+
+
+# --- paper metrics -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Metrics:
+    size: tuple[float, float]  # mm
+    left: float
+    right: float
+    top: float
+    bottom: float
+    base: float  # body font size, pt
+    qr: float  # QR box including its quiet zone, mm
+
+    @property
+    def scale(self) -> float:
+        return self.base / 9.0
+
+    @property
+    def lh(self) -> float:  # body line height, mm
+        return self.base * 0.48
+
+
+_PAPERS: dict[str, _Metrics] = {
+    # A5 = the A4 layout of Decree 30/2020 scaled down; margins keep room for a hole punch.
+    "A5": _Metrics((148.0, 210.0), 14.0, 10.0, 9.0, 12.0, 9.0, 23.0),
+    "A4": _Metrics((210.0, 297.0), 25.0, 15.0, 15.0, 15.0, 12.5, 30.0),
+}
+
+
+# --- text helpers ------------------------------------------------------------------------------
+
+_SPACE_RE = re.compile(r"\s+")
+_TOKEN_RE = re.compile(r"\S+|\s+")
+
+
+def clean(value: Any) -> str:
+    """NFC, no control characters, runs of whitespace collapsed: safe for a one-line field."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def paragraphs(value: Any) -> list[str]:
+    """Split a free text (a reason) into cleaned, non-empty lines."""
+    if value is None:
+        return []
+    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return [line for line in (clean(x) for x in text.split("\n")) if line]
+
+
+def upper_vi(text: str) -> str:
+    return unicodedata.normalize("NFC", text.upper())
+
+
+def _parse_time(value: Any, tz: Any) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        t = value
+    else:
+        try:
+            t = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            raise BadInput(f"thời điểm không hợp lệ / bad date-time '{value}'") from None
+    if t.tzinfo is None:
+        return t.replace(tzinfo=tz)
+    return t.astimezone(tz)
+
+
+def hour_minute_day(t: dt.datetime | None) -> str:
+    """'09 giờ 05 phút, ngày 23/11/2026' (blank dots when unknown)."""
+    if t is None:
+        return "…… giờ …… phút, ngày ……/……/………"
+    return f"{t:%H} giờ {t:%M} phút, ngày {t:%d/%m/%Y}"
+
+
+def place_date(place: str, day: dt.date) -> str:
+    """'Demo, ngày 23 tháng 11 năm 2026'. Decree 30/2020: days below 10 and months 1–2 take a
+    leading zero."""
+    d = f"{day.day:02d}"
+    m = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    prefix = f"{clean(place)}, " if clean(place) else ""
+    return f"{prefix}ngày {d} tháng {m} năm {day.year}"
+
+
+def statutory_time(dossier: dict[str, Any]) -> str:
+    value = dossier.get("processing_value")
+    unit = dossier.get("processing_unit") or "working_days"
+    if value is None and unit != "same_day":
+        return DOTS
+    try:
+        amount = Decimal(str(value if value is not None else 0))
+    except InvalidOperation:
+        return clean(value)
+    if unit == "same_day" or amount == 0:
+        cut = clean(dossier.get("cut_off")) or "15:00"
+        return (
+            f"Trong ngày làm việc (tiếp nhận sau {cut.replace(':', ' giờ ', 1)} thì trả "
+            "trong ngày làm việc tiếp theo)"
+        )
+    number = f"{amount.normalize():f}".replace(".", ",")
+    if unit == "working_hours":
+        return f"{number} giờ làm việc"
+    return f"{number} ngày làm việc"
+
+
+def money(amount: Any) -> str:
+    if amount is None:
+        return "mức do tỉnh quy định"
+    n = int(amount)
+    return "Không thu" if n == 0 else f"{n:,}".replace(",", ".") + " đồng"
+
+
+# --- the PDF -----------------------------------------------------------------------------------
+
+Run = tuple[str, str]  # (text, fpdf2 style: "" | "B" | "I" | "BI")
+
+
+class _Form:
+    """One form: an FPDF document plus the layout helpers the four forms share."""
+
+    def __init__(
+        self,
+        paper: str,
+        lang: str,
+        code: str,
+        texts: Iterable[str],
+    ) -> None:
+        from fpdf import FPDF
+
+        if paper not in _PAPERS:
+            raise BadInput(f"khổ giấy không hỗ trợ / unsupported paper '{paper}' (A5, A4)")
+        if lang not in ("vi", "en"):
+            raise BadInput(f"ngôn ngữ không hỗ trợ / unsupported language '{lang}' (vi, en)")
+        self.m = m = _PAPERS[paper]
+        self.lang = lang
+        self.code = code
+        pdf = FPDF(orientation="portrait", unit="mm", format=m.size)
+        pdf.set_margins(m.left, m.top, m.right)
+        pdf.set_auto_page_break(True, margin=m.bottom)
+        pdf.set_creator("counter-app")
+        pdf.set_lang("vi-VN")
+        pdf.c_margin = 0  # flow() measures words itself: no padding inside cells
+        use_subset = fonts.covered(texts)
+        for style, path in fonts.font_files(subset=use_subset).items():
+            pdf.add_font(fonts.FAMILY, style, str(path))
+        pdf.alias_nb_pages()
+        footer_text = clean(code)
+
+        def footer() -> None:
+            pdf.set_y(-m.bottom + 3 * m.scale)
+            self.font("", m.base - 2.5)
+            pdf.set_text_color(90)
+            pdf.cell(
+                0, 3 * m.scale, f"Mã hồ sơ: {footer_text} · Trang {pdf.page_no()}/{{nb}}", align="C"
+            )
+            pdf.set_text_color(0)
+
+        pdf.footer = footer  # type: ignore[method-assign]
+        pdf.add_page()
+        self.pdf = pdf
+        self.width = m.size[0] - m.left - m.right
+        self.qr_zone: tuple[float, float, float] | None = None  # (page, bottom y, reserved width)
+
+    # -- primitives --
+
+    def font(self, style: str = "", size: float | None = None) -> None:
+        self.pdf.set_font(fonts.FAMILY, style, size if size is not None else self.m.base)
+
+    def gap(self, lines: float = 0.5) -> None:
+        self.pdf.ln(self.m.lh * lines)
+
+    def _reserved(self, y: float) -> float:
+        z = self.qr_zone
+        if z and self.pdf.page_no() == z[0] and y < z[1]:
+            return z[2]
+        return 0.0
+
+    def _break_if_needed(self, h: float) -> None:
+        pdf = self.pdf
+        if pdf.get_y() + h > pdf.page_break_trigger:
+            pdf.add_page()
+
+    def flow(
+        self,
+        runs: Sequence[Run],
+        *,
+        size: float | None = None,
+        align: str = "L",
+        indent: float = 0.0,
+        hanging: float = 0.0,
+        lh: float | None = None,
+    ) -> None:
+        """Set mixed-style text as a wrapped paragraph. Words longer than a line are cut; lines
+        beside the QR code are shortened so nothing overlaps it."""
+        pdf = self.pdf
+        size = size or self.m.base
+        lh = lh or self.m.lh * size / self.m.base
+        tokens: list[tuple[str, str, float]] = []
+        for text, style in runs:
+            self.font(style, size)
+            for tok in _TOKEN_RE.findall(text):
+                if tok.isspace():
+                    tok = " "
+                tokens.append((tok, style, pdf.get_string_width(tok)))
+        lines: list[list[tuple[str, str, float]]] = []
+        line: list[tuple[str, str, float]] = []
+        used = 0.0
+        y = pdf.get_y()
+
+        def avail() -> float:
+            first = not lines
+            return self.width - (indent if first else hanging) - self._reserved(y + len(lines) * lh)
+
+        i = 0
+        while i < len(tokens):
+            tok, style, w = tokens[i]
+            if tok == " " and not line:
+                i += 1
+                continue
+            room = avail()
+            if used + w <= room + 1e-6:
+                line.append((tok, style, w))
+                used += w
+                i += 1
+                continue
+            if tok == " ":
+                lines.append(line)
+                line, used = [], 0.0
+                i += 1
+                continue
+            if not line:  # a single word wider than the line: cut it
+                self.font(style, size)
+                cut = 1
+                while cut < len(tok) and pdf.get_string_width(tok[: cut + 1]) <= room:
+                    cut += 1
+                head, rest = tok[:cut], tok[cut:]
+                lines.append([(head, style, pdf.get_string_width(head))])
+                tokens[i] = (rest, style, pdf.get_string_width(rest))
+                continue
+            lines.append(line)
+            line, used = [], 0.0
+        if line or not lines:
+            lines.append(line)
+        for n, ln in enumerate(lines):
+            while ln and ln[-1][0] == " ":
+                ln = ln[:-1]
+            self._break_if_needed(lh)
+            start = self.m.left + (indent if n == 0 else hanging)
+            room = self.width - (indent if n == 0 else hanging) - self._reserved(pdf.get_y())
+            total = sum(w for _, _, w in ln)
+            x = start
+            if align == "C":
+                x = start + max(0.0, (room - total) / 2)
+            elif align == "R":
+                x = start + max(0.0, room - total)
+            pdf.set_x(x)
+            # one cell per run of same-style words (cells are the expensive part of fpdf2)
+            k = 0
+            while k < len(ln):
+                style = ln[k][1]
+                j = k
+                while j < len(ln) and ln[j][1] == style:
+                    j += 1
+                self.font(style, size)
+                pdf.cell(sum(w for _, _, w in ln[k:j]), lh, "".join(t for t, _, _ in ln[k:j]))
+                k = j
+            pdf.ln(lh)
+
+    def field(self, label: str, value: Any, *, bold: bool = True, indent: float = 0.0) -> None:
+        text = clean(value)
+        self.flow(
+            [(f"{label}: ", ""), (text or DOTS, "B" if (bold and text) else "")], indent=indent
+        )
+
+    def fields_inline(self, pairs: Sequence[tuple[str, Any]]) -> None:
+        runs: list[Run] = []
+        for i, (label, value) in enumerate(pairs):
+            text = clean(value)
+            runs.append((("; " if i else "") + f"{label}: ", ""))
+            runs.append((text or DOTS, "B" if text else ""))
+        self.flow(runs)
+
+    # -- blocks --
+
+    def header(self, center: CenterInfo, number: str, issued: dt.date) -> None:
+        """Parent body + center (left), national motto (right), "Số", place and date."""
+        pdf, m = self.pdf, self.m
+        left_w = self.width * 0.45
+        right_w = self.width - left_w
+        x_left, x_right = m.left, m.left + left_w
+        y0 = pdf.get_y()
+        size = m.base - 0.5
+        lh = m.lh * 0.95
+
+        # left column
+        pdf.set_xy(x_left, y0)
+        self.font("", size)
+        pdf.multi_cell(left_w, lh, upper_vi(clean(center.parent_body)), align="C")
+        pdf.set_x(x_left)
+        self.font("B", size)
+        pdf.multi_cell(left_w, lh, upper_vi(clean(center.center_name)), align="C")
+        y_left = pdf.get_y() + 0.6 * m.scale
+        rule = left_w * 0.34
+        pdf.set_line_width(0.25 * m.scale)
+        pdf.line(x_left + (left_w - rule) / 2, y_left, x_left + (left_w + rule) / 2, y_left)
+
+        # right column: the national name in one line (shrunk to fit), the motto underlined
+        nat = self._fit(NATION, "B", size, right_w)
+        pdf.set_xy(x_right, y0)
+        self.font("B", nat)
+        pdf.cell(right_w, lh, NATION, align="C")
+        pdf.set_xy(x_right, y0 + lh)
+        motto = self._fit(MOTTO, "B", size + 0.5, right_w)
+        self.font("B", motto)
+        pdf.cell(right_w, lh, MOTTO, align="C")
+        tw = pdf.get_string_width(MOTTO)
+        y_right = y0 + 2 * lh + 0.6 * m.scale
+        pdf.line(x_right + (right_w - tw) / 2, y_right, x_right + (right_w + tw) / 2, y_right)
+
+        y = max(y_left, y_right) + 1.6 * m.scale
+        self.font("", size)
+        pdf.set_xy(x_left, y)
+        pdf.multi_cell(left_w, lh, f"Số: {clean(number) or DOTS}", align="C")
+        y_after_left = pdf.get_y()
+        pdf.set_xy(x_right, y)
+        self.font("I", size)
+        pdf.multi_cell(right_w, lh, place_date(center.place_name, issued), align="C")
+        pdf.set_y(max(y_after_left, pdf.get_y()))
+        pdf.set_x(m.left)
+
+    def _fit(self, text: str, style: str, size: float, width: float) -> float:
+        while size > 5:
+            self.font(style, size)
+            if self.pdf.get_string_width(text) <= width - 1:
+                return size
+            size -= 0.25
+        return size
+
+    def title(self, kind: str) -> None:
+        _, vi, en = TITLES[kind]
+        self.gap(1.0)
+        text = upper_vi(vi)
+        size = self._fit(text, "B", self.m.base + 1.5, self.width)
+        if size >= self.m.base + 0.5:
+            self.flow([(text, "B")], size=size, align="C")
+        else:  # two balanced lines rather than one long line and an orphan word
+            size = self.m.base + 1.5
+            self.font("B", size)
+            words = text.split(" ")
+            best = min(
+                range(1, len(words)),
+                key=lambda i: max(
+                    self.pdf.get_string_width(" ".join(words[:i])),
+                    self.pdf.get_string_width(" ".join(words[i:])),
+                ),
+            )
+            for part in (" ".join(words[:best]), " ".join(words[best:])):
+                self.flow([(part, "B")], size=size, align="C")
+        if self.lang == "en":
+            self.flow([(en, "I")], size=self.m.base - 1, align="C")
+
+    def code_and_qr(self, code: str, lookup_code: str, *, label: str = "Mã hồ sơ") -> None:
+        """'Mã hồ sơ: …' under the title and the QR code at the right margin beside the next
+        lines."""
+        pdf, m = self.pdf, self.m
+        self.gap(0.3)
+        top = pdf.get_y()
+        box = m.qr
+        self.qr_zone = (pdf.page_no(), top + box, box + 2.0 * m.scale)
+        self._draw_qr(lookup_code or code, m.left + self.width - box, top, box)
+        self.flow([(f"{label}: ", "B"), (clean(code) or DOTS, "B")], align="C")
+        if lookup_code:
+            self.flow(
+                [("Mã tra cứu (quét mã QR): ", "I"), (clean(lookup_code), "I")],
+                size=m.base - 1.5,
+                align="C",
+            )
+        self.gap(0.4)
+
+    def _draw_qr(self, data: str, x: float, y: float, box: float) -> None:
+        import segno
+
+        qr = segno.make_qr(clean(data), error="m")
+        matrix = qr.matrix
+        n = len(matrix)
+        quiet = 3  # modules of white around the symbol (zbar and phones read it with 3)
+        mod = box / (n + 2 * quiet)
+        ox, oy = x + quiet * mod, y + quiet * mod
+        pdf = self.pdf
+        pdf.set_fill_color(0)
+        for r, row in enumerate(matrix):
+            c = 0
+            while c < n:
+                if row[c] & 1:
+                    start = c
+                    while c < n and row[c] & 1:
+                        c += 1
+                    # a hair of overlap so no white seam shows between modules
+                    pdf.rect(
+                        ox + start * mod,
+                        oy + r * mod,
+                        (c - start) * mod + 0.02,
+                        mod + 0.02,
+                        style="F",
+                    )
+                else:
+                    c += 1
+
+    def leave_qr_zone(self) -> None:
+        z = self.qr_zone
+        if z and self.pdf.page_no() == z[0] and self.pdf.get_y() < z[1]:
+            self.pdf.set_y(z[1] + 0.5)
+        self.qr_zone = None
+
+    def table(
+        self,
+        headings: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        col_widths: Sequence[float],
+        aligns: Sequence[str],
+    ) -> None:
+        """A bordered table: cells wrap, rows move whole to the next page, headings repeat."""
+        from fpdf.fonts import FontFace
+
+        self.leave_qr_zone()
+        pdf, m = self.pdf, self.m
+        size = m.base - 0.5
+        self.font("", size)
+        self._break_if_needed(m.lh * 3)
+        pdf.set_x(m.left)
+        pdf.set_line_width(0.2 * m.scale)
+        with pdf.table(
+            width=self.width,
+            col_widths=tuple(col_widths),
+            text_align=tuple(aligns),
+            line_height=m.lh * 0.9,
+            padding=(0.8 * m.scale, 1.0 * m.scale),
+            headings_style=FontFace(emphasis="BOLD", size_pt=size),
+            repeat_headings=1,
+            v_align="MIDDLE",
+            align="LEFT",
+        ) as table:
+            head = table.row()
+            for h in headings:
+                head.cell(h, align="C")
+            for r in rows:
+                row = table.row()
+                for value in r:
+                    row.cell(value)
+        self.font("", m.base)
+
+    def signatures(self, blocks: Sequence[tuple[str, str, str]]) -> None:
+        """Signature blocks side by side: (role, hint, name). One block sits on the right."""
+        self.leave_qr_zone()
+        pdf, m = self.pdf, self.m
+        need = m.lh * 3 + 16 * m.scale
+        self.gap(0.6)
+        self._break_if_needed(need)
+        y0 = pdf.get_y()
+        col = self.width / 2
+        bottoms = []
+        for i, (role, hint, name) in enumerate(blocks):
+            idx = i if len(blocks) > 1 else 1
+            x = m.left + idx * col
+            pdf.set_xy(x, y0)
+            self.font("B", m.base)
+            pdf.multi_cell(col, m.lh, upper_vi(role), align="C")
+            pdf.set_x(x)
+            self.font("I", m.base - 1)
+            pdf.multi_cell(col, m.lh * 0.9, hint, align="C")
+            y_sig = pdf.get_y() + 15 * m.scale
+            pdf.set_xy(x, y_sig)
+            self.font("B", m.base)
+            pdf.multi_cell(col, m.lh, clean(name), align="C")
+            bottoms.append(pdf.get_y())
+        pdf.set_y(max(bottoms))
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
+
+
+# --- form content ------------------------------------------------------------------------------
+
+
+def _texts(dossier: dict[str, Any], center: CenterInfo, extra: Iterable[str] = ()) -> list[str]:
+    """Every string that may be printed, to pick the font set."""
+    out: list[str] = [str(v) for v in extra]
+
+    def walk(v: Any) -> None:
+        if isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list | tuple):
+            for x in v:
+                walk(x)
+
+    walk(
+        {
+            k: dossier.get(k)
+            for k in (
+                "code",
+                "lookup_code",
+                "procedure_name",
+                "applicant",
+                "components",
+                "missing",
+                "reason",
+                "competent_agency",
+                "fees",
+                "result_delivery",
+                "form_number",
+                "book_volume",
+                "book_entry",
+                "cut_off",
+            )
+        }
+    )
+    walk(
+        [
+            center.parent_body,
+            center.center_name,
+            center.place_name,
+            center.officer_full_name,
+            center.phone,
+        ]
+    )
+    return out
+
+
+def _tz(center: CenterInfo):  # -> ZoneInfo
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(center.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(f"múi giờ không hợp lệ / unknown time zone '{center.timezone}'") from None
+
+
+def _require(dossier: dict[str, Any], *keys: str) -> None:
+    if not isinstance(dossier, dict):
+        raise BadInput("hồ sơ phải là một đối tượng / the dossier must be a dict")
+    for k in keys:
+        if not dossier.get(k):
+            raise BadInput(f"hồ sơ thiếu trường '{k}' / the dossier has no '{k}'", field=k)
+
+
+def _applicant_block(f: _Form, dossier: dict[str, Any], *, intro: str | None) -> None:
+    a = dossier.get("applicant") or {}
+    if intro:
+        f.flow([(intro, "")])
+    f.field("Ông/Bà", a.get("full_name"))
+    f.field("Số định danh cá nhân", a.get("id_number") or dossier.get("applicant_id_number"))
+    f.field("Địa chỉ", a.get("address"), bold=False)
+    f.fields_inline([("Số điện thoại", a.get("phone")), ("Email", a.get("email"))])
+    principal = a.get("principal")
+    if isinstance(principal, dict) and principal.get("full_name"):
+        f.flow([("Nộp thay (theo ủy quyền) cho:", "I")])
+        pad = 4 * f.m.scale
+        f.field("Ông/Bà/Tổ chức", principal.get("full_name"), indent=pad)
+        f.field("Số định danh cá nhân/Mã số doanh nghiệp", principal.get("id_number"), indent=pad)
+        f.field("Địa chỉ", principal.get("address"), bold=False, indent=pad)
+        f.flow(
+            [
+                (f"Số điện thoại: {clean(principal.get('phone')) or DOTS}; ", ""),
+                (f"Email: {clean(principal.get('email')) or DOTS}", ""),
+            ],
+            indent=pad,
+        )
+        if a.get("authorisation"):
+            f.field("Giấy ủy quyền", a.get("authorisation"), bold=False, indent=pad)
+
+
+def _count(n: Any) -> str:
+    try:
+        v = int(n or 0)
+    except (TypeError, ValueError):
+        return clean(n)
+    return f"{v:02d}" if v else "—"
+
+
+def _received_components(dossier: dict[str, Any]) -> list[dict[str, Any]]:
+    comps = [c for c in dossier.get("components") or [] if isinstance(c, dict)]
+    got = [
+        c
+        for c in comps
+        if int(c.get("original") or 0) > 0 or int(c.get("copy") or 0) > 0 or c.get("presented")
+    ]
+    return sorted(got, key=lambda c: int(c.get("index") or 0))
+
+
+def _component_note(c: dict[str, Any]) -> str:
+    notes = []
+    if c.get("presented") and not int(c.get("original") or 0) and not int(c.get("copy") or 0):
+        notes.append("Xuất trình để đối chiếu")
+    if clean(c.get("note")):
+        notes.append(clean(c.get("note")))
+    return "; ".join(notes)
+
+
+def _start(
+    kind: str,
+    dossier: dict[str, Any],
+    center: CenterInfo,
+    paper: str,
+    lang: str,
+    issued: dt.date,
+) -> _Form:
+    f = _Form(paper, lang, clean(dossier.get("code")), _texts(dossier, center))
+    f.header(center, clean(dossier.get("form_number")), issued)
+    f.title(kind)
+    return f
+
+
+def render_receipt(
+    dossier: dict[str, Any],
+    center: CenterInfo,
+    paper: str = "A5",
+    lang: str = "vi",
+    *,
+    issued_on: dt.date | None = None,
+) -> bytes:
+    """Form 01: receipt of a complete dossier with the appointment to return the result."""
+    _require(dossier, "code", "procedure_name", "received_at")
+    tz = _tz(center)
+    received = _parse_time(dossier.get("received_at"), tz)
+    due = _parse_time(dossier.get("appointment_at"), tz)
+    assert received is not None
+    f = _start("receipt", dossier, center, paper, lang, issued_on or received.date())
+    f.code_and_qr(clean(dossier["code"]), clean(dossier.get("lookup_code")))
+    _applicant_block(f, dossier, intro=f"{clean(center.center_name)} tiếp nhận hồ sơ của:")
+    f.field("Nội dung yêu cầu giải quyết", dossier.get("procedure_name"))
+    f.leave_qr_zone()
+    f.flow([("1. Thành phần hồ sơ nộp gồm:", "B")])
+    comps = _received_components(dossier)
+    if comps:
+        f.table(
+            ("TT", "Tên giấy tờ", "Bản chính", "Bản sao", "Ghi chú"),
+            [
+                (
+                    str(i),
+                    clean(c.get("name")) or DOTS,
+                    _count(c.get("original")),
+                    _count(c.get("copy")),
+                    _component_note(c),
+                )
+                for i, c in enumerate(comps, start=1)
+            ],
+            (7, 47, 13, 13, 20),
+            ("C", "L", "C", "C", "L"),
+        )
+    else:
+        f.flow([("(Không có giấy tờ nộp kèm)", "I")])
+    f.gap(0.3)
+    sets = dossier.get("sets") or 1
+    f.flow([("2. Số lượng hồ sơ: ", ""), (f"{_count(sets)} bộ", "B")])
+    f.flow([("3. Thời gian giải quyết hồ sơ theo quy định: ", ""), (statutory_time(dossier), "B")])
+    f.flow([("4. Thời gian nhận hồ sơ: ", ""), (hour_minute_day(received), "B")])
+    f.flow([("5. Thời gian trả kết quả giải quyết hồ sơ: ", ""), (hour_minute_day(due), "B")])
+    if dossier.get("provisional_due"):
+        f.flow(
+            [
+                (
+                    "(Ngày hẹn tính theo lịch nghỉ lễ dự kiến; nếu lịch nghỉ chính thức khác, "
+                    "Trung tâm sẽ thông báo lại.)",
+                    "I",
+                )
+            ],
+            size=f.m.base - 1,
+        )
+    delivery = clean(dossier.get("result_delivery")) or f"Trực tiếp tại {clean(center.center_name)}"
+    f.flow([("6. Đăng ký nhận kết quả tại: ", ""), (delivery, "B")])
+    f.flow([("7. Phí, lệ phí: ", ""), (_fee_text(dossier), "B")])
+    f.flow(
+        [
+            ("Vào Sổ theo dõi hồ sơ, Quyển số: ", ""),
+            (clean(dossier.get("book_volume")) or "……", ""),
+            (", Số thứ tự: ", ""),
+            (clean(dossier.get("book_entry")) or "……", ""),
+        ]
+    )
+    applicant = (dossier.get("applicant") or {}).get("full_name")
+    f.signatures(
+        [
+            ("Người nộp hồ sơ", "(Ký và ghi rõ họ tên)", applicant or ""),
+            ("Người tiếp nhận hồ sơ", "(Ký và ghi rõ họ tên)", _officer(dossier, center)),
+        ]
+    )
+    return f.output()
+
+
+def _fee_text(dossier: dict[str, Any]) -> str:
+    lines = [x for x in dossier.get("fees") or [] if isinstance(x, dict)]
+    unknown = [clean(x.get("name")) for x in lines if x.get("amount_vnd") is None]
+    total = int(dossier.get("fee_vnd") or 0)
+    if not lines:
+        return money(total)
+    text = money(total) if total or not unknown else ""
+    if unknown:
+        extra = f"{', '.join(unknown)}: mức do tỉnh quy định"
+        text = f"{text} ({extra})" if text else extra
+    return text
+
+
+def _officer(dossier: dict[str, Any], center: CenterInfo) -> str:
+    return clean(center.officer_full_name) or clean(dossier.get("officer"))
+
+
+def render_supplement(
+    dossier: dict[str, Any],
+    center: CenterInfo,
+    paper: str = "A5",
+    lang: str = "vi",
+    *,
+    issued_on: dt.date | None = None,
+) -> bytes:
+    """Form 02: the one-time written request listing everything to supplement or correct."""
+    _require(dossier, "code", "procedure_name")
+    tz = _tz(center)
+    received = _parse_time(dossier.get("received_at"), tz)
+    issued = issued_on or (received.date() if received else dt.datetime.now(tz).date())
+    f = _start("supplement", dossier, center, paper, lang, issued)
+    f.code_and_qr(clean(dossier["code"]), clean(dossier.get("lookup_code")))
+    _applicant_block(f, dossier, intro="Hồ sơ của:")
+    f.field("Nội dung yêu cầu giải quyết", dossier.get("procedure_name"))
+    if received:
+        f.field("Thời gian nộp hồ sơ", hour_minute_day(received), bold=False)
+    f.leave_qr_zone()
+    f.flow([("Yêu cầu bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:", "B")])
+    missing = [c for c in dossier.get("missing") or [] if isinstance(c, dict)]
+    if missing:
+        rows = []
+        for i, c in enumerate(sorted(missing, key=lambda c: int(c.get("index") or 0)), start=1):
+            need = clean(c.get("lacking")) or "Bổ sung, hoàn thiện theo quy định"
+            need = need[:1].upper() + need[1:]
+            if clean(c.get("note")):
+                need = f"{need}; {clean(c.get('note'))}"
+            rows.append((str(i), clean(c.get("name")) or DOTS, need))
+        f.table(
+            ("TT", "Giấy tờ cần bổ sung, hoàn thiện", "Nội dung cần bổ sung, hoàn thiện"),
+            rows,
+            (8, 55, 37),
+            ("C", "L", "L"),
+        )
+    reasons = paragraphs(dossier.get("reason"))
+    if not missing and not reasons:
+        raise BadInput(
+            "phiếu yêu cầu bổ sung phải nêu nội dung cần bổ sung / the request must list what is "
+            "missing",
+            field="missing",
+        )
+    if reasons:
+        f.gap(0.3)
+        f.flow(
+            [("Lý do, nội dung cần hoàn thiện: ", "B")]
+            + ([(reasons[0], "")] if len(reasons) == 1 else [])
+        )
+        if len(reasons) > 1:
+            for r in reasons:
+                f.flow([(f"- {r}", "")], indent=3 * f.m.scale, hanging=5 * f.m.scale)
+    f.gap(0.3)
+    contact = clean(center.phone)
+    officer = _officer(dossier, center)
+    f.flow(
+        [
+            (
+                "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ với "
+                f"{('ông/bà ' + officer + ', ') if officer else ''}{clean(center.center_name)}"
+                f"{(', số điện thoại ' + contact) if contact else ''} để được hướng dẫn. "
+                "Quy định về thủ tục hành chính được công khai tại Trung tâm và trên Cổng "
+                "Dịch vụ công quốc gia.",
+                "",
+            )
+        ]
+    )
+    f.flow(
+        [
+            (
+                "Yêu cầu bổ sung, hoàn thiện hồ sơ chỉ thực hiện một lần (Nghị định 118/2025/NĐ-CP).",
+                "I",
+            )
+        ],
+        size=f.m.base - 1,
+    )
+    f.signatures([("Người hướng dẫn", "(Ký và ghi rõ họ tên)", officer)])
+    return f.output()
+
+
+def render_refusal(
+    dossier: dict[str, Any],
+    center: CenterInfo,
+    paper: str = "A5",
+    lang: str = "vi",
+    *,
+    issued_on: dt.date | None = None,
+) -> bytes:
+    """Form 03: refusal to receive the dossier, with the specific reasons."""
+    _require(dossier, "procedure_name")
+    reasons = paragraphs(dossier.get("reason"))
+    if not reasons:
+        raise BadInput("phải ghi lý do từ chối / a refusal needs a reason", field="reason")
+    tz = _tz(center)
+    received = _parse_time(dossier.get("received_at"), tz)
+    issued = issued_on or (received.date() if received else dt.datetime.now(tz).date())
+    f = _start("refusal", dossier, center, paper, lang, issued)
+    code = clean(dossier.get("code"))
+    f.code_and_qr(code, clean(dossier.get("lookup_code")), label="Mã hồ sơ (nếu có)")
+    _applicant_block(f, dossier, intro=f"{clean(center.center_name)} tiếp nhận hồ sơ của:")
+    f.field("Nội dung yêu cầu giải quyết", dossier.get("procedure_name"))
+    f.leave_qr_zone()
+    f.gap(0.2)
+    f.flow(
+        [
+            (
+                "Sau khi xem xét hồ sơ, đối chiếu với các quy định hiện hành, "
+                f"{clean(center.center_name)} từ chối tiếp nhận, giải quyết hồ sơ này với lý do "
+                "cụ thể như sau:",
+                "",
+            )
+        ]
+    )
+    for r in reasons:
+        f.flow([(f"- {r}", "B")], indent=3 * f.m.scale, hanging=5 * f.m.scale)
+    f.gap(0.2)
+    f.flow([("Xin thông báo để ông/bà được biết và thực hiện./.", "")])
+    applicant = (dossier.get("applicant") or {}).get("full_name")
+    f.signatures(
+        [
+            ("Người nộp hồ sơ", "(Ký và ghi rõ họ tên)", applicant or ""),
+            ("Người tiếp nhận hồ sơ", "(Ký và ghi rõ họ tên)", _officer(dossier, center)),
+        ]
+    )
+    return f.output()
+
+
+def render_apology(
+    dossier: dict[str, Any],
+    center: CenterInfo,
+    paper: str = "A5",
+    lang: str = "vi",
+    *,
+    new_due: dt.datetime | str | None = None,
+    original_due: dt.datetime | str | None = None,
+    issued_on: dt.date | None = None,
+    agency: str | None = None,
+) -> bytes:
+    """Form 04: apology for a late result and the proposed new date (one extension only).
+
+    `original_due` defaults to the dossier's appointment; `new_due` is required."""
+    _require(dossier, "code", "procedure_name", "received_at")
+    tz = _tz(center)
+    received = _parse_time(dossier.get("received_at"), tz)
+    assert received is not None
+    before = _parse_time(original_due or dossier.get("appointment_at"), tz)
+    after = _parse_time(new_due, tz)
+    if after is None:
+        raise BadInput(
+            "văn bản xin lỗi cần ngày hẹn mới / the apology needs the new date", field="new_due"
+        )
+    if before is not None and after <= before:
+        raise BadInput(
+            "ngày hẹn mới phải sau ngày hẹn cũ / the new date must be after the original one",
+            field="new_due",
+        )
+    reasons = paragraphs(dossier.get("reason"))
+    if not reasons:
+        raise BadInput("phải nêu lý do chậm trả kết quả / the delay needs a reason", field="reason")
+    issued = issued_on or dt.datetime.now(tz).date()
+    f = _start("apology", dossier, center, paper, lang, issued)
+    f.code_and_qr(clean(dossier["code"]), clean(dossier.get("lookup_code")))
+    a = dossier.get("applicant") or {}
+    body = clean(agency) or clean(dossier.get("competent_agency")) or clean(center.center_name)
+    f.flow([("Kính gửi: Ông/Bà ", "B"), (clean(a.get("full_name")) or DOTS, "B")], align="C")
+    f.gap(0.3)
+    f.flow(
+        [
+            (
+                f"Ngày {received:%d/%m/%Y}, {clean(center.center_name)} tiếp nhận hồ sơ của ông/bà "
+                "đề nghị giải quyết thủ tục: ",
+                "",
+            ),
+            (clean(dossier.get("procedure_name")), "B"),
+            (".", ""),
+        ]
+    )
+    f.field("Số định danh cá nhân", a.get("id_number") or dossier.get("applicant_id_number"))
+    f.field("Thời gian hẹn trả kết quả giải quyết hồ sơ", hour_minute_day(before))
+    f.leave_qr_zone()
+    f.flow(
+        [
+            (
+                f"Tuy nhiên đến nay, {body} chưa trả kết quả giải quyết hồ sơ của ông/bà đúng hạn "
+                "với lý do:",
+                "",
+            ),
+        ]
+    )
+    for r in reasons:
+        f.flow([(f"- {r}", "")], indent=3 * f.m.scale, hanging=5 * f.m.scale)
+    f.flow(
+        [
+            (
+                f"{body} xin lỗi ông/bà và đề nghị gia hạn thời gian trả kết quả giải quyết hồ sơ "
+                "đến ",
+                "",
+            ),
+            (hour_minute_day(after), "B"),
+            (".", ""),
+        ]
+    )
+    f.flow([("Xin trân trọng thông báo để ông/bà được biết./.", "")])
+    f.signatures([("Thủ trưởng cơ quan", "(Ký, ghi rõ họ tên và đóng dấu)", "")])
+    return f.output()
+
+
+RENDERERS = {
+    "receipt": render_receipt,
+    "supplement": render_supplement,
+    "refusal": render_refusal,
+    "apology": render_apology,
+}
