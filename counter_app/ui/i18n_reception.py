@@ -175,6 +175,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rc.done.hint": ("Enter/Ctrl+N/F2: hồ sơ mới · Esc: đóng", "Enter/Ctrl+N/F2: new dossier · Esc: close"),
     # --- messages --------------------------------------------------------------------------------
     "rc.msg.resumed": ("Đã khôi phục bản nháp lưu lúc {time}", "Draft saved at {time} resumed"),
+    "rc.msg.stored": ("Đã lưu hồ sơ {code}", "Dossier {code} stored"),
     "rc.msg.saved": ("Đã lưu bản nháp", "Draft saved"),
     "rc.msg.new": ("Hồ sơ mới", "New dossier"),
     "rc.msg.confirm_new": (

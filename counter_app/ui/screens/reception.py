@@ -932,12 +932,17 @@ class ReceptionScreen(Screen):
             text.append("\n")
         except CounterAppError as exc:
             text.append(exc.message + "\n", style="red")
+        if self.proc and self.appt is None:
+            self.appt = appointment(self.ctx.settings, self.proc, self.now())
         if self.appt and self.appt.due:
             text.append(t("rc.review.due") + " ", style="bold")
             text.append(_fmt_dt(self.appt.due))
             if self.appt.provisional:
                 text.append("  ⚠ " + t("rc.fee.provisional_short"), style="yellow")
             text.append("\n")
+            text.append(f"  {self.appt.rule}\n", style="dim")
+        elif self.appt and self.appt.error:
+            text.append(t("rc.fee.appt_error", error=self.appt.error) + "\n", style="yellow")
         if not complete:
             text.append(t("rc.review.incomplete"), style="bold yellow")
         self.query_one("#review-summary", Static).update(text)
@@ -1035,6 +1040,7 @@ class ReceptionScreen(Screen):
         self.result = result
         drafts.discard(self.ctx.store, self.draft_id)
         self._show_result()
+        self.say(t("rc.msg.stored", code=result["code"]), "ok")
         self._render_form(result["code"], FORM_KIND[outcome])
 
     def _show_result(self) -> None:
