@@ -158,3 +158,29 @@ def blob_get(
 
     path = blobs.complete_path(c, device.center_code, sha256)
     return FileResponse(path, media_type="application/octet-stream")
+
+
+@router.post("/sync/epoch", summary="Start a new device epoch (after a restored backup)")
+def new_epoch(
+    c: Annotated[AppContext, Depends(ctx)],
+    device: Annotated[Device, Depends(device_active)],
+) -> dict[str, int]:
+    """The device's numbering restarts in a new epoch; its first op there anchors the sequence,
+    and known op_ids re-pushed in it are answered as duplicates, so nothing is applied twice."""
+    from counter_app.server.crud.common import audit
+
+    with c.db.write() as s:
+        row = s.get(Device, device.id)
+        assert row is not None
+        row.epoch += 1
+        s.add(row)
+        audit(
+            s,
+            action="device.epoch",
+            center=row.center_code,
+            device_id=row.id,
+            entity="device",
+            entity_id=row.id,
+            data={"epoch": row.epoch},
+        )
+        return {"epoch": row.epoch}

@@ -1,0 +1,77 @@
+"""`counter-app sync run --json | status --json`."""
+
+from __future__ import annotations
+
+import argparse
+
+from counter_app.cli._common import add_data_dir, add_json_flag, emit_json, log, settings_from_args
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sync", help="đồng bộ với máy chủ / sync with the central server")
+    ss = p.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
+    r = ss.add_parser("run", help="push pending ops and scans, then pull (once)")
+    r.add_argument("--batch", type=int, default=500, help="ops per push request (1–500)")
+    add_json_flag(r)
+    add_data_dir(r)
+    r.set_defaults(func=_run)
+    st = ss.add_parser(
+        "status", help="pending ops and bytes, last success, last error, rejected ops"
+    )
+    add_json_flag(st)
+    add_data_dir(st)
+    st.set_defaults(func=_status)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from counter_app.store.db import Store
+    from counter_app.sync.engine import SyncEngine, status
+    from counter_app.sync.http import ServerError, SyncConflict
+
+    settings = settings_from_args(args)
+    store = Store.open(settings.db_path)
+    engine = SyncEngine(store, settings, batch=args.batch)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        log(f"{stage}: {done}/{total}")
+
+    try:
+        stats = engine.run_once(progress)
+    except (ServerError, SyncConflict) as exc:
+        from counter_app.errors import Interrupted
+
+        raise Interrupted(f"đồng bộ chưa xong / sync incomplete: {exc}") from None
+    finally:
+        engine.close()
+    out = {**status(store, settings), "stats": stats}
+    if args.json:
+        emit_json(out)
+    else:
+        log(
+            f"pushed {stats['pushed']} (dup {stats['duplicates']}, conflicts {stats['conflicts']}, "
+            f"rejected {stats['rejected']}), blobs {stats['blobs']}, pulled {stats['pulled']}"
+        )
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from counter_app.store.db import Store
+    from counter_app.sync.status import sync_status
+
+    settings = settings_from_args(args)
+    out = sync_status(Store.open(settings.db_path), settings)
+    if args.json:
+        emit_json(out)
+    else:
+        state = "trực tuyến / online" if out["online"] else "ngoại tuyến / offline"
+        print(
+            f"{state}; chờ gửi / pending: {out['pending_ops']} ops, {out['pending_bytes']} bytes; "
+            f"lần cuối / last success: {out['last_success'] or '—'}"
+        )
+        if out["last_error"]:
+            print(f"lỗi / last error: {out['last_error']}")
+        for r in out["rejected"]:
+            print(
+                f"bị từ chối / rejected: #{r['device_seq']} {r['entity']} {r['op']}: {r['reason']}"
+            )
+    return 0
