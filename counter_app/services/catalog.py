@@ -33,13 +33,14 @@ import datetime as dt
 import hashlib
 import json
 import re
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from counter_app.domain.catalog_search import CatalogIndex, SearchDoc
 from counter_app.domain.text import fold
@@ -550,7 +551,31 @@ class _Cached:
         self.rows = rows
 
 
+class _Watch:
+    """Notices catalog changes cheaply: SQLite's `PRAGMA data_version` changes when any other
+    connection (this process or another) commits; only then is the catalog stamp re-read."""
+
+    def __init__(self, path: Path) -> None:
+        self.con = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=15)
+        self.lock = threading.Lock()
+        self.data_version: int | None = None
+        self.stamp: tuple[int, ...] = ()
+
+    def current(self) -> tuple[int, ...]:
+        with self.lock:
+            version = self.con.execute("PRAGMA data_version").fetchone()[0]
+            if version != self.data_version or not self.stamp:
+                self.stamp = tuple(int(x) for x in self.con.execute(_STAMP_SQL).fetchone())
+                self.data_version = version
+            return self.stamp
+
+    def close(self) -> None:
+        with self.lock:
+            self.con.close()
+
+
 _cache: dict[str, _Cached] = {}
+_watches: dict[str, _Watch] = {}
 _cache_lock = threading.Lock()
 _STAMP_SQL = (
     "SELECT count(*), coalesce(max(id), 0), coalesce(sum(current), 0), coalesce(sum(version), 0) "
@@ -558,47 +583,57 @@ _STAMP_SQL = (
 )
 
 
-def _stamp(session: Session) -> tuple[int, ...]:
-    row = session.connection().exec_driver_sql(_STAMP_SQL).one()
-    return tuple(int(x) for x in row)
-
-
 def invalidate_cache(store: Store | None = None) -> None:
+    """Forget the cached index (of one store, or all); closes the change watcher's connection."""
     with _cache_lock:
-        if store is None:
-            _cache.clear()
-        else:
-            _cache.pop(str(store.path), None)
+        keys = list(_cache.keys() | _watches.keys()) if store is None else [str(store.path)]
+        for key in keys:
+            _cache.pop(key, None)
+            watch = _watches.pop(key, None)
+            if watch is not None:
+                watch.close()
+
+
+def _watch_for(store: Store) -> _Watch:
+    key = str(store.path)
+    watch = _watches.get(key)
+    if watch is None:
+        with _cache_lock:
+            watch = _watches.get(key)
+            if watch is None:
+                watch = _Watch(store.path)
+                _watches[key] = watch
+    return watch
 
 
 def _index_for(store: Store) -> _Cached:
     key = str(store.path)
-    with store.read() as session:
-        stamp = _stamp(session)
+    stamp = _watch_for(store).current()
+    cached = _cache.get(key)
+    if cached is not None and cached.stamp == stamp:
+        return cached
+    with _cache_lock:
         cached = _cache.get(key)
         if cached is not None and cached.stamp == stamp:
             return cached
-        with _cache_lock:
-            cached = _cache.get(key)
-            if cached is not None and cached.stamp == stamp:
-                return cached
+        with store.read() as session:
             procs = session.exec(select(Procedure).where(Procedure.current == True)).all()  # noqa: E712
-            rows = {p.id: _summary(p) for p in procs if p.id is not None}
-            index = CatalogIndex(
-                SearchDoc(
-                    key=p.id,
-                    code=p.code,
-                    name=p.name,
-                    field=p.field,
-                    aliases=_aliases_of(p.search_key),
-                    level=p.level,
-                )
-                for p in procs
-                if p.id is not None
+        rows = {p.id: _summary(p) for p in procs if p.id is not None}
+        index = CatalogIndex(
+            SearchDoc(
+                key=p.id,
+                code=p.code,
+                name=p.name,
+                field=p.field,
+                aliases=_aliases_of(p.search_key),
+                level=p.level,
             )
-            cached = _Cached(stamp, index, rows)
-            _cache[key] = cached
-            return cached
+            for p in procs
+            if p.id is not None
+        )
+        cached = _Cached(stamp, index, rows)
+        _cache[key] = cached
+        return cached
 
 
 def search(store: Store, text: str, limit: int = 10) -> list[dict[str, Any]]:

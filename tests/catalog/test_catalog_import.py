@@ -259,3 +259,29 @@ def test_demo_catalog_facts(demo_entries: list[dict[str, Any]]) -> None:
             assert e["cut_off"] == "15:00", e["name"]
         assert e["confidence"] in {"partly", "belief"}
     catalog.validate_catalog(demo_entries)  # the shipped file is valid
+
+
+def test_cache_notices_an_import_by_another_process(
+    store: Store, demo_entries: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """The TUI keeps its index while `counter-app catalog import` runs in another process."""
+    from tests.helpers import run_cli
+
+    catalog.import_catalog(store, demo_entries, "admin", now=T0)
+    assert catalog.search(store, "1.000656", 1)[0]["version"] == 1
+    changed = copy.deepcopy(demo_entries)
+    next(e for e in changed if e["code"] == "1.000656")["name"] = "Đăng ký khai tử (sửa đổi)"
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+    r = run_cli("catalog", "import", str(path), "--json", env={"COUNTER_APP_DATA_DIR": str(store.path.parent)})
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["updated"] == 1
+    hit = catalog.search(store, "1.000656", 1)[0]
+    assert (hit["version"], hit["name"]) == (2, "Đăng ký khai tử (sửa đổi)")
+    # Unrelated writes (another table) do not rebuild the index.
+    cached = catalog._index_for(store)
+    with store.write() as s:
+        from counter_app.store.db import set_state
+
+        set_state(s, "bench", {"x": 1})
+    assert catalog._index_for(store) is cached
