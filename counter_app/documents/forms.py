@@ -919,10 +919,12 @@ def render_apology(
     original_due: dt.datetime | str | None = None,
     issued_on: dt.date | None = None,
     agency: str | None = None,
+    reason: str | None = None,
 ) -> bytes:
     """Form 04: apology for a late result and the proposed new date (one extension only).
 
-    `original_due` defaults to the dossier's appointment; `new_due` is required."""
+    `original_due` defaults to the dossier's appointment; `new_due` is required; `reason` defaults
+    to the dossier's reason (set when it was extended)."""
     _require(dossier, "code", "procedure_name", "received_at")
     tz = _tz(center)
     received = _parse_time(dossier.get("received_at"), tz)
@@ -938,7 +940,7 @@ def render_apology(
             "ngày hẹn mới phải sau ngày hẹn cũ / the new date must be after the original one",
             field="new_due",
         )
-    reasons = paragraphs(dossier.get("reason"))
+    reasons = paragraphs(reason if reason is not None else dossier.get("reason"))
     if not reasons:
         raise BadInput("phải nêu lý do chậm trả kết quả / the delay needs a reason", field="reason")
     issued = issued_on or dt.datetime.now(tz).date()
