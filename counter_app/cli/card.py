@@ -25,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     read.add_argument("--reader", help="reader name (default: the first reader holding a card)")
     read.add_argument("--timeout", type=float, default=10.0,
                       help="seconds to wait for a reader and a card (default 10)")
+    read.add_argument("--read-deadline", type=float, default=30.0,
+                      help="seconds the card may take once found (default 30)")
     read.add_argument("--id-number", help="12-digit personal ID number")
     read.add_argument("--birth-date", help="DD/MM/YYYY")
     read.add_argument("--expiry-date",
@@ -102,8 +104,9 @@ def cmd_read(args: argparse.Namespace) -> int:
     from counter_app.services.card_reader import default_trust_store, read_card
 
     keys = _keys(args)
-    if args.timeout is None or args.timeout < 0:
-        raise BadInput("--timeout phải ≥ 0 / --timeout must be ≥ 0", field="timeout")
+    if args.timeout < 0 or args.read_deadline <= 0:
+        raise BadInput("--timeout phải ≥ 0 và --read-deadline > 0 / --timeout must be ≥ 0 and "
+                       "--read-deadline > 0", field="timeout")
     if args.trust_store:
         trust = Path(args.trust_store)
         if not trust.is_dir():
@@ -116,7 +119,8 @@ def cmd_read(args: argparse.Namespace) -> int:
         raise BadInput(f"không có thư mục '{photo_out.parent}' / no such directory "
                        f"'{photo_out.parent}'", field="photo_out")
 
-    result = read_card(keys, args.reader, trust, timeout=args.timeout)
+    result = read_card(keys, args.reader, trust, timeout=args.timeout,
+                       deadline=args.read_deadline)
     if photo_out is not None and result.photo is not None:
         tmp = photo_out.with_name(photo_out.name + ".part")
         tmp.write_bytes(result.photo.data)

@@ -203,13 +203,20 @@ def watch_cards(callback: Callable[[str, bool], None], stop: threading.Event) ->
 def read_card(keys: CardKeys, reader: str | None = None,
               trust_store: Path | str | list | None = None,
               progress: Progress | None = None, *, timeout: float = 0.0,
-              transport: Any = None) -> CardReadResult:
+              deadline: float | None = None, transport: Any = None,
+              on_card: Callable[[str], None] | None = None) -> CardReadResult:
     """Read the card in `reader` (or the first reader holding a card) with `keys`.
 
-    Raises NoReader/NoCard (3), WrongKeys (4), CardRemoved/CardProtocolError (6). A failed
-    passive authentication is not raised: it is in the result (the CLI exits 5).
+    `timeout`: seconds to wait for a reader and a card. `deadline`: seconds the card may take
+    once found; a card that stops answering gives CardNotResponding instead of hanging (the
+    PC/SC call is left behind in a daemon thread and ends when the card is removed).
+    Raises NoReader/NoCard (3), WrongKeys (4), CardRemoved/CardProtocolError/CardNotResponding
+    (6). A failed passive authentication is not raised: it is in the result (the CLI exits 5).
     `transport` lets tests and demos use an in-process card instead of PC/SC.
     """
+    if deadline is not None and transport is None:
+        return _with_deadline(deadline, read_card, keys, reader, trust_store, progress,
+                              timeout=timeout)
     from counter_app.devices.card.reader import read_document
 
     if transport is not None:
@@ -220,10 +227,41 @@ def read_card(keys: CardKeys, reader: str | None = None,
     from counter_app.devices.card.pcsc import PcscConnection
 
     name = wait_for_card(reader, timeout)
+    if on_card is not None:
+        on_card(name)
     with PcscConnection(name) as conn:
         raw = read_document(conn, list(keys.infos), progress=progress,
                             extended=extended_length_from_atr(conn.atr))
     return build_result(raw.files, trust_store, reader=name, stats=raw.stats)
+
+
+def _with_deadline(deadline: float, fn: Callable[..., CardReadResult], *args: Any,
+                   timeout: float = 0.0) -> CardReadResult:
+    from counter_app.devices.card.errors import CardNotResponding
+
+    box: dict[str, Any] = {}
+    found = threading.Event()
+
+    def found_card(name: str) -> None:
+        found.set()
+
+    def run() -> None:
+        try:
+            box["result"] = fn(*args, timeout=timeout, on_card=found_card)
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+        finally:
+            found.set()
+
+    worker = threading.Thread(target=run, name="card-read", daemon=True)
+    worker.start()
+    found.wait(timeout + 10.0)  # waiting for the card is bounded by `timeout` itself
+    worker.join(deadline)
+    if worker.is_alive():
+        raise CardNotResponding(deadline)
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 def build_result(files: dict[str, bytes], trust_store: Path | str | list | None, *,

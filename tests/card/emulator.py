@@ -152,6 +152,7 @@ class Behaviour:
     remove_after_reads: int | None = None  # disconnect after this many READ BINARY under SM
     bad_mac_after_reads: int | None = None  # corrupt the response MAC of this read
     bad_status_after_reads: int | None = None  # answer 6F00 (unprotected) to this read
+    hang_after_reads: int | None = None  # stop answering (socket left open) after this many reads
 
 
 @dataclass
@@ -178,6 +179,7 @@ class CccdCard:
         self.bac_attempts = 0
         self.total_reads = 0  # READ BINARY commands over the card's life (state resets on power)
         self.remove_now = False
+        self.hang_now = False
 
     def reset(self) -> None:
         self.state = CardState()
@@ -350,6 +352,9 @@ class CccdCard:
                 return b""
             if self.b.bad_status_after_reads is not None and n > self.b.bad_status_after_reads:
                 return b"\x6F\x00"
+            if self.b.hang_after_reads is not None and n > self.b.hang_after_reads:
+                self.hang_now = True
+                return b""
         resp = self._execute(ins, p1, p2, data, le, sm=True)
         rdata, sw = resp[:-2], resp[-2:]
         st.ssc += 1
@@ -378,6 +383,7 @@ class VirtualCard:
         self.remove()
         self.card.reset()
         self.card.remove_now = False
+        self.card.hang_now = False
         self._stop.clear()
         self.sock = socket.create_connection((self.host, self.port), timeout=timeout)
         self.sock.settimeout(0.2)
@@ -439,6 +445,8 @@ class VirtualCard:
                     continue
             else:
                 out = self.card.process(payload)
+                if self.card.hang_now:
+                    continue  # never answer; vpcd waits
                 if self.card.remove_now:
                     self._stop.set()
                     try:

@@ -149,3 +149,23 @@ def test_no_pcsc_service_exit_3(tmp_path) -> None:
         assert r.returncode == 3, r.stderr
         assert time.monotonic() - t0 < 10
         assert "pcscd" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_card_not_answering_exit_6_then_usable(cards, tmp_path) -> None:
+    from tests.card.conftest import card_state
+
+    c = Citizen()
+    vc = cards.insert(c, Behaviour(hang_after_reads=5))
+    t0 = time.monotonic()
+    r = cli("card", "read", "--mrz", c.mrz, "--read-deadline", "2", "--json", data_dir=tmp_path)
+    assert r.returncode == 6
+    assert time.monotonic() - t0 < 10
+    assert "did not answer" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    vc.remove()  # the officer takes the card out and puts it back
+    card_state(False)
+    time.sleep(1.0)
+    vc.card.b = Behaviour()
+    vc.insert()
+    card_state(True)
+    r = cli("card", "read", "--mrz", c.mrz, "--json", data_dir=tmp_path)
+    assert r.returncode == 0, r.stderr

@@ -40,6 +40,12 @@ class CardRemoved(Interrupted):
         super().__init__(message)
 
 
+class CardNotResponding(Interrupted):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"Thẻ không trả lời sau {seconds:g} giây, hãy rút thẻ ra và đặt lại / the "
+                         f"card did not answer within {seconds:g} s; remove it and put it back")
+
+
 class CardProtocolError(Interrupted):
     """The card answered something that is not valid (bad MAC, bad length, unexpected status)."""
 
