@@ -152,7 +152,7 @@ _FILLERS = frozenset(canon_token(w) for w in FILLERS)
 _NAME, _ALIAS, _FIELD = 0, 1, 2
 _KIND_FACTOR = (1.0, 0.97, 0.55)
 _STRONG = 0.85  # a per-word similarity at or above this is an exact or prefix match (not fuzzy)
-_DETAIL = 32  # candidates scored in detail per pass
+_DETAIL = 32  # candidates scored in detail per pass (at least; more when more are asked for)
 
 
 # --- public types --------------------------------------------------------------------------------
@@ -279,13 +279,16 @@ class CatalogIndex:
         tokens = self._split_joined(_canon_words(raw))
         if not tokens:
             return []
-        self._score_tokens(tokens, results, penalty=0.0, label=None)
+        detail = max(_DETAIL, limit + 16)
+        self._score_tokens(tokens, results, detail, penalty=0.0, label=None)
         if len(tokens) == 1 and len(tokens[0]) >= 2:
             self._score_initials(tokens[0], results)
         for alt, phrase_len in _rewrites(tokens):
             # A known phrase of several words ("sổ đỏ", "giấy độc thân") is a stronger sign of
             # intent than its words taken one by one; a one-word short form is weaker.
-            self._score_tokens(alt, results, penalty=-2.0 if phrase_len >= 2 else 1.0, label="synonym")
+            self._score_tokens(
+                alt, results, detail, penalty=-2.0 if phrase_len >= 2 else 1.0, label="synonym"
+            )
         return self._top(results, limit)
 
     def _top(self, results: dict[int, _Scored], limit: int) -> list[Hit]:
@@ -389,7 +392,13 @@ class CatalogIndex:
         return per
 
     def _score_tokens(
-        self, tokens: list[str], results: dict[int, _Scored], *, penalty: float, label: str | None
+        self,
+        tokens: list[str],
+        results: dict[int, _Scored],
+        detail: int,
+        *,
+        penalty: float,
+        label: str | None,
     ) -> None:
         n = len(tokens)
         filler = [t in _FILLERS for t in tokens]
@@ -441,13 +450,13 @@ class CatalogIndex:
                         coverage[doc] += w * sim
         inv = 1.0 / (sum(weights) or 1.0)
         lenpen = self._lenpen
-        if len(strong) >= _DETAIL:
+        if len(strong) >= detail:
             keyed = [(coverage[doc] * inv - lenpen[doc], doc) for doc in strong]
         else:
             keyed = [
                 (cov * inv + (doc in strong) - lenpen[doc], doc) for doc, cov in coverage.items()
             ]
-        ranked = [doc for _, doc in heapq.nlargest(_DETAIL, keyed)]
+        ranked = [doc for _, doc in heapq.nlargest(detail, keyed)]
         total_w = 1.0 / inv
         for doc in ranked:
             score, kind = self._detail(doc, tokens, expansions, weights, best, essential, total_w)

@@ -61,6 +61,7 @@ __all__ = [
     "demo_catalog_path",
     "local_code",
     "invalidate_cache",
+    "warm_up",
 ]
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -634,6 +635,11 @@ def _index_for(store: Store) -> _Cached:
         cached = _Cached(stamp, index, rows)
         _cache[key] = cached
         return cached
+
+
+def warm_up(store: Store) -> int:
+    """Build (or check) the cached index now, e.g. when the TUI starts; returns its size."""
+    return len(_index_for(store).index)
 
 
 def search(store: Store, text: str, limit: int = 10) -> list[dict[str, Any]]:

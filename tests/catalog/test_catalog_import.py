@@ -285,3 +285,12 @@ def test_cache_notices_an_import_by_another_process(
 
         set_state(s, "bench", {"x": 1})
     assert catalog._index_for(store) is cached
+
+
+def test_warm_up_builds_the_index_once(store: Store, demo_entries: list[dict[str, Any]]) -> None:
+    assert catalog.warm_up(store) == 0
+    catalog.import_catalog(store, demo_entries, "admin")
+    assert catalog.warm_up(store) == len(demo_entries)
+    cached = catalog._index_for(store)
+    catalog.search(store, "khai sinh")
+    assert catalog._index_for(store) is cached
