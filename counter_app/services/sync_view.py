@@ -18,6 +18,7 @@ from counter_app.store.db import get_state
 from counter_app.store.models import Outbox
 
 ONLINE_WINDOW = dt.timedelta(minutes=3)
+PROBE_TIMEOUT_S = 1.5
 _STATUS_MODULES = ("counter_app.sync.status", "counter_app.sync")
 
 
@@ -40,7 +41,19 @@ def _external(ctx: AppContext) -> dict[str, Any] | None:
     return None
 
 
-def indicator(ctx: AppContext, *, now: dt.datetime | None = None) -> dict[str, Any]:
+def server_reachable(url: str, timeout: float = PROBE_TIMEOUT_S) -> bool:
+    """GET /api/v1/health answers 200 within `timeout`."""
+    import httpx
+
+    try:
+        return httpx.get(f"{url}/api/v1/health", timeout=timeout).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def indicator(
+    ctx: AppContext, *, now: dt.datetime | None = None, probe: bool = True
+) -> dict[str, Any]:
     """`{"online": True|False|None, "pending_ops": n, "last_success", "last_error"}`.
 
     `online` is None when no server is configured (this PC works alone).
@@ -70,6 +83,8 @@ def indicator(ctx: AppContext, *, now: dt.datetime | None = None) -> dict[str, A
                 online = now - when <= ONLINE_WINDOW
             except ValueError:
                 online = False
+        if not online and probe:
+            online = server_reachable(ctx.settings.server_url)
     return {
         "online": online,
         "pending_ops": int(pending or 0),

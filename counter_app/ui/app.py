@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -92,11 +93,17 @@ class CounterCommands(Provider):
             yield DiscoveryHit(title, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+        # Officers type without accents: match on the folded text ("goi so" finds "Gọi số").
+        from counter_app.domain.text import fold
+
+        folded = fold(query)
+        if not folded:
+            return
+        matcher = self.matcher(folded)
         for title, help_text, callback in self._commands():
-            score = max(matcher.match(title), matcher.match(help_text) * 0.8)
+            score = max(matcher.match(fold(title)), matcher.match(fold(help_text)) * 0.8)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+                yield Hit(score, title, callback, help=help_text)
 
 
 def _runner(app: CounterApp, name: str) -> Callable[[], Any]:
@@ -108,7 +115,7 @@ def _runner(app: CounterApp, name: str) -> Callable[[], Any]:
 
 class CounterApp(App[None]):
     TITLE = "counter-app"
-    CSS_PATH = "styles/app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("styles") / "app.tcss")
     COMMANDS = {CounterCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
@@ -134,7 +141,10 @@ class CounterApp(App[None]):
     ) -> None:
         super().__init__()
         self.ctx = ctx
-        self._clock = clock
+        # One clock for every screen: the wizard, lookup and supervisor read ctx.extras["clock"].
+        if clock is not None:
+            ctx.extras["clock"] = clock
+        self._clock = clock or ctx.extras.get("clock")  # type: ignore[assignment]
         self.idle_lock_seconds = (
             idle_lock_seconds
             if idle_lock_seconds is not None
@@ -288,7 +298,7 @@ class CounterApp(App[None]):
             if callable(relabel):
                 relabel()
             for footer in screen.query("Footer"):
-                footer.recompose()
+                footer.refresh(recompose=True)
         self.refresh_bindings()
 
     def action_lock(self) -> None:

@@ -51,6 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.quit": ("Thoát", "Quit"),
     "key.refresh": ("Làm mới", "Refresh"),
     "key.palette": ("Lệnh", "Commands"),
+    "palette": ("Lệnh", "Commands"),  # Textual's own description of Ctrl+P in the footer
     "key.close": ("Đóng", "Close"),
     "key.sign_in": ("Đăng nhập", "Sign in"),
     "key.unlock": ("Mở khóa", "Unlock"),
@@ -146,11 +147,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "svc.D": ("Khác", "Other"),
     # dossier statuses (domain/dossier.py)
     "dstatus.received": ("đã tiếp nhận", "received"),
-    "dstatus.supplement_requested": ("chờ bổ sung", "supplement requested"),
+    "dstatus.need_supplement": ("chờ bổ sung", "to supplement"),
     "dstatus.refused": ("từ chối", "refused"),
     "dstatus.processing": ("đang xử lý", "processing"),
+    "dstatus.extended": ("gia hạn", "extended"),
     "dstatus.done": ("có kết quả", "result ready"),
     "dstatus.returned": ("đã trả", "returned"),
+    "dstatus.withdrawn": ("đã rút", "withdrawn"),
     # --- sync indicator --------------------------------------------------------------------------
     "sync.online": ("● trực tuyến", "● online"),
     "sync.offline": ("○ ngoại tuyến", "○ offline"),

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Digits, Static
 
 from counter_app.errors import CounterAppError
 from counter_app.services.context import AppContext
@@ -87,7 +87,8 @@ class HomeScreen(Screen[None]):
         with Horizontal(id="home-top"):
             with Vertical(id="ticket-panel", classes="panel"):
                 yield Static(id="ticket-title", classes="panel-title")
-                yield Static(id="ticket-number")
+                yield Digits("", id="ticket-number")
+                yield Static(id="ticket-none")
                 yield Static(id="ticket-detail")
             with Vertical(id="queue-panel", classes="panel"):
                 yield Static(id="queue-title", classes="panel-title")
@@ -213,14 +214,18 @@ class HomeScreen(Screen[None]):
         header.sync_style = style
 
     def _render_ticket(self) -> None:
-        number = self.query_one("#ticket-number", Static)
+        number = self.query_one("#ticket-number", Digits)
+        none = self.query_one("#ticket-none", Static)
         detail = self.query_one("#ticket-detail", Static)
         ticket = self.current
+        number.display = bool(ticket)
+        none.display = not ticket
         if not ticket:
-            number.update(Text(t("home.none"), style="dim"))
+            number.update("")
+            none.update(Text(t("home.none"), style="dim"))
             detail.update(Text(f"F5: {t('key.call_next')}", style="dim"))
             return
-        number.update(Text(ticket["number"], style="bold reverse"))
+        number.update(ticket["number"])
         lines = Text()
         svc = t(f"svc.{ticket['service']}")
         lines.append(f"{ticket['service']} {svc}\n")

@@ -30,7 +30,11 @@ def _vi_part(message: str) -> str:
 
 
 class SignInScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "clear", show=False)]
+    # ctrl+j: an Enter typed ahead while the app was starting arrives as a newline.
+    BINDINGS = [
+        Binding("escape", "clear", show=False),
+        Binding("ctrl+j", "typed_ahead_enter", show=False),
+    ]
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -73,8 +77,17 @@ class SignInScreen(Screen[None]):
         header.lang = t("app.title")
 
     def action_clear(self) -> None:
+        """Esc: start over (both fields empty, cursor in the username)."""
         self.query_one("#password", Input).value = ""
+        username = self.query_one("#username", Input)
+        username.value = ""
+        username.focus()
         self.query_one("#signin-error", Static).update("")
+
+    def action_typed_ahead_enter(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input):
+            focused.post_message(Input.Submitted(focused, focused.value))
 
     @on(Input.Submitted, "#username")
     def _next_field(self) -> None:
@@ -106,7 +119,11 @@ class SignInScreen(Screen[None]):
         except Exception as exc:  # never leave the officer without an answer
             self.post_message(SignInDone(None, error=f"{type(exc).__name__}: {exc}"))
             return
-        self.post_message(SignInDone(result.officer, offline=result.offline and bool(self.ctx.settings.server_url)))
+        if result.token:
+            self.ctx.extras["token"] = result.token
+        self.post_message(
+            SignInDone(result.officer, offline=result.offline and bool(self.ctx.settings.server_url))
+        )
 
     def on_sign_in_done(self, message: SignInDone) -> None:
         self.busy = False
@@ -127,6 +144,7 @@ class LockScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+o", "sign_out", "key.sign_out"),
         Binding("escape", "clear", show=False),
+        Binding("ctrl+j", "typed_ahead_enter", show=False),
     ]
 
     def __init__(self, ctx: AppContext, *, idle_minutes: float | None = None) -> None:
@@ -170,6 +188,10 @@ class LockScreen(Screen[None]):
 
     def action_clear(self) -> None:
         self.query_one("#password", Input).value = ""
+
+    def action_typed_ahead_enter(self) -> None:
+        pw = self.query_one("#password", Input)
+        pw.post_message(Input.Submitted(pw, pw.value))
 
     async def action_sign_out(self) -> None:
         await self.app.sign_out()  # type: ignore[attr-defined]

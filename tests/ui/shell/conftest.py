@@ -1,0 +1,81 @@
+"""Fixtures for the app shell: a seeded demo store (real SQLite, migrations, demo catalog, today's
+tickets and dossiers) copied per test from one seeded template, and a frozen clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from counter_app.config import Settings, load_settings
+from counter_app.services.context import AppContext
+from counter_app.ui import i18n
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# Tuesday 24 Nov 2026, 09:30 at the counter.
+NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=TZ)
+
+
+def frozen() -> dt.datetime:
+    return NOW
+
+
+def make_settings(data_dir: Path, **kw: Any) -> Settings:
+    return load_settings(data_dir=data_dir, **kw)
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One seeded data dir per session; tests get a copy (seeding costs seconds)."""
+    from counter_app.services import demo_seed
+
+    base = tmp_path_factory.mktemp("seeded")
+    settings = make_settings(base)
+    ctx = AppContext.open(settings)
+    try:
+        # Verifiers stamped with the real time (offline sign-in is valid for N days from now).
+        demo_seed.seed_reference(ctx.store, settings)
+        from counter_app.services import catalog
+
+        catalog.ensure_demo_catalog(ctx.store, actor="admin")
+        demo_seed.seed_today(ctx.store, settings, now=NOW - dt.timedelta(minutes=5))
+    finally:
+        ctx.close()
+    return base
+
+
+@pytest.fixture
+def seeded_dir(seeded_template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(seeded_template, target)
+    target.chmod(0o700)
+    return target
+
+
+@pytest.fixture
+def settings(seeded_dir: Path) -> Settings:
+    return make_settings(seeded_dir)
+
+
+@pytest.fixture
+def ctx(settings: Settings) -> Iterator[AppContext]:
+    context = AppContext.open(settings)
+    yield context
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese() -> Iterator[None]:
+    i18n.set_language("vi")
+    yield
+    i18n.set_language("vi")
+
+
+@pytest.fixture
+def clock() -> Callable[[], dt.datetime]:
+    return frozen
