@@ -113,6 +113,11 @@ SYNONYMS: dict[str, str] = {
     "the bhyt tre em": "lien thong khai sinh thuong tru bhyt",
     "thua ke": "di san",
     "chia thua ke": "thoa thuan phan chia di san",
+    "giay chung nhan ket hon": "dang ky ket hon",
+    # Words around the name that say nothing about which procedure: dropped.
+    "thu tuc": "",
+    "lam thu tuc": "",
+    "ho so": "",
 }
 
 # Officers' short forms of single words (after folding: "đk" → "dk").
@@ -283,11 +288,13 @@ class CatalogIndex:
         self._score_tokens(tokens, results, detail, penalty=0.0, label=None)
         if len(tokens) == 1 and len(tokens[0]) >= 2:
             self._score_initials(tokens[0], results)
-        for alt, phrase_len in _rewrites(tokens):
+        for alt, phrase_len, dropped_only in _rewrites(tokens):
             # A known phrase of several words ("sổ đỏ", "giấy độc thân") is a stronger sign of
-            # intent than its words taken one by one; a one-word short form is weaker.
+            # intent than its words taken one by one; a one-word short form is weaker; dropping
+            # empty words ("thủ tục", "hồ sơ") is neutral.
+            penalty = 0.0 if dropped_only else (-2.0 if phrase_len >= 2 else 1.0)
             self._score_tokens(
-                alt, results, detail, penalty=-2.0 if phrase_len >= 2 else 1.0, label="synonym"
+                alt, results, detail, penalty=penalty, label=None if dropped_only else "synonym"
             )
         return self._top(results, limit)
 
@@ -340,7 +347,10 @@ class CatalogIndex:
                     out[v] = sim
         if exact:
             return out
-        squeezed = _squeeze(tok)
+        untyped = canon_token(_untelex(tok))
+        if untyped != tok and untyped in self._by_kind:  # IME off: "ddawng kys" = "đăng ký"
+            out[untyped] = max(out.get(untyped, 0.0), 0.95)
+        squeezed = canon_token(_squeeze(tok))
         if squeezed != tok and squeezed in self._by_kind:  # "sinhh", "kyy"
             out[squeezed] = max(out.get(squeezed, 0.0), 0.8)
         if len(tok) >= 3 and not tok.isdigit():
@@ -567,6 +577,22 @@ def _keep(results: dict[int, _Scored], idx: int, score: float, match: str) -> No
         results[idx] = _Scored(score, match)
 
 
+_TELEX_PAIRS = (("dd", "d"), ("aw", "a"), ("aa", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o"), ("uw", "u"))
+
+
+def _untelex(tok: str) -> str:
+    """Undo Telex typed with the Vietnamese keyboard off: "ddawng" → "dang", "kys" → "ky".
+
+    No Vietnamese word ends in s, f, r, x, j or z: at the end they are tone keys."""
+    out = tok
+    for a, b in _TELEX_PAIRS:
+        out = out.replace(a, b)
+    out = out.replace("w", "u")
+    if len(out) > 1 and out[-1] in "sfrxjz":
+        out = out[:-1]
+    return out
+
+
 def _squeeze(tok: str) -> str:
     """Doubled letters typed by mistake: "sinhh" → "sinh"."""
     return re.sub(r"(.)\1+", r"\1", tok)
@@ -576,12 +602,13 @@ def _flatten(lists: list[list[str]]) -> list[str]:
     return [t for sub in lists for t in sub]
 
 
-def _rewrites(tokens: list[str]) -> list[tuple[list[str], int]]:
+def _rewrites(tokens: list[str]) -> list[tuple[list[str], int, bool]]:
     """The query with known phrases replaced by the official words (one rewrite, longest first),
-    with the length of the longest phrase replaced."""
+    with the length of the longest phrase replaced and whether phrases were only dropped."""
     out: list[str] = []
     i = 0
     changed = 0
+    dropped_only = True
     n = len(tokens)
     while i < n:
         for key, value in _REWRITES:
@@ -590,8 +617,9 @@ def _rewrites(tokens: list[str]) -> list[tuple[list[str], int]]:
                 out.extend(value)
                 i += k
                 changed = max(changed, k)
+                dropped_only = dropped_only and not value
                 break
         else:
             out.append(tokens[i])
             i += 1
-    return [(out, changed)] if changed and out else []
+    return [(out, changed, dropped_only)] if changed and out else []

@@ -21,6 +21,8 @@ QUERIES: list[tuple[str, str]] = [
     ("khaisinh", "1.001193"),
     ("lam giay khai sinh", "1.001193"),
     ("dang ky kh", "1.001193"),
+    ("ddawng kys khai sinh", "1.001193"),  # Telex typed with the Vietnamese keyboard off
+    ("thu tuc khai sinh", "1.001193"),
     ("1.001193", "1.001193"),
     ("1.0011", "1.001193"),
     # khai tử, kết hôn
@@ -31,6 +33,8 @@ QUERIES: list[tuple[str, str]] = [
     ("dang ky ket hon", "1.000894"),
     ("dang ki ket hon", "1.000894"),
     ("dkkh", "1.000894"),
+    ("ddawng kys keets hoon", "1.000894"),
+    ("giay chung nhan ket hon", "1.000894"),
     ("ket hon nuoc ngoai", "2.000806"),
     ("ket hon yeu to nuoc ngoai", "2.000806"),
     ("ket hon luu dong", "Đăng ký kết hôn lưu động"),
@@ -86,6 +90,7 @@ QUERIES: list[tuple[str, str]] = [
     ("tam tru", "1.004194"),
     ("dang ky tam tru", "1.004194"),
     ("dang ky tam trus", "1.004194"),
+    ("ho so tam tru", "1.004194"),
     ("thuong tru", "1.004222"),
     ("dk thuong tru", "1.004222"),
     ("nhap ho khau", "1.004222"),

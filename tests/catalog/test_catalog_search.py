@@ -163,3 +163,20 @@ def test_hits_have_bounded_scores(big_index: CatalogIndex) -> None:
         for h in big_index.search(q, 10):
             assert 0 < h.score <= 100
             assert h.match in {"code", "exact", "words", "abbreviation", "synonym", "partial"}
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("ddawng kys khai sinh", BIRTH), ("ddawng kys keets hoon", "1.000894"),
+     ("ddawng kys thuowngf truws", "1.004222")],
+)
+def test_telex_typed_with_the_keyboard_off(big_index: CatalogIndex, query: str, code: str) -> None:
+    assert code in codes(big_index, query)
+
+
+def test_empty_words_are_dropped(demo_index: CatalogIndex) -> None:
+    assert codes(demo_index, "thu tuc khai sinh", 1) == [BIRTH]
+    assert codes(demo_index, "ho so dang ky tam tru", 1) == ["1.004194"]
+    # …but a name that really contains them still matches as typed.
+    target = "Đăng ký khai sinh cho người đã có hồ sơ, giấy tờ cá nhân"
+    assert demo_index.search("khai sinh nguoi da co ho so giay to", 1)[0].name == target
