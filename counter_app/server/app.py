@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from counter_app import __version__
 from counter_app.server.core import security
@@ -64,6 +65,16 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
             for e in exc.errors()
         ]
         return JSONResponse({"detail": errors, "code": "invalid_request"}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # A body that cannot even be parsed is malformed input: 422 like any other invalid body.
+        status = 422 if exc.status_code == 400 else exc.status_code
+        return JSONResponse(
+            {"detail": exc.detail, "code": "invalid_request" if status == 422 else "http_error"},
+            status_code=status,
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(OperationalError)
     async def _db_busy(_request: Request, exc: OperationalError) -> JSONResponse:
