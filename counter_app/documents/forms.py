@@ -713,6 +713,7 @@ def render_receipt(
     _applicant_block(f, dossier, intro=f"{clean(center.center_name)} tiếp nhận hồ sơ của:")
     f.field("Nội dung yêu cầu giải quyết", dossier.get("procedure_name"))
     f.leave_qr_zone()
+    f.gap(0.25)
     f.flow([("1. Thành phần hồ sơ nộp gồm:", "B")])
     comps = _received_components(dossier)
     if comps:
@@ -728,7 +729,7 @@ def render_receipt(
                 )
                 for i, c in enumerate(comps, start=1)
             ],
-            (7, 47, 13, 13, 20),
+            (7, 44, 16, 14, 19),
             ("C", "L", "C", "C", "L"),
         )
     else:

@@ -166,6 +166,17 @@ def render_form(
     return write_atomic(Path(out), data)
 
 
+def issue(
+    store: Store, settings: Settings, code: str, kind: str, paper: str | None = None
+) -> tuple[Path, str]:
+    """Render to the default path, then print (or say where the PDF is): (path, job id/message).
+    A printing failure raises NotAvailable after the PDF is saved, so the officer can retry."""
+    path = render_form(
+        store, settings, code, kind, default_form_path(settings, code, kind), paper=paper
+    )
+    return path, print_pdf(settings, path)
+
+
 def default_form_path(settings: Settings, code: str, kind: str) -> Path:
     safe = re.sub(r"[^A-Za-z0-9.\-]", "_", code.strip())
     return settings.data_dir / "forms" / f"{safe}-{kind}.pdf"

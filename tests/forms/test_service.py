@@ -293,3 +293,16 @@ def test_cli_dossier_form(store: Store, settings: Settings, tmp_path: Path) -> N
     )
     assert r.returncode == 2
     assert "Từ chối tiếp nhận" in r.stderr
+
+
+def test_issue_saves_then_prints(
+    store: Store, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d = receive(store, settings)
+    path, msg = form_service.issue(store, settings, d["code"], "receipt")
+    assert path == settings.data_dir / "forms" / f"{d['code']}-receipt.pdf" and path.is_file()
+    assert str(path) in msg
+    env = fake_lp(tmp_path, 'echo "request id is Quay1-7 (1 file(s))"\n')
+    monkeypatch.setenv("PATH", env["PATH"])
+    s = settings.model_copy(update={"printer": "Quay1"})
+    assert form_service.issue(store, s, d["code"], "receipt", "A4")[1] == "Quay1-7"
