@@ -998,6 +998,17 @@ def render_apology(
     return f.output()
 
 
+def warm_up() -> None:
+    """Import fpdf2/fontTools/segno and parse the fonts once (about a second on a cold process):
+    call it from a background worker at start-up so the first receipt prints without delay."""
+    import segno
+
+    segno.make_qr("0")
+    f = _Form("A5", "vi", "", ["0"])
+    f.flow([("0", "B"), ("0", "I")])
+    f.output()
+
+
 RENDERERS = {
     "receipt": render_receipt,
     "supplement": render_supplement,

@@ -320,3 +320,7 @@ def test_control_characters_do_not_break_the_layout(tmp_path: Path) -> None:
     d["applicant"]["full_name"] = "Nguyễn\tVăn\x00 An\r\n"
     t = pt.flat(pt.text(render(tmp_path, forms.render_receipt, d)))
     assert "Ông/Bà: Nguyễn Văn An" in t
+
+
+def test_warm_up_runs() -> None:
+    forms.warm_up()
