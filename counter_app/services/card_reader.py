@@ -271,17 +271,26 @@ def build_result(files: dict[str, bytes], trust_store: Path | str | list | None,
     from counter_app.devices.card.errors import CardProtocolError
 
     warnings: list[str] = []
+    mrz_text = face = mrz = None
+    personal = lds.PersonalData()
     try:
         mrz_text = lds.parse_dg1(files["DG1"])
-        face = lds.parse_dg2(files["DG2"]) if "DG2" in files else None
-        personal = lds.parse_dg13(files["DG13"]) if "DG13" in files else lds.PersonalData()
-    except lds.LDSError as exc:
-        raise CardProtocolError(str(exc)) from None
-    mrz = None
-    try:
         mrz = idt.parse_mrz_td1(mrz_text)
-    except BadInput as exc:
+    except (lds.LDSError, BadInput) as exc:
         warnings.append(f"DG1: {exc}")
+    if "DG2" in files:
+        try:
+            face = lds.parse_dg2(files["DG2"])
+        except lds.LDSError as exc:
+            warnings.append(str(exc))
+    if "DG13" in files:
+        try:
+            personal = lds.parse_dg13(files["DG13"])
+        except lds.LDSError as exc:
+            warnings.append(str(exc))
+        warnings += personal.problems or []
+    if mrz is None and personal.id_number is None:
+        raise CardProtocolError("DG1/DG13: " + "; ".join(warnings))
     if isinstance(trust_store, list):
         certs = trust_store
     else:
@@ -291,7 +300,7 @@ def build_result(files: dict[str, bytes], trust_store: Path | str | list | None,
         pa = sod.passive_authentication(files["SOD"], dgs, certs)
     else:
         pa = sod.PassiveAuthResult("failed", "the card has no EF.SOD")
-    if face is None:
+    if face is None and "DG2" not in files:
         warnings.append("thẻ không có ảnh (DG2) / the card has no face image (DG2)")
 
     id_number = personal.id_number or (mrz.id_number if mrz else None)

@@ -97,6 +97,7 @@ def test_no_expiry_keys_try_991231_first() -> None:
     assert keys.infos[1].endswith("<<<<<<<")
 
 
+@pytest.mark.pcsc
 def test_watch_cards_reports_insert_and_remove(cards, citizen) -> None:
     from counter_app.services.card_reader import watch_cards
 
@@ -143,3 +144,25 @@ def test_card_without_sod_and_photo_is_read_but_fails_passive_auth() -> None:
     assert r.photo is None and r.to_json()["photo"] is None
     assert r.passive_auth.status == "failed" and "SOD" in r.passive_auth.detail
     assert r.id_number == c.id_number
+
+
+def test_odd_dg13_date_and_bad_photo_are_warnings_not_failures() -> None:
+    from tests.card.pki import make_pki
+
+    c = Citizen()
+    pki = make_pki()
+    files = build_files(c, pki, b"\xff\xd8\xff\xe0" + bytes(100) + b"\xff\xd9")
+    files["DG13"] = lds.build_dg13({1: c.id_number, 2: c.full_name, 3: "15/03/1990",
+                                    11: "ngày 20 tháng 4", 12: "15/03/2030"})
+    files["DG2"] = lds.build_dg2(b"BM" + bytes(64))  # not JPEG / JPEG 2000
+    from tests.card.pki import build_sod
+
+    dgs = {1: files["DG1"], 2: files["DG2"], 13: files["DG13"]}
+    files["SOD"] = build_sod(pki, dgs)
+    r = read_card(CardKeys.from_mrz(c.mrz), trust_store=[pki.csca],
+                  transport=Direct(CccdCard(files, c.key_info)))
+    assert r.issue_date is None and r.expiry_date == dt.date(2030, 3, 15)
+    assert r.photo is None
+    assert any("issue date" in w for w in r.warnings)
+    assert any("JPEG" in w for w in r.warnings)
+    assert r.passive_auth.status == "valid"

@@ -122,7 +122,10 @@ class IcaoSession:
                 raise CardProtocolError(str(exc)) from None
             if sw >> 8 == 0x61:  # T=0 style: more data waiting
                 resp = self._raw(Command(0x00, 0xC0, 0, 0, le=(sw & 0xFF) or 256).encode())
-                data2, sw = split_response(resp)
+                try:
+                    data2, sw = split_response(resp)
+                except SMError as exc:
+                    raise CardProtocolError(str(exc)) from None
                 data += data2
             return data, sw
         try:

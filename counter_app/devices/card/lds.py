@@ -132,6 +132,7 @@ class PersonalData:
     spouse_name: str | None = None
     old_id_number: str | None = None
     raw: dict[int, list[str]] | None = None
+    problems: list[str] | None = None
 
 
 def _text(item: tlv.TLV) -> str | None:
@@ -195,6 +196,14 @@ def _date(text: str | None, what: str) -> dt.date | None:
     raise LDSError(f"DG13: {what} '{text}' is not a date dd/mm/yyyy")
 
 
+def _lenient_date(text: str | None, what: str, problems: list[str]) -> dt.date | None:
+    try:
+        return _date(text, what)
+    except LDSError as exc:
+        problems.append(str(exc))
+        return None
+
+
 def _is_no_expiry(text: str | None) -> bool:
     if not text:
         return False
@@ -218,18 +227,20 @@ def parse_dg13(data: bytes) -> PersonalData:
         vals = [v for v in entries.get(n, []) if v]
         return vals[0] if vals else None
 
-    parents = [v for v in entries.get(13, [])]
+    parents = list(entries.get(13, []))
     expiry_text = one(12)
+    problems: list[str] = []
     p = PersonalData(
-        id_number=one(1), full_name=one(2), date_of_birth=_date(one(3), "date of birth"),
+        id_number=one(1), full_name=one(2),
+        date_of_birth=_lenient_date(one(3), "date of birth", problems),
         sex=one(4), nationality=one(5), ethnicity=one(6), religion=one(7),
         place_of_origin=one(8), place_of_residence=one(9), identifying_marks=one(10),
-        issue_date=_date(one(11), "issue date"),
+        issue_date=_lenient_date(one(11), "issue date", problems),
         no_expiry=_is_no_expiry(expiry_text),
-        spouse_name=one(14), old_id_number=one(15), raw=entries,
+        spouse_name=one(14), old_id_number=one(15), raw=entries, problems=problems,
     )
     if not p.no_expiry:
-        p.expiry_date = _date(expiry_text, "expiry date")
+        p.expiry_date = _lenient_date(expiry_text, "expiry date", problems)
     p.father_name = (parents[0] or None) if len(parents) > 0 else None
     p.mother_name = (parents[1] or None) if len(parents) > 1 else None
     return p

@@ -99,8 +99,8 @@ def parse_sod(data: bytes) -> SOD:
         return SOD(sd, algo, hashes, econtent)
     except SODError:
         raise
-    except (tlv.TLVError, ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise SODError(f"EF.SOD cannot be parsed: {exc}") from None
+    except Exception as exc:  # untrusted bytes: any parser failure is a bad SOD
+        raise SODError(f"EF.SOD cannot be parsed: {type(exc).__name__}: {exc}") from None
 
 
 # ----------------------------------------------------------------------------- trust store
