@@ -375,11 +375,13 @@ class _Form:
 
         # left column
         pdf.set_xy(x_left, y0)
-        self.font("", size)
-        pdf.multi_cell(left_w, lh, upper_vi(clean(center.parent_body)), align="C")
+        parent = upper_vi(clean(center.parent_body))
+        self.font("", self._fit_lines(parent, "", size, left_w, 1))
+        pdf.multi_cell(left_w, lh, parent, align="C")
         pdf.set_x(x_left)
-        self.font("B", size)
-        pdf.multi_cell(left_w, lh, upper_vi(clean(center.center_name)), align="C")
+        name = upper_vi(clean(center.center_name))
+        self.font("B", self._fit_lines(name, "B", size, left_w, 2))
+        pdf.multi_cell(left_w, lh, name, align="C")
         y_left = pdf.get_y() + 0.6 * m.scale
         rule = left_w * 0.34
         pdf.set_line_width(0.25 * m.scale)
@@ -408,6 +410,20 @@ class _Form:
         pdf.multi_cell(right_w, lh, place_date(center.place_name, issued), align="C")
         pdf.set_y(max(y_after_left, pdf.get_y()))
         pdf.set_x(m.left)
+
+    def _fit_lines(self, text: str, style: str, size: float, width: float, lines: int) -> float:
+        """The largest size, at most 1.5 pt smaller, giving `lines` lines or else the fewest."""
+        best_size, best_lines = size, 10**6
+        candidate = size
+        while candidate >= size - 1.5:
+            self.font(style, candidate)
+            n = len(self.pdf.multi_cell(width, 1, text, dry_run=True, output="LINES"))
+            if n < best_lines:
+                best_size, best_lines = candidate, n
+            if n <= lines:
+                break
+            candidate -= 0.25
+        return best_size
 
     def _fit(self, text: str, style: str, size: float, width: float) -> float:
         while size > 5:

@@ -324,3 +324,16 @@ def test_control_characters_do_not_break_the_layout(tmp_path: Path) -> None:
 
 def test_warm_up_runs() -> None:
     forms.warm_up()
+
+
+def test_long_center_names_wrap_in_the_header(tmp_path: Path) -> None:
+    center = CenterInfo(
+        "Ủy ban nhân dân phường Hòa Thuận Tây",
+        "Trung tâm Phục vụ hành chính công phường Hòa Thuận Tây, thành phố Đà Nẵng",
+        "Đà Nẵng",
+    )
+    pdf = pt.write(tmp_path, forms.render_receipt(received(), center))
+    assert_inside_margins(pdf, "A5")
+    t = pt.flat(pt.text(pdf))
+    assert "THÀNH PHỐ ĐÀ NẴNG" in t and "Đà Nẵng, ngày 23 tháng 11 năm 2026" in t
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in t
