@@ -282,7 +282,7 @@ class CccdCard:
             if want > 256 and not self.b.extended:
                 return b"\x67\x00"
             chunk = content[offset:offset + min(want, self.b.max_answer)]
-            if offset + want > len(content):
+            if offset + want > len(content) and offset + len(chunk) >= len(content):
                 if self.b.overrun_sw == 0x6700:
                     return b"\x67\x00"
                 return chunk + b"\x62\x82"

@@ -172,3 +172,20 @@ def test_plain_command_after_bac_loses_session() -> None:
     assert card.process(Command(0, 0xB0, 0, 0, le=4).encode()) == b"\x69\x87"
     with pytest.raises(CardProtocolError):
         session.read_file("DG1")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(8, 0xE7), st.integers(1, 0xE7), st.sampled_from([0x6282, 0x6700]),
+       st.integers(1, 1500))
+def test_read_file_returns_exact_content(block: int, max_answer: int, overrun: int,
+                                         size: int) -> None:
+    """Whatever the block size, short answers and end-of-file behaviour, a file comes back whole."""
+    files, c = _files()
+    files = dict(files)
+    files["DG13"] = tlv.encode(0x6D, bytes(range(256)) * (size // 256) + bytes(size % 256))
+    card = CccdCard(files, c.key_info, Behaviour(max_answer=max_answer, overrun_sw=overrun))
+    session = IcaoSession(type("T", (), {"transmit": staticmethod(card.process)})(),
+                          block_size=block)
+    session.select_applet()
+    session.authenticate(c.key_info)
+    assert session.read_file("DG13") == files["DG13"]

@@ -193,9 +193,9 @@ class IcaoSession:
                 if exact and exact < want:
                     ask = exact
                 elif total is None and want > 6:
-                    ask = 6
-                elif want > 1 and total is not None:
-                    ask = max(1, want // 2)
+                    ask = 6  # enough for any tag and length of an LDS file
+                elif want > 1:
+                    ask = max(1, want // 2)  # a tiny file, or a card stricter than it says
                 else:
                     raise CardProtocolError(f"READ BINARY {name} → {sw:04X}")
                 continue
@@ -217,8 +217,8 @@ class IcaoSession:
                     if total > MAX_FILE:
                         raise CardProtocolError(f"{name}: length {total} too large")
                     ask = self.block_size
-            if sw == SW_END_OF_FILE and (total is None or len(buf) < total):
-                raise CardProtocolError(f"{name}: file ends at {len(buf)} of {total} bytes")
+            # 6282 ("end of file before Le bytes") with a short answer: carry on from where the
+            # card stopped; a file that really ends early answers 6B00 to the next read.
             if progress is not None:
                 progress(name, min(len(buf), total or len(buf)), total or len(buf))
         data = bytes(buf[:total])
