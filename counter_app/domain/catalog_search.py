@@ -9,10 +9,15 @@ Matching, in order of rank (DESIGN.md §4.9):
    the name (or of an alias), whole or as a word prefix ("dang ky kh"). Also the officers'
    abbreviations: the initials of the name ("dkks" = Đăng ký khai sinh, "ctbs" = Chứng thực bản
    sao …) and a small table of common words for a procedure ("sổ đỏ", "giấy độc thân", "nhập khẩu"
-   …), tried as a rewrite of the query. Scores 60…94.
+   …), tried as a rewrite of the query. Scores 60…99; a commune-level procedure gets +1.
 3. **Partial / fuzzy** — misspelt words (OSA edit distance 1, or 2 for long words, via rapidfuzz
-   over the vocabulary, never over whole names), words run together ("khaisinh"), words that
-   only match the field. Scores below 60, by the weighted share of query words found.
+   over the vocabulary, never over whole names), doubled letters ("sinhh"), words run together
+   ("khaisinh"), words that only match the field. Scores below 60, by the IDF-weighted share of
+   query words found.
+
+Telex typed with the Vietnamese keyboard off ("ddawng kys" = "đăng ký") is read back as words;
+words that say nothing about the procedure ("thủ tục", "hồ sơ", "cho con", "làm", "xin") weigh
+little or are dropped.
 
 Within a band, in-order and contiguous matches, a match at the start of the name and an exact
 name score higher; longer names lose a little per extra word, so "Đăng ký khai sinh" comes before
@@ -261,7 +266,6 @@ class CatalogIndex:
             for k in range(3, 6):
                 for start in range(1, len(ini) - k + 1):
                     self._initial_runs.setdefault(ini[start : start + k], set()).add(i)
-
 
     def __len__(self) -> int:
         return len(self._docs)
