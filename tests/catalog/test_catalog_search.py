@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from counter_app.domain.catalog_search import CatalogIndex, SearchDoc, canon_token
 
@@ -180,3 +182,17 @@ def test_empty_words_are_dropped(demo_index: CatalogIndex) -> None:
     # …but a name that really contains them still matches as typed.
     target = "Đăng ký khai sinh cho người đã có hồ sơ, giấy tờ cá nhân"
     assert demo_index.search("khai sinh nguoi da co ho so giay to", 1)[0].name == target
+
+
+_ALPHABET = st.sampled_from(list("abcdđhiknostuyáàảãạăâêôơưý .,-/()1234567890ĐKHS"))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.text(max_size=40), st.text(_ALPHABET, max_size=40)), limit=st.integers(1, 30))
+def test_any_text_gives_a_sane_ranked_list(demo_index: CatalogIndex, text: str, limit: int) -> None:
+    hits = demo_index.search(text, limit)
+    assert len(hits) <= limit
+    assert len({h.key for h in hits}) == len(hits)
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 < s <= 100 for s in scores)
