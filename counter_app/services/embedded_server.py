@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-START_TIMEOUT_S = 4.0
+START_TIMEOUT_S = 20.0
 
 
 def free_port() -> int:

@@ -64,6 +64,9 @@ def indicator(
         out.setdefault("pending_ops", 0)
         if not ctx.settings.server_url:
             out["online"] = None
+        elif not out.get("online") and probe:
+            # Not synced recently (or not enrolled): say whether the server answers at all.
+            out["online"] = server_reachable(ctx.settings.server_url)
         return out
     now = now or dt.datetime.now(dt.UTC)
     with ctx.store.read() as session:

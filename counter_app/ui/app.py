@@ -121,7 +121,7 @@ class CounterApp(App[None]):
     BINDINGS = [
         Binding("f1", "help", "key.help"),
         Binding("f2", "switch_language", "key.language", show=False),
-        Binding("ctrl+q", "quit", "key.quit", priority=True),
+        Binding("ctrl+q", "quit", "key.quit", priority=True, show=False),
         Binding("ctrl+l", "lock", "key.lock", show=False),
         Binding("ctrl+o", "sign_out", "key.sign_out", show=False),
         Binding("f3", "new_dossier", "key.new_dossier"),
@@ -287,8 +287,8 @@ class CounterApp(App[None]):
         self.push_screen(HelpScreen())
 
     def action_switch_language(self) -> None:
+        # No toast: every label changes at once, which says it plainly.
         i18n.set_language("en" if i18n.get_language() == "vi" else "vi")
-        self.notify(t("app.lang_switched"), timeout=2)
         self.refresh_language()
 
     def refresh_language(self) -> None:

@@ -31,7 +31,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The “{name}” screen is not available in this build yet.",
     ),
     "app.error": ("Lỗi: {message}", "Error: {message}"),
-    "app.lang_switched": ("Đã chuyển sang tiếng Việt.", "Switched to English."),
     "app.quit_confirm": ("Nhấn Ctrl+Q lần nữa để thoát.", "Press Ctrl+Q again to quit."),
     # --- keys / actions (footer, palette, help) -----------------------------------------------
     "key.call_next": ("Gọi số", "Call next"),
@@ -109,8 +108,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.queue_source_local": ("hàng đợi tại quầy", "local queue"),
     "home.queue_source_server": ("hàng đợi trung tâm", "center queue"),
     "home.col_service": ("Nhóm", "Group"),
-    "home.col_waiting": ("Đang chờ", "Waiting"),
-    "home.col_longest": ("Chờ lâu nhất", "Longest wait"),
+    "home.col_waiting": ("Chờ", "Wait"),
+    "home.col_longest": ("Lâu nhất", "Longest"),
+    "home.called_at": ("gọi lúc {time}", "called at {time}"),
     "home.total": ("Tổng", "Total"),
     "home.dossiers": ("HỒ SƠ HÔM NAY TẠI QUẦY {counter}", "TODAY'S DOSSIERS AT COUNTER {counter}"),
     "home.no_dossiers": ("Chưa có hồ sơ nào hôm nay.", "No dossiers today yet."),
@@ -147,7 +147,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "svc.D": ("Khác", "Other"),
     # dossier statuses (domain/dossier.py)
     "dstatus.received": ("đã tiếp nhận", "received"),
-    "dstatus.need_supplement": ("chờ bổ sung", "to supplement"),
+    "dstatus.need_supplement": ("chờ bổ sung", "supplement"),
     "dstatus.refused": ("từ chối", "refused"),
     "dstatus.processing": ("đang xử lý", "processing"),
     "dstatus.extended": ("gia hạn", "extended"),
@@ -157,7 +157,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- sync indicator --------------------------------------------------------------------------
     "sync.online": ("● trực tuyến", "● online"),
     "sync.offline": ("○ ngoại tuyến", "○ offline"),
-    "sync.local": ("○ chỉ máy này", "○ local only"),
+    "sync.local": ("○ cục bộ", "○ local"),
     "sync.pending": ("chờ gửi {n}", "pending {n}"),
     "sync.not_available": (
         "Chức năng đồng bộ chưa có trong bản này.",

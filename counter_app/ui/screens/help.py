@@ -42,11 +42,14 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(no_wrap=True, ratio=1)
         table.add_column(style="dim", ratio=2)
         section = None
-        for spec in ACTIONS:
+        ordered = [a for a in ACTIONS if a.scope == "home"] + [a for a in ACTIONS if a.scope != "home"]
+        for spec in ordered:
             name = "help.home" if spec.scope == "home" else "help.global"
             if name != section:
+                if section is not None:
+                    table.add_row("", "", "")
                 section = name
-                table.add_row(Text(t(name), style="bold underline"), "", "")
+                table.add_row("", Text(t(name), style="bold underline"), "")
             keys = [_key_label(spec.keys), *aliases.get(spec.name, [])]
             table.add_row(" / ".join(keys), t(spec.label), t(spec.help))
         table.add_row("Ctrl+P", t("key.palette"), t("help.palette"))

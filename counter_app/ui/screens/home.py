@@ -235,7 +235,7 @@ class HomeScreen(Screen[None]):
             style="bold" if ticket["state"] == "serving" else "",
         )
         if ticket.get("called_at"):
-            lines.append(f"{_short_time(ticket['called_at'])}", style="dim")
+            lines.append(t("home.called_at", time=_short_time(ticket["called_at"])), style="dim")
             if ticket.get("recalls"):
                 lines.append(f" · {t('key.recall')} ×{ticket['recalls']}", style="dim")
             lines.append("\n")
@@ -252,14 +252,14 @@ class HomeScreen(Screen[None]):
         source = t("home.queue_source_server" if self.source == "server" else "home.queue_source_local")
         self.query_one("#queue-title", Static).update(f"{t('home.queue')} · {source}")
         table = Table(box=None, expand=True, padding=(0, 1), show_edge=False)
-        table.add_column(t("home.col_service"), no_wrap=True, ratio=3)
-        table.add_column(t("home.col_waiting"), justify="right", no_wrap=True, ratio=1)
-        table.add_column(t("home.col_longest"), justify="right", no_wrap=True, ratio=2)
+        table.add_column(t("home.col_service"), no_wrap=True, ratio=1, overflow="ellipsis")
+        table.add_column(t("home.col_waiting"), justify="right", no_wrap=True, width=7)
+        table.add_column(t("home.col_longest"), justify="right", no_wrap=True, width=12)
         groups = self.status.get("services") or []
         for g in groups:
             wait = g.get("longest_wait_seconds")
             style = "bold red" if wait is not None and wait >= 30 * 60 else ""
-            prio = f" (+{g['priority']}★)" if g.get("priority") else ""
+            prio = f" ★{g['priority']}" if g.get("priority") else ""
             table.add_row(
                 f"{g['service']} {t('svc.' + g['service'])}",
                 f"{g['waiting']}{prio}",
@@ -275,28 +275,39 @@ class HomeScreen(Screen[None]):
     def _render_dossiers(self) -> None:
         table = self.query_one("#dossiers", DataTable)
         table.clear(columns=True)
-        width = max(40, self.size.width or 80)
-        proc_w = max(12, width - 6 - 27 - 20 - 14 - 12 - 8)
+        width = max(60, self.size.width or 80)
+        wide = width >= 110
+        # Every code of this center starts with the same agency ID: narrow screens drop it.
+        code_w = 26 if wide else 13
+        ncols = 6 if wide else 5
+        fixed = 2 * ncols + 5 + code_w + 12 + (11 if wide else 0) + 2
+        applicant_w = 22 if wide else 16
+        proc_w = max(10, width - fixed - applicant_w)
         table.add_column(t("home.col_time"), key="time", width=5)
-        table.add_column(t("home.col_code"), key="code")
-        table.add_column(t("home.col_applicant"), key="applicant", width=20)
+        table.add_column(t("home.col_code"), key="code", width=code_w)
+        table.add_column(t("home.col_applicant"), key="applicant", width=applicant_w)
         table.add_column(t("home.col_procedure"), key="procedure", width=proc_w)
-        table.add_column(t("home.col_status"), key="status", width=14)
-        table.add_column(t("home.col_due"), key="due", width=11)
+        table.add_column(t("home.col_status"), key="status", width=12)
+        if wide:
+            table.add_column(t("home.col_due"), key="due", width=11)
         for d in self.dossiers:
             applicant = (d.get("applicant") or {}).get("full_name", "")
             status = t(f"dstatus.{d.get('status')}")
             if status.startswith("dstatus."):
                 status = str(d.get("status"))
-            table.add_row(
+            code = str(d.get("code", ""))
+            if not wide and "-" in code:
+                code = code.split("-", 1)[1]
+            cells = [
                 _short_time(d.get("received_at")),
-                d.get("code", ""),
+                code,
                 applicant,
                 d.get("procedure_name", ""),
                 status,
-                _due(d.get("appointment_at")),
-                key=d.get("code"),
-            )
+            ]
+            if wide:
+                cells.append(_due(d.get("appointment_at")))
+            table.add_row(*cells, key=d.get("code"))
         if not self.dossiers:
             self._say(t("home.no_dossiers"))
         elif self.message_text == t("home.no_dossiers"):
@@ -425,26 +436,21 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, group="sync-run", exclusive=True, exit_on_error=False)
     def _sync_worker(self) -> None:
-        import importlib
-        import importlib.util
-
-        for name in ("counter_app.sync.engine", "counter_app.sync"):
+        try:
+            from counter_app.sync.engine import SyncEngine
+        except ImportError:
+            self.post_message(SyncRunDone(None, error=t("sync.not_available")))
+            return
+        try:
+            engine = SyncEngine(self.ctx.store, self.ctx.settings)
             try:
-                if importlib.util.find_spec(name) is None:
-                    continue
-                mod = importlib.import_module(name)
-            except ImportError:
-                continue
-            fn = getattr(mod, "sync_once", None) or getattr(mod, "run_once", None)
-            if callable(fn):
-                try:
-                    result = fn(self.ctx.store, self.ctx.settings)
-                except Exception as exc:
-                    self.post_message(SyncRunDone(None, error=str(exc)))
-                    return
-                self.post_message(SyncRunDone(result if isinstance(result, dict) else {}))
-                return
-        self.post_message(SyncRunDone(None, error=t("sync.not_available")))
+                result = engine.run_once()
+            finally:
+                engine.close()
+        except Exception as exc:  # shown to the officer; the next round retries
+            self.post_message(SyncRunDone(None, error=str(exc)))
+            return
+        self.post_message(SyncRunDone(result if isinstance(result, dict) else {}))
 
     def on_sync_run_done(self, message: SyncRunDone) -> None:
         if message.error:

@@ -211,14 +211,17 @@ class LockScreen(Screen[None]):
         from counter_app.services import auth_local
 
         try:
-            officer = auth_local.verify_offline(self.ctx.store, self.ctx.settings, username, password)
+            # Online when the server answers (refreshes the token), else the cached verifier.
+            result = auth_local.sign_in(self.ctx.store, self.ctx.settings, username, password)
         except CounterAppError as exc:
             self.post_message(SignInDone(None, error=str(exc)))
             return
         except Exception as exc:
             self.post_message(SignInDone(None, error=f"{type(exc).__name__}: {exc}"))
             return
-        self.post_message(SignInDone(officer))
+        if result.token:
+            self.ctx.extras["token"] = result.token
+        self.post_message(SignInDone(result.officer))
 
     def on_sign_in_done(self, message: SignInDone) -> None:
         self.busy = False

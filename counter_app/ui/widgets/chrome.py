@@ -33,16 +33,6 @@ class AppHeader(Widget):
     lang: reactive[str] = reactive("vi")  # only to trigger a re-render on a language switch
 
     def render(self) -> Text:
-        left = Text(no_wrap=True, overflow="ellipsis")
-        left.append(f" {t('app.title')} ", style="bold")
-        if self.center:
-            left.append("│ ", style="dim")
-            left.append(self.center + " ")
-        if self.counter:
-            left.append("│ ", style="dim")
-            left.append(t("app.counter", counter=self.counter) + " ", style="bold")
-        left.append("│ ", style="dim")
-        left.append(self.officer or t("app.not_signed_in"))
         right = Text(no_wrap=True)
         if self.sync:
             right.append(self.sync, style=self.sync_style or "")
@@ -50,11 +40,30 @@ class AppHeader(Widget):
         if self.clock:
             right.append(self.clock + " ", style="bold")
         width = self.size.width
-        room = max(0, width - right.cell_len)
+        room = max(0, width - right.cell_len - 1)
+        left = self._left(with_title=True)
+        if left.cell_len > room:
+            left = self._left(with_title=False)  # narrow: the app's name goes first
         if left.cell_len > room:
             left.truncate(room, overflow="ellipsis")
         pad = max(0, width - left.cell_len - right.cell_len)
         return Text.assemble(left, " " * pad, right)
+
+    def _left(self, *, with_title: bool) -> Text:
+        left = Text(no_wrap=True, overflow="ellipsis")
+        if with_title:
+            left.append(f" {t('app.title')} ", style="bold")
+            left.append("│ ", style="dim")
+        else:
+            left.append(" ")
+        if self.center:
+            left.append(self.center + " ")
+            left.append("│ ", style="dim")
+        if self.counter:
+            left.append(t("app.counter", counter=self.counter) + " ", style="bold")
+            left.append("│ ", style="dim")
+        left.append(self.officer or t("app.not_signed_in"))
+        return left
 
 
 class AppFooter(Footer):
