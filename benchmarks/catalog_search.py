@@ -43,7 +43,9 @@ def pct(samples: list[float], p: float) -> float:
     return ordered[k]
 
 
-def timed(fn: Callable[[str], list[str]], queries: list[str], rounds: int) -> tuple[list[float], list[float]]:
+def timed(
+    fn: Callable[[str], list[str]], queries: list[str], rounds: int
+) -> tuple[list[float], list[float]]:
     """Per-call wall and CPU milliseconds over `rounds` passes of the query list."""
     wall: list[float] = []
     cpu: list[float] = []
@@ -68,7 +70,9 @@ def relevance(fn: Callable[[str], list[str]], expected: list[tuple[str, str]]) -
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rounds", type=int, default=20, help="passes over the query table (default 20)")
+    ap.add_argument(
+        "--rounds", type=int, default=20, help="passes over the query table (default 20)"
+    )
     args = ap.parse_args()
 
     entries = make_big_catalog()
@@ -121,25 +125,40 @@ def main() -> int:
         store.close()
 
     n = len(expected)
-    print(f"catalog: {len(entries)} procedures, vocabulary {index.vocabulary_size} words; "
-          f"{len(queries)} officer queries × {args.rounds} rounds")
-    print(f"import (one transaction): {import_s:.2f} s; first search (index build + load): {cold_ms:.0f} ms; "
-          f"index build alone: {build_ms:.0f} ms")
+    print(
+        f"catalog: {len(entries)} procedures, vocabulary {index.vocabulary_size} words; "
+        f"{len(queries)} officer queries × {args.rounds} rounds"
+    )
+    print(
+        f"import (one transaction): {import_s:.2f} s; first search (index build + load): {cold_ms:.0f} ms; "
+        f"index build alone: {build_ms:.0f} ms"
+    )
     print(f"{'':<26}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'p99 cpu':>9}")
-    for name, label in (("service", "services.catalog.search"), ("index", "CatalogIndex.search"),
-                        ("sql_like", "SQL LIKE '%…%' baseline")):
+    for name, label in (
+        ("service", "services.catalog.search"),
+        ("index", "CatalogIndex.search"),
+        ("sql_like", "SQL LIKE '%…%' baseline"),
+    ):
         wall, cpu = results[name]
-        print(f"{label:<26}{pct(wall, 50):>9.2f}{pct(wall, 90):>9.2f}{pct(wall, 99):>9.2f}"
-              f"{max(wall):>9.2f}{pct(cpu, 99):>9.2f}")
+        print(
+            f"{label:<26}{pct(wall, 50):>9.2f}{pct(wall, 90):>9.2f}{pct(wall, 99):>9.2f}"
+            f"{max(wall):>9.2f}{pct(cpu, 99):>9.2f}"
+        )
     sw, lw = results["service"][0], results["sql_like"][0]
-    print(f"ratio search/LIKE: p50 {pct(sw, 50) / pct(lw, 50):.2f}×, p99 {pct(sw, 99) / pct(lw, 99):.2f}×; "
-          f"mean {statistics.mean(sw):.2f} ms vs {statistics.mean(lw):.2f} ms")
+    print(
+        f"ratio search/LIKE: p50 {pct(sw, 50) / pct(lw, 50):.2f}×, p99 {pct(sw, 99) / pct(lw, 99):.2f}×; "
+        f"mean {statistics.mean(sw):.2f} ms vs {statistics.mean(lw):.2f} ms"
+    )
     for name, label in (("index", "index"), ("sql_like", "SQL LIKE")):
         t1, t3 = rel[name]
-        print(f"relevance {label:<9} top-1 {t1}/{n} ({100 * t1 / n:.1f} %), top-3 {t3}/{n} ({100 * t3 / n:.1f} %)")
+        print(
+            f"relevance {label:<9} top-1 {t1}/{n} ({100 * t1 / n:.1f} %), top-3 {t3}/{n} ({100 * t3 / n:.1f} %)"
+        )
     p99 = pct(results["service"][0], 99)
     ok = p99 < 5.0 and rel["index"][1] / n >= 0.95
-    print(f"target p99 < 5 ms and top-3 ≥ 95 %: {'met' if ok else 'NOT met'} (service p99 {p99:.2f} ms)")
+    print(
+        f"target p99 < 5 ms and top-3 ≥ 95 %: {'met' if ok else 'NOT met'} (service p99 {p99:.2f} ms)"
+    )
     return 0
 
 

@@ -143,12 +143,18 @@ def _show(args: argparse.Namespace) -> int:
     print(f"{proc['code']} (phiên bản {proc['version']}) — {proc['name']}")
     print(f"Lĩnh vực: {proc['field']} · Cơ quan: {proc['agency']} · Thời hạn: {when}")
     for f in proc["fees"]:
-        amount = "do tỉnh quy định" if f["amount_vnd"] is None else f"{f['amount_vnd']:,} đồng".replace(",", ".")
+        amount = (
+            "do tỉnh quy định"
+            if f["amount_vnd"] is None
+            else f"{f['amount_vnd']:,} đồng".replace(",", ".")
+        )
         print(f"Phí/lệ phí: {f['name']}: {amount}")
     print("Thành phần hồ sơ:")
     for c in proc["components"]:
         need = "bắt buộc" if c["required"] else "nếu có"
-        print(f"  {c['index']}. {c['name']} — {c['original']} bản chính, {c['copy']} bản sao ({need})")
+        print(
+            f"  {c['index']}. {c['name']} — {c['original']} bản chính, {c['copy']} bản sao ({need})"
+        )
     return 0
 
 

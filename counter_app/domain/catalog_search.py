@@ -233,7 +233,11 @@ class CatalogIndex:
                     level_bonus=1.0 if fold(src.level) in _COMMUNE else 0.0,
                 )
             )
-            for kind, toks in ((_FIELD, field_tokens), (_ALIAS, _flatten(alias_tokens)), (_NAME, name_tokens)):
+            for kind, toks in (
+                (_FIELD, field_tokens),
+                (_ALIAS, _flatten(alias_tokens)),
+                (_NAME, name_tokens),
+            ):
                 for tok in toks:
                     slot = postings.setdefault(tok, {})
                     if kind < slot.get(idx, 99):
@@ -252,7 +256,9 @@ class CatalogIndex:
         self._idf: dict[str, float] = {
             tok: math.log((n + 1) / (len(p) + 1)) / math.log(n + 1) for tok, p in postings.items()
         }
-        self._codes: list[tuple[str, int]] = sorted((d.code_lc, i) for i, d in enumerate(self._docs))
+        self._codes: list[tuple[str, int]] = sorted(
+            (d.code_lc, i) for i, d in enumerate(self._docs)
+        )
         self._lenpen: list[float] = [0.004 * d.length for d in self._docs]
         # Abbreviations: initials (bisect for prefixes) and their inner runs of 3–5 letters.
         self._initials: list[tuple[str, int]] = sorted(
@@ -499,7 +505,9 @@ class CatalogIndex:
             best_shape = -1e9
             exact_any = False
             for j, words in enumerate((d.name_tokens, *d.alias_tokens)):
-                shape, exact = _shape(words, tokens, expansions, essential, d.length if j == 0 else len(words))
+                shape, exact = _shape(
+                    words, tokens, expansions, essential, d.length if j == 0 else len(words)
+                )
                 shape -= 1.0 if j else 0.0
                 exact_any = exact_any or (exact and j == 0)
                 best_shape = max(best_shape, shape + (6.0 if exact else 0.0))
@@ -581,7 +589,15 @@ def _keep(results: dict[int, _Scored], idx: int, score: float, match: str) -> No
         results[idx] = _Scored(score, match)
 
 
-_TELEX_PAIRS = (("dd", "d"), ("aw", "a"), ("aa", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o"), ("uw", "u"))
+_TELEX_PAIRS = (
+    ("dd", "d"),
+    ("aw", "a"),
+    ("aa", "a"),
+    ("ee", "e"),
+    ("oo", "o"),
+    ("ow", "o"),
+    ("uw", "u"),
+)
 
 
 def _untelex(tok: str) -> str:

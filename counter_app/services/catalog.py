@@ -71,10 +71,24 @@ _CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ENTRY_KEYS = {
-    "code", "name", "field", "level", "processing_time", "cut_off", "fees", "components",
-    "legal_basis", "agency", "notes", "source", "confidence", "aliases", "valid_from",
+    "code",
+    "name",
+    "field",
+    "level",
+    "processing_time",
+    "cut_off",
+    "fees",
+    "components",
+    "legal_basis",
+    "agency",
+    "notes",
+    "source",
+    "confidence",
+    "aliases",
+    "valid_from",
 }
 _FEE_KEYS = {"name", "amount_vnd", "note"}
+_CURRENT = Procedure.current == True  # noqa: E712 - SQL expression, not a Python comparison
 _COMPONENT_KEYS = {"index", "name", "original", "copy", "required", "note"}
 
 
@@ -122,10 +136,16 @@ def _count(value: Any, i: int, where: str) -> int:
 
 def _normalise(entry: Any, i: int) -> dict[str, Any]:
     if not isinstance(entry, dict):
-        raise _bad(i, "", f"phải là một đối tượng JSON / must be an object, got {type(entry).__name__}")
+        raise _bad(
+            i, "", f"phải là một đối tượng JSON / must be an object, got {type(entry).__name__}"
+        )
     unknown = sorted(set(entry) - _ENTRY_KEYS)
     if unknown:
-        raise _bad(i, unknown[0], f"khóa không hợp lệ / unknown key (allowed: {', '.join(sorted(_ENTRY_KEYS))})")
+        raise _bad(
+            i,
+            unknown[0],
+            f"khóa không hợp lệ / unknown key (allowed: {', '.join(sorted(_ENTRY_KEYS))})",
+        )
     name = _text(entry, i, "name", required=True)
     raw_code = entry.get("code")
     if raw_code is None or (isinstance(raw_code, str) and not raw_code.strip()):
@@ -133,17 +153,23 @@ def _normalise(entry: Any, i: int) -> dict[str, Any]:
     elif isinstance(raw_code, str) and _CODE_RE.match(raw_code.strip()):
         code = raw_code.strip()
     else:
-        raise _bad(i, "code", f"mã không hợp lệ / invalid code {raw_code!r} (e.g. \"1.001193\" or null)")
+        raise _bad(
+            i, "code", f'mã không hợp lệ / invalid code {raw_code!r} (e.g. "1.001193" or null)'
+        )
 
     pt = entry.get("processing_time")
     if not isinstance(pt, dict):
         raise _bad(i, "processing_time", 'thiếu hoặc sai / missing or not {"value", "unit"}')
     unit = pt.get("unit")
     if unit not in UNITS:
-        raise _bad(i, "processing_time.unit", f"phải là / must be one of {', '.join(UNITS)}, got {unit!r}")
+        raise _bad(
+            i, "processing_time.unit", f"phải là / must be one of {', '.join(UNITS)}, got {unit!r}"
+        )
     value = pt.get("value", 0 if unit == "same_day" else None)
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or value != value:
-        raise _bad(i, "processing_time.value", f"phải là số ≥ 0 / must be a number ≥ 0, got {value!r}")
+        raise _bad(
+            i, "processing_time.value", f"phải là số ≥ 0 / must be a number ≥ 0, got {value!r}"
+        )
     if unit == "same_day" and value != 0:
         raise _bad(i, "processing_time.value", "same_day phải có value 0 / same_day needs value 0")
     extra = sorted(set(pt) - {"value", "unit"})
@@ -173,7 +199,11 @@ def _normalise(entry: Any, i: int) -> dict[str, Any]:
         if not isinstance(fname, str) or not fname.strip():
             raise _bad(i, f"{where}.name", "thiếu tên lệ phí / missing fee name")
         if "amount_vnd" not in f:
-            raise _bad(i, f"{where}.amount_vnd", "thiếu (dùng null nếu do tỉnh quy định) / missing (null = set by province)")
+            raise _bad(
+                i,
+                f"{where}.amount_vnd",
+                "thiếu (dùng null nếu do tỉnh quy định) / missing (null = set by province)",
+            )
         amount = f["amount_vnd"]
         if amount is not None:
             if isinstance(amount, float) and amount.is_integer():
@@ -227,7 +257,9 @@ def _normalise(entry: Any, i: int) -> dict[str, Any]:
 
     confidence = _text(entry, i, "confidence")
     if confidence not in CONFIDENCE:
-        raise _bad(i, "confidence", f"phải là / must be one of {', '.join(c for c in CONFIDENCE if c)}")
+        raise _bad(
+            i, "confidence", f"phải là / must be one of {', '.join(c for c in CONFIDENCE if c)}"
+        )
     valid_from = entry.get("valid_from")
     if valid_from is not None:
         try:
@@ -235,7 +267,9 @@ def _normalise(entry: Any, i: int) -> dict[str, Any]:
                 raise ValueError
             dt.date.fromisoformat(valid_from)
         except ValueError:
-            raise _bad(i, "valid_from", f"phải là ngày YYYY-MM-DD / must be YYYY-MM-DD, got {valid_from!r}") from None
+            raise _bad(
+                i, "valid_from", f"phải là ngày YYYY-MM-DD / must be YYYY-MM-DD, got {valid_from!r}"
+            ) from None
 
     return {
         "code": code,
@@ -291,7 +325,8 @@ def validate_catalog(data: Any) -> list[dict[str, Any]]:
         norm = _normalise(entry, i)
         if norm["code"] in seen:
             raise _bad(
-                i, "code",
+                i,
+                "code",
                 f"mã '{norm['code']}' trùng với procedures[{seen[norm['code']]}] / duplicate code",
             )
         seen[norm["code"]] = i
@@ -309,11 +344,15 @@ def read_catalog(path_or_obj: Any) -> tuple[Any, str]:
         except FileNotFoundError:
             raise NotAvailable(f"không có tệp / file not found: {path}") from None
         except OSError as exc:
-            raise NotAvailable(f"không đọc được tệp / cannot read {path}: {exc.strerror or exc}") from None
+            raise NotAvailable(
+                f"không đọc được tệp / cannot read {path}: {exc.strerror or exc}"
+            ) from None
         try:
             return json.loads(raw.decode("utf-8-sig")), str(path)
         except UnicodeDecodeError as exc:
-            raise BadInput(f"{path}: không phải UTF-8 / not UTF-8 text (byte {exc.start})") from None
+            raise BadInput(
+                f"{path}: không phải UTF-8 / not UTF-8 text (byte {exc.start})"
+            ) from None
         except json.JSONDecodeError as exc:
             raise BadInput(
                 f"{path}: JSON không hợp lệ / invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
@@ -343,12 +382,11 @@ def import_catalog(
     updated: list[dict[str, Any]] = []
     unchanged = 0
     with store.write() as session:
-        current = {
-            p.code: p
-            for p in session.exec(select(Procedure).where(Procedure.current == True))  # noqa: E712
-        }
+        current = {p.code: p for p in session.exec(select(Procedure).where(_CURRENT))}
         max_versions = dict(
-            session.exec(select(Procedure.code, func.max(Procedure.version)).group_by(Procedure.code)).all()
+            session.exec(
+                select(Procedure.code, func.max(Procedure.version)).group_by(Procedure.code)
+            ).all()
         )
         for norm in entries:
             code = norm["code"]
@@ -486,9 +524,7 @@ def _full(p: Procedure) -> dict[str, Any]:
 def count(store: Store) -> int:
     """Number of current procedures."""
     with store.read() as session:
-        return int(
-            session.exec(select(func.count()).select_from(Procedure).where(Procedure.current == True)).one()  # noqa: E712
-        )
+        return int(session.exec(select(func.count()).select_from(Procedure).where(_CURRENT)).one())
 
 
 def get(store: Store, code: str, version: int | None = None) -> dict[str, Any]:
@@ -497,15 +533,14 @@ def get(store: Store, code: str, version: int | None = None) -> dict[str, Any]:
     with store.read() as session:
         q = select(Procedure).where(Procedure.code == code)
         if version is None:
-            q = q.where(Procedure.current == True)  # noqa: E712
+            q = q.where(_CURRENT)
         else:
             q = q.where(Procedure.version == version)
         p = session.exec(q.order_by(col(Procedure.version).desc())).first()
         if p is None and version is None:
             # A code typed in another case ("local.1a2b3c").
             p = session.exec(
-                select(Procedure)
-                .where(func.lower(Procedure.code) == code.lower(), Procedure.current == True)  # noqa: E712
+                select(Procedure).where(func.lower(Procedure.code) == code.lower(), _CURRENT)
             ).first()
     if p is None:
         what = f"'{code}'" + (f" phiên bản {version}" if version is not None else "")
@@ -524,7 +559,12 @@ def versions(store: Store, code: str) -> list[dict[str, Any]]:
             select(Procedure).where(Procedure.code == code).order_by(col(Procedure.version))
         ).all()
     return [
-        {"version": p.version, "current": p.current, "valid_from": p.valid_from, "valid_to": p.valid_to}
+        {
+            "version": p.version,
+            "current": p.current,
+            "valid_from": p.valid_from,
+            "valid_to": p.valid_to,
+        }
         for p in rows
     ]
 
@@ -533,9 +573,7 @@ def list_fields(store: Store) -> list[dict[str, Any]]:
     """The fields (lĩnh vực) of the current catalog with their procedure counts."""
     with store.read() as session:
         rows = session.exec(
-            select(Procedure.field, func.count())
-            .where(Procedure.current == True)  # noqa: E712
-            .group_by(Procedure.field)
+            select(Procedure.field, func.count()).where(_CURRENT).group_by(Procedure.field)
         ).all()
     return sorted(({"field": f, "count": int(n)} for f, n in rows), key=lambda r: fold(r["field"]))
 
@@ -546,7 +584,9 @@ def list_fields(store: Store) -> list[dict[str, Any]]:
 class _Cached:
     __slots__ = ("stamp", "index", "rows")
 
-    def __init__(self, stamp: tuple[int, ...], index: CatalogIndex, rows: dict[int, dict[str, Any]]):
+    def __init__(
+        self, stamp: tuple[int, ...], index: CatalogIndex, rows: dict[int, dict[str, Any]]
+    ):
         self.stamp = stamp
         self.index = index
         self.rows = rows
@@ -618,7 +658,7 @@ def _index_for(store: Store) -> _Cached:
         if cached is not None and cached.stamp == stamp:
             return cached
         with store.read() as session:
-            procs = session.exec(select(Procedure).where(Procedure.current == True)).all()  # noqa: E712
+            procs = session.exec(select(Procedure).where(_CURRENT)).all()
         rows = {p.id: _summary(p) for p in procs if p.id is not None}
         index = CatalogIndex(
             SearchDoc(

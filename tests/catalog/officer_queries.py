@@ -60,8 +60,14 @@ QUERIES: list[tuple[str, str]] = [
     ("xac dinh lai dan toc", "1.004859"),
     ("sua ten khai sinh", "1.004859"),
     ("khai sinh cho nguoi da co ho so", "Đăng ký khai sinh cho người đã có hồ sơ, giấy tờ cá nhân"),
-    ("lien thong khai sinh", "Liên thông thủ tục: đăng ký khai sinh – đăng ký thường trú – cấp thẻ BHYT cho trẻ dưới 6 tuổi"),
-    ("bhyt cho tre", "Liên thông thủ tục: đăng ký khai sinh – đăng ký thường trú – cấp thẻ BHYT cho trẻ dưới 6 tuổi"),
+    (
+        "lien thong khai sinh",
+        "Liên thông thủ tục: đăng ký khai sinh – đăng ký thường trú – cấp thẻ BHYT cho trẻ dưới 6 tuổi",
+    ),
+    (
+        "bhyt cho tre",
+        "Liên thông thủ tục: đăng ký khai sinh – đăng ký thường trú – cấp thẻ BHYT cho trẻ dưới 6 tuổi",
+    ),
     ("mai tang phi", "2.002913"),
     # trích lục
     ("trich luc", "2.000635"),
@@ -81,10 +87,19 @@ QUERIES: list[tuple[str, str]] = [
     ("so goc", "2.000908"),
     ("chung thuc di chuc", "2.001019"),
     ("di chuc", "2.001019"),
-    ("chung thuc hop dong", "Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản, quyền sử dụng đất, nhà ở"),
-    ("hop dong mua ban nha", "Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản, quyền sử dụng đất, nhà ở"),
+    (
+        "chung thuc hop dong",
+        "Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản, quyền sử dụng đất, nhà ở",
+    ),
+    (
+        "hop dong mua ban nha",
+        "Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản, quyền sử dụng đất, nhà ở",
+    ),
     ("sua doi hop dong", "Chứng thực việc sửa đổi, bổ sung, hủy bỏ hợp đồng, giao dịch"),
-    ("chia thua ke", "Chứng thực văn bản thỏa thuận phân chia di sản mà di sản là động sản, quyền sử dụng đất, nhà ở"),
+    (
+        "chia thua ke",
+        "Chứng thực văn bản thỏa thuận phân chia di sản mà di sản là động sản, quyền sử dụng đất, nhà ở",
+    ),
     ("tu choi nhan di san", "Chứng thực văn bản từ chối nhận di sản"),
     # cư trú
     ("tam tru", "1.004194"),

@@ -48,14 +48,32 @@ def test_search_json_shape(imported: dict[str, str]) -> None:
     assert len(hits) == 3
     assert hits[0]["code"] == "1.001193"
     for h in hits:
-        assert set(h) >= {"code", "name", "field", "processing_time", "fees", "score", "version", "agency"}
+        assert set(h) >= {
+            "code",
+            "name",
+            "field",
+            "processing_time",
+            "fees",
+            "score",
+            "version",
+            "agency",
+        }
         assert set(h["processing_time"]) == {"value", "unit"}
         assert h["processing_time"]["unit"] in {"same_day", "working_days", "working_hours"}
         assert all(set(f) >= {"name", "amount_vnd"} for f in h["fees"])
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
     # Words given unquoted are joined; --data-dir works after the subcommand too.
-    r2 = run_cli("catalog", "search", "chung", "thuc", "ban", "sao", "--json",
-                 "--data-dir", imported["COUNTER_APP_DATA_DIR"])
+    r2 = run_cli(
+        "catalog",
+        "search",
+        "chung",
+        "thuc",
+        "ban",
+        "sao",
+        "--json",
+        "--data-dir",
+        imported["COUNTER_APP_DATA_DIR"],
+    )
     assert r2.returncode == 0 and json.loads(r2.stdout)[0]["code"] == "2.000815"
 
 
@@ -94,7 +112,9 @@ def test_show_unknown_code_exits_2(imported: dict[str, str]) -> None:
     assert "9.999999" in r.stderr and "unknown procedure" in r.stderr
 
 
-def test_import_unreadable_json_exits_2_and_stores_nothing(env: dict[str, str], tmp_path: Path) -> None:
+def test_import_unreadable_json_exits_2_and_stores_nothing(
+    env: dict[str, str], tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('[{"code": "1.1", "name": "A",]', encoding="utf-8")
     r = run_cli("catalog", "import", str(bad), env=env)
@@ -123,8 +143,13 @@ def test_import_missing_file_exits_3(env: dict[str, str], tmp_path: Path) -> Non
 
 def test_import_from_stdin(env: dict[str, str]) -> None:
     entry = {
-        "code": None, "name": "Thủ tục nhập từ stdin", "field": "Khác", "level": "xa",
-        "processing_time": {"value": 1, "unit": "working_days"}, "fees": [], "components": [],
+        "code": None,
+        "name": "Thủ tục nhập từ stdin",
+        "field": "Khác",
+        "level": "xa",
+        "processing_time": {"value": 1, "unit": "working_days"},
+        "fees": [],
+        "components": [],
     }
     r = run_cli("catalog", "import", "-", "--json", env=env, input=json.dumps([entry]))
     assert r.returncode == 0, r.stderr

@@ -60,7 +60,9 @@ def test_sample_file_imports_as_is(store: Store) -> None:
     summary = catalog.import_catalog(store, SAMPLE, "admin")
     assert summary["added"] == 29
     # Entries without a code get a stable local code.
-    name = "Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản, quyền sử dụng đất, nhà ở"
+    name = (
+        "Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản, quyền sử dụng đất, nhà ở"
+    )
     code = catalog.local_code(name)
     assert code.startswith("LOCAL.") and len(code) == len("LOCAL.") + 6
     assert catalog.get(store, code)["name"] == name
@@ -78,22 +80,36 @@ def test_reimport_unchanged_is_a_noop(store: Store, demo_entries: list[dict[str,
     assert len(events(store)) == 2  # the no-op import is still logged
 
 
-def test_changed_procedure_gets_a_new_version(store: Store, demo_entries: list[dict[str, Any]]) -> None:
+def test_changed_procedure_gets_a_new_version(
+    store: Store, demo_entries: list[dict[str, Any]]
+) -> None:
     catalog.import_catalog(store, demo_entries, "admin", now=T0)
     changed = copy.deepcopy(demo_entries)
     birth = next(e for e in changed if e["code"] == "1.001193")
     birth["processing_time"] = {"value": 1, "unit": "working_days"}
     birth["cut_off"] = None
     new = {
-        "code": "9.000001", "name": "Thủ tục thử nghiệm mới", "field": "Khác", "level": "xa",
-        "processing_time": {"value": 2, "unit": "working_hours"}, "fees": [], "components": [],
+        "code": "9.000001",
+        "name": "Thủ tục thử nghiệm mới",
+        "field": "Khác",
+        "level": "xa",
+        "processing_time": {"value": 2, "unit": "working_hours"},
+        "fees": [],
+        "components": [],
     }
     summary = catalog.import_catalog(store, [*changed, new], "admin", now=T1)
-    assert (summary["added"], summary["updated"], summary["unchanged"]) == (1, 1, len(demo_entries) - 1)
+    assert (summary["added"], summary["updated"], summary["unchanged"]) == (
+        1,
+        1,
+        len(demo_entries) - 1,
+    )
     assert summary["updated_codes"] == [{"code": "1.001193", "from_version": 1, "to_version": 2}]
 
     current = catalog.get(store, "1.001193")
-    assert current["version"] == 2 and current["processing_time"] == {"value": 1, "unit": "working_days"}
+    assert current["version"] == 2 and current["processing_time"] == {
+        "value": 1,
+        "unit": "working_days",
+    }
     assert current["valid_from"] == "2026-12-01"
     old = catalog.get(store, "1.001193", version=1)
     assert old["current"] is False and old["valid_to"] == "2026-12-01"
@@ -110,7 +126,9 @@ def test_changed_procedure_gets_a_new_version(store: Store, demo_entries: list[d
     assert again["unchanged"] == len(demo_entries) + 1
 
 
-def test_dossier_keeps_the_version_it_was_received_under(store: Store, demo_entries: list[dict[str, Any]]) -> None:
+def test_dossier_keeps_the_version_it_was_received_under(
+    store: Store, demo_entries: list[dict[str, Any]]
+) -> None:
     """A dossier refers to (code, version): the old row stays readable after an update."""
     catalog.import_catalog(store, demo_entries, "admin", now=T0)
     v1_id = next(r.id for r in rows(store) if r.code == "1.000894")
@@ -129,7 +147,10 @@ def test_dossier_keeps_the_version_it_was_received_under(store: Store, demo_entr
 
 def _entry(**over: Any) -> dict[str, Any]:
     base = {
-        "code": "1.000001", "name": "Thủ tục A", "field": "Hộ tịch", "level": "xa",
+        "code": "1.000001",
+        "name": "Thủ tục A",
+        "field": "Hộ tịch",
+        "level": "xa",
         "processing_time": {"value": 3, "unit": "working_days"},
         "fees": [{"name": "Lệ phí", "amount_vnd": 1000, "note": ""}],
         "components": [{"name": "Tờ khai", "original": 1, "copy": 0, "required": True, "note": ""}],
@@ -147,14 +168,26 @@ def _entry(**over: Any) -> dict[str, Any]:
         ({"code": 1001193}, "procedures[1].code"),
         ({"code": "1.0 01"}, "procedures[1].code"),
         ({"processing_time": {"value": 3, "unit": "days"}}, "procedures[1].processing_time.unit"),
-        ({"processing_time": {"value": -1, "unit": "working_days"}}, "procedures[1].processing_time.value"),
-        ({"processing_time": {"value": 2, "unit": "same_day"}}, "procedures[1].processing_time.value"),
+        (
+            {"processing_time": {"value": -1, "unit": "working_days"}},
+            "procedures[1].processing_time.value",
+        ),
+        (
+            {"processing_time": {"value": 2, "unit": "same_day"}},
+            "procedures[1].processing_time.value",
+        ),
         ({"processing_time": None}, "procedures[1].processing_time"),
         ({"fees": [{"name": "Lệ phí", "amount_vnd": -5}]}, "procedures[1].fees[0].amount_vnd"),
         ({"fees": [{"name": "Lệ phí"}]}, "procedures[1].fees[0].amount_vnd"),
         ({"fees": "free"}, "procedures[1].fees"),
-        ({"components": [{"name": "X", "original": "1", "copy": 0}]}, "procedures[1].components[0].original"),
-        ({"components": [{"name": "X", "original": 1, "copy": 0, "required": "yes"}]}, "procedures[1].components[0].required"),
+        (
+            {"components": [{"name": "X", "original": "1", "copy": 0}]},
+            "procedures[1].components[0].original",
+        ),
+        (
+            {"components": [{"name": "X", "original": 1, "copy": 0, "required": "yes"}]},
+            "procedures[1].components[0].required",
+        ),
         ({"components": [{"original": 1, "copy": 0}]}, "procedures[1].components[0].name"),
         ({"cut_off": "25:00"}, "procedures[1].cut_off"),
         ({"confidence": "sure"}, "procedures[1].confidence"),
@@ -211,12 +244,23 @@ def test_list_fields(store: Store, demo_entries: list[dict[str, Any]]) -> None:
     assert sum(by.values()) == len(demo_entries)
 
 
-def test_search_service_and_cache_invalidation(store: Store, demo_entries: list[dict[str, Any]], tmp_path: Path) -> None:
+def test_search_service_and_cache_invalidation(
+    store: Store, demo_entries: list[dict[str, Any]], tmp_path: Path
+) -> None:
     assert catalog.search(store, "khai sinh") == []
     catalog.import_catalog(store, demo_entries, "admin", now=T0)
     hits = catalog.search(store, "khai sinh", limit=3)
     assert hits[0]["code"] == "1.001193"
-    assert set(hits[0]) >= {"code", "name", "field", "processing_time", "fees", "score", "version", "agency"}
+    assert set(hits[0]) >= {
+        "code",
+        "name",
+        "field",
+        "processing_time",
+        "fees",
+        "score",
+        "version",
+        "agency",
+    }
     # Another process (here: a second Store on the same file) changes the catalog:
     other = Store.open(store.path)
     try:
@@ -273,7 +317,13 @@ def test_cache_notices_an_import_by_another_process(
     next(e for e in changed if e["code"] == "1.000656")["name"] = "Đăng ký khai tử (sửa đổi)"
     path = tmp_path / "changed.json"
     path.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
-    r = run_cli("catalog", "import", str(path), "--json", env={"COUNTER_APP_DATA_DIR": str(store.path.parent)})
+    r = run_cli(
+        "catalog",
+        "import",
+        str(path),
+        "--json",
+        env={"COUNTER_APP_DATA_DIR": str(store.path.parent)},
+    )
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["updated"] == 1
     hit = catalog.search(store, "1.000656", 1)[0]

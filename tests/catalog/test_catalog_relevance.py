@@ -31,13 +31,17 @@ def test_query_table_is_large_and_resolvable(demo_entries: list[dict[str, Any]])
         assert code in codes or code.startswith("LOCAL.")
 
 
-def test_relevance_on_the_2216_catalog(big_index: CatalogIndex, big_entries: list[dict[str, Any]]) -> None:
+def test_relevance_on_the_2216_catalog(
+    big_index: CatalogIndex, big_entries: list[dict[str, Any]]
+) -> None:
     assert len(big_index) == 2216
     _, top3, misses = _rate(big_index, big_entries)
     assert top3 >= 0.95, misses
 
 
-def test_relevance_on_the_demo_catalog(demo_index: CatalogIndex, demo_entries: list[dict[str, Any]]) -> None:
+def test_relevance_on_the_demo_catalog(
+    demo_index: CatalogIndex, demo_entries: list[dict[str, Any]]
+) -> None:
     top1, top3, misses = _rate(demo_index, demo_entries)
     assert top3 >= 0.95, misses
     assert top1 >= 0.8

@@ -47,7 +47,15 @@ def test_all_vietnamese_vowels_fold_to_ascii() -> None:
 
 
 def test_tokenize_and_initials() -> None:
-    assert tokenize("Cấp bản sao Trích lục hộ tịch") == ["cap", "ban", "sao", "trich", "luc", "ho", "tich"]
+    assert tokenize("Cấp bản sao Trích lục hộ tịch") == [
+        "cap",
+        "ban",
+        "sao",
+        "trich",
+        "luc",
+        "ho",
+        "tich",
+    ]
     assert tokenize("1.001193") == ["1", "001193"]
     assert tokenize("") == []
     assert initials(tokenize("Đăng ký khai sinh")) == "dkks"
