@@ -344,3 +344,39 @@ def test_warm_up_builds_the_index_once(store: Store, demo_entries: list[dict[str
     cached = catalog._index_for(store)
     catalog.search(store, "khai sinh")
     assert catalog._index_for(store) is cached
+
+
+def test_concurrent_imports_make_one_new_version(
+    store: Store, demo_entries: list[dict[str, Any]]
+) -> None:
+    """Two writers (e.g. an admin import and a sync pull) importing the same change at once."""
+    import threading
+
+    catalog.import_catalog(store, demo_entries, "admin", now=T0)
+    changed = copy.deepcopy(demo_entries)
+    next(e for e in changed if e["code"] == "1.004194")["processing_time"] = {
+        "value": 2,
+        "unit": "working_days",
+    }
+    stores = [Store.open(store.path) for _ in range(2)]
+    results: list[dict[str, Any]] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def run(s: Store) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(catalog.import_catalog(s, changed, "admin", now=T1))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    for s in stores:
+        s.close()
+    assert not errors, errors
+    assert sorted(r["updated"] for r in results) == [0, 1]
+    assert [v["version"] for v in catalog.versions(store, "1.004194")] == [1, 2]
