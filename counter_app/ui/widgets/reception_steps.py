@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -18,6 +19,7 @@ from counter_app.ui.i18n_reception import t
 from counter_app.ui.widgets.reception_support import ProcedureSource, processing_label
 
 STEP_KEYS = ("applicant", "procedure", "checklist", "fee", "review")
+RESULT_LIMIT = 12
 
 
 class StepBar(Static):
@@ -83,6 +85,7 @@ class ProcedurePicker(Vertical):
         self.source = source
         self.results: list[dict[str, Any]] = []
         self.last_query = ""
+        self._count_line = ""
 
     def compose(self) -> ComposeResult:
         yield SearchInput(placeholder=t("rc.proc.placeholder"), id="proc-search", compact=True)
@@ -98,33 +101,37 @@ class ProcedurePicker(Vertical):
         return self.query_one(OptionList)
 
     def run_search(self, text: str) -> None:
+        """Search on every key press (no debounce): the catalog index answers in a few ms, and
+        the list is only rebuilt when the result set changed."""
         self.last_query = text
-        self.results = self.source.search(text, limit=30)
+        results = self.source.search(text, limit=RESULT_LIMIT)
+        codes = [r["code"] for r in results]
         ol = self.option_list
-        ol.clear_options()
-        lang = _lang()
-        ol.add_options(
-            [
+        if codes != [r["code"] for r in self.results] or not results:
+            lang = _lang()
+            ol.set_options(
                 Option(
-                    Text.assemble(
+                    Content.assemble(
                         (f"{r['code']} ", "bold"),
                         r.get("name", ""),
                         (f"  · {r.get('field', '')} · {processing_label(r, lang)}", "dim"),
                     ),
                     id=r["code"],
                 )
-                for r in self.results
-            ]
-        )
-        if self.results:
-            ol.highlighted = 0
-        count = self.query_one("#proc-count", Static)
+                for r in results
+            )
+            if results:
+                ol.highlighted = 0
+        self.results = results
         if not text.strip():
-            count.update(t("rc.proc.hint"))
-        elif self.results:
-            count.update(t("rc.proc.count", n=len(self.results)))
+            line = t("rc.proc.hint")
+        elif results:
+            line = t("rc.proc.count", n=len(results))
         else:
-            count.update(t("rc.proc.none"))
+            line = t("rc.proc.none")
+        if line != self._count_line:  # Static.update re-lays out the screen: only on change
+            self._count_line = line
+            self.query_one("#proc-count", Static).update(line)
 
     @on(Input.Changed, "#proc-search")
     def _changed(self, event: Input.Changed) -> None:
