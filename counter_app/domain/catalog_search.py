@@ -162,6 +162,7 @@ _FILLERS = frozenset(canon_token(w) for w in FILLERS)
 _NAME, _ALIAS, _FIELD = 0, 1, 2
 _KIND_FACTOR = (1.0, 0.97, 0.55)
 _STRONG = 0.85  # a per-word similarity at or above this is an exact or prefix match (not fuzzy)
+_MEMO_SIZE = 2048  # query words remembered (expansions and postings)
 _DETAIL = 32  # candidates scored in detail per pass (at least; more when more are asked for)
 
 
@@ -199,6 +200,7 @@ class _Doc:
     alias_initials: list[str]
     length: int
     level_bonus: float
+    positions: list[dict[str, list[int]]]  # word → positions, for the name then each alias
 
 
 @dataclass(slots=True)
@@ -231,6 +233,7 @@ class CatalogIndex:
                     alias_initials=[initials(t) for t in alias_tokens],
                     length=len(_canon_words(_PARENS.sub(" ", src.name))) or len(name_tokens),
                     level_bonus=1.0 if fold(src.level) in _COMMUNE else 0.0,
+                    positions=[_position_map(w) for w in (name_tokens, *alias_tokens)],
                 )
             )
             for kind, toks in (
@@ -260,6 +263,9 @@ class CatalogIndex:
             (d.code_lc, i) for i, d in enumerate(self._docs)
         )
         self._lenpen: list[float] = [0.004 * d.length for d in self._docs]
+        self._memo: dict[
+            tuple[str, bool, bool], tuple[dict[str, float], dict[int, float], frozenset[int]]
+        ] = {}
         # Abbreviations: initials (bisect for prefixes) and their inner runs of 3–5 letters.
         self._initials: list[tuple[str, int]] = sorted(
             (ini, i)
@@ -295,7 +301,7 @@ class CatalogIndex:
         if not tokens:
             return []
         detail = max(_DETAIL, limit + 16)
-        self._score_tokens(tokens, results, detail, penalty=0.0, label=None)
+        self._score_tokens(tokens, results, limit, detail, penalty=0.0, label=None)
         if len(tokens) == 1 and len(tokens[0]) >= 2:
             self._score_initials(tokens[0], results)
         for alt, phrase_len, dropped_only in _rewrites(tokens):
@@ -304,7 +310,12 @@ class CatalogIndex:
             # empty words ("thủ tục", "hồ sơ") is neutral.
             penalty = 0.0 if dropped_only else (-2.0 if phrase_len >= 2 else 1.0)
             self._score_tokens(
-                alt, results, detail, penalty=penalty, label=None if dropped_only else "synonym"
+                alt,
+                results,
+                limit,
+                detail,
+                penalty=penalty,
+                label=None if dropped_only else "synonym",
             )
         return self._top(results, limit)
 
@@ -394,6 +405,28 @@ class CatalogIndex:
             out.append(tok)
         return out
 
+    def _word(
+        self, tok: str, is_last: bool, filler: bool
+    ) -> tuple[dict[str, float], dict[int, float], frozenset[int]]:
+        """(expansions, doc → similarity, docs matching strongly) of one query word, memoised:
+        live search re-types the same words on every key press."""
+        key = (tok, is_last, filler)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        if filler:  # filler words count only as typed (no prefixes, no typos)
+            exp = {tok: 1.0} if tok in self._by_kind else {}
+        else:
+            exp = self._expand(tok, is_last)
+        strong = [
+            self._strong_docs[v] for v, sim in exp.items() if sim * _KIND_FACTOR[_ALIAS] >= _STRONG
+        ]
+        out = (exp, self._docs_for(exp), frozenset().union(*strong))
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = out
+        return out
+
     def _docs_for(self, exp: dict[str, float]) -> dict[int, float]:
         """doc → best similarity of one query word (max over its expansions and where found)."""
         layers: list[tuple[float, tuple[int, ...]]] = []
@@ -415,6 +448,7 @@ class CatalogIndex:
         self,
         tokens: list[str],
         results: dict[int, _Scored],
+        limit: int,
         detail: int,
         *,
         penalty: float,
@@ -424,11 +458,9 @@ class CatalogIndex:
         filler = [t in _FILLERS for t in tokens]
         if all(filler):
             filler = [False] * n
-        # Filler words count only when they appear as such (no prefixes, no typos).
-        expansions = [
-            ({t: 1.0} if t in self._by_kind else {}) if filler[i] else self._expand(t, i == n - 1)
-            for i, t in enumerate(tokens)
-        ]
+        words = [self._word(t, i == n - 1, filler[i]) for i, t in enumerate(tokens)]
+        expansions = [w[0] for w in words]
+        best = [w[1] for w in words]
         weights: list[float] = []
         for i, (t, exp) in enumerate(zip(tokens, expansions, strict=True)):
             if filler[i]:
@@ -439,40 +471,39 @@ class CatalogIndex:
                 weights.append(0.5 + max(self._idf[v] for v in exp))
             else:
                 weights.append(1.0)
-        best = [self._docs_for(exp) for exp in expansions]
         essential = [i for i in range(n) if not filler[i]]
         # Docs where every essential word is a word (or word prefix) of the name or an alias.
-        strong: set[int] | None = None
-        for i in essential:
-            docs_i: set[int] = set()
-            for v, sim in expansions[i].items():
-                if sim * _KIND_FACTOR[_ALIAS] >= _STRONG:
-                    docs_i.update(self._strong_docs[v])
-            strong = docs_i if strong is None else strong & docs_i
+        strong: frozenset[int] | set[int] = frozenset()
+        for j, i in enumerate(essential):
+            strong = words[i][2] if j == 0 else strong & words[i][2]
             if not strong:
                 break
-        strong = strong or set()
-        # Weighted coverage, accumulated over the posting dicts (essential words define the pool;
-        # filler words only add to docs already in it).
-        coverage: dict[int, float] = {}
-        get = coverage.get
-        for i in essential:
-            w = weights[i]
-            for doc, sim in best[i].items():
-                coverage[doc] = get(doc, 0.0) + w * sim
-        if not coverage:
-            return
-        for i in range(n):
-            if filler[i]:
-                w = weights[i]
-                for doc, sim in best[i].items():
-                    if doc in coverage:
-                        coverage[doc] += w * sim
         inv = 1.0 / (sum(weights) or 1.0)
         lenpen = self._lenpen
-        if len(strong) >= detail:
-            keyed = [(coverage[doc] * inv - lenpen[doc], doc) for doc in strong]
+        pairs = [(weights[i], best[i]) for i in range(n)]
+        if len(strong) >= limit:
+            # Enough docs match every word: partial matches (< 60) can never reach the results.
+            keyed = [
+                (sum([w * per.get(doc, 0.0) for w, per in pairs]) * inv - lenpen[doc], doc)
+                for doc in strong
+            ]
         else:
+            # Weighted coverage over the posting dicts (essential words define the pool; filler
+            # words only add to docs already in it).
+            coverage: dict[int, float] = {}
+            get = coverage.get
+            for i in essential:
+                w = weights[i]
+                for doc, sim in best[i].items():
+                    coverage[doc] = get(doc, 0.0) + w * sim
+            if not coverage:
+                return
+            for i in range(n):
+                if filler[i]:
+                    w = weights[i]
+                    for doc, sim in best[i].items():
+                        if doc in coverage:
+                            coverage[doc] += w * sim
             keyed = [
                 (cov * inv + (doc in strong) - lenpen[doc], doc) for doc, cov in coverage.items()
             ]
@@ -506,14 +537,19 @@ class CatalogIndex:
             exact_any = False
             for j, words in enumerate((d.name_tokens, *d.alias_tokens)):
                 shape, exact = _shape(
-                    words, tokens, expansions, essential, d.length if j == 0 else len(words)
+                    words,
+                    d.positions[j],
+                    tokens,
+                    expansions,
+                    essential,
+                    d.length if j == 0 else len(words),
                 )
                 shape -= 1.0 if j else 0.0
                 exact_any = exact_any or (exact and j == 0)
                 best_shape = max(best_shape, shape + (6.0 if exact else 0.0))
             return max(base + best_shape, 60.5), ("exact" if exact_any else "words")
         cov = sum(w * s for w, s in zip(weights, sims, strict=True)) / total_w
-        chosen, in_order = _positions(d.name_tokens, expansions, essential)
+        chosen, in_order = _positions(d.name_tokens, d.positions[0], expansions, essential)
         extra = min(max(d.length - len(set(chosen)), 0), 16)
         score = (
             55.0 * cov
@@ -540,8 +576,18 @@ class CatalogIndex:
                 _keep(results, idx, 72.0 - 0.4 * min(longest - len(q), 15), "abbreviation")
 
 
+def _position_map(words: list[str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for p, w in enumerate(words):
+        out.setdefault(w, []).append(p)
+    return out
+
+
 def _positions(
-    words: list[str], expansions: list[dict[str, float]], essential: list[int]
+    words: list[str],
+    where: dict[str, list[int]],
+    expansions: list[dict[str, float]],
+    essential: list[int],
 ) -> tuple[list[int], bool]:
     """Where the query words sit in `words`, matched greedily in query order."""
     chosen: list[int] = []
@@ -549,7 +595,10 @@ def _positions(
     in_order = True
     for i in essential:
         exp = expansions[i]
-        hits = [p for p, w in enumerate(words) if w in exp]
+        if len(exp) <= len(where):
+            hits = sorted(p for v in exp if v in where for p in where[v])
+        else:
+            hits = [p for p, w in enumerate(words) if w in exp]
         if not hits:
             continue
         pos = next((p for p in hits if p > prev), -1)
@@ -563,13 +612,14 @@ def _positions(
 
 def _shape(
     words: list[str],
+    where: dict[str, list[int]],
     tokens: list[str],
     expansions: list[dict[str, float]],
     essential: list[int],
     length: int,
 ) -> tuple[float, bool]:
     """Bonus for in-order, contiguous, at-start matches; a malus per extra word. (bonus, exact)"""
-    chosen, in_order = _positions(words, expansions, essential)
+    chosen, in_order = _positions(words, where, expansions, essential)
     contiguous = in_order and len(chosen) > 1 and chosen[-1] - chosen[0] == len(chosen) - 1
     at_start = bool(chosen) and chosen[0] == 0
     extra = min(max(length - len(set(chosen)), 0), 14)
