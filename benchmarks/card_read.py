@@ -27,6 +27,7 @@ from tests.card.conftest import (  # noqa: E402
     _readers,
     _stop_foreign_pcscd,
     card_state,
+    pcscd_lock,
 )
 from tests.card.emulator import Behaviour, CccdCard, Citizen, VirtualCard, build_files, test_photo  # noqa: E402
 from tests.card.pki import make_pki  # noqa: E402
@@ -68,6 +69,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reads", type=int, default=20)
     args = parser.parse_args()
+    with pcscd_lock():
+        return bench(args.reads)
+
+
+def bench(reads: int) -> int:
     _stop_foreign_pcscd()
     tmp = Path(tempfile.mkdtemp(prefix="card-bench-"))
     conf = tmp / "reader.conf.d"
@@ -89,12 +95,12 @@ def main() -> int:
         citizen = Citizen()
         files = build_files(citizen, pki, test_photo(15000))
         print("files: " + ", ".join(f"{n} {len(files[n])} B" for n in ("DG1", "DG2", "DG13", "SOD")))
-        run(port, "short APDUs (default)", Behaviour(), DEFAULT_BLOCK, args.reads, files, citizen,
+        run(port, "short APDUs (default)", Behaviour(), DEFAULT_BLOCK, reads, files, citizen,
             [pki.csca])
         run(port, "extended length card", Behaviour(extended=True, max_answer=0x1000),
-            EXTENDED_BLOCK, args.reads, files, citizen, [pki.csca])
+            EXTENDED_BLOCK, reads, files, citizen, [pki.csca])
         run(port, "card answering at most 0x80 bytes", Behaviour(max_answer=0x80),
-            0x80, args.reads, files, citizen, [pki.csca])
+            0x80, reads, files, citizen, [pki.csca])
     finally:
         proc.terminate()
         try:
