@@ -1,0 +1,124 @@
+"""`counter-app scan …`: list scanners, scan a component of a dossier, tidy the scan store."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from counter_app.cli._common import add_data_dir, add_json_flag, emit_json, log, settings_from_args
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("scan", help="máy quét, số hóa thành phần hồ sơ / scanners, digitisation")
+    sc = p.add_subparsers(dest="scan_command", metavar="ACTION", required=True)
+
+    dv = sc.add_parser("devices", help="scanners SANE can see: name, vendor, model, type")
+    add_json_flag(dv)
+    add_data_dir(dv)
+    dv.set_defaults(func=_devices)
+
+    pg = sc.add_parser("page", help="scan one page (flatbed) or a feeder batch into a component")
+    pg.add_argument("--dossier", required=True, metavar="CODE")
+    pg.add_argument("--component", type=int, required=True, metavar="N")
+    pg.add_argument("--device", metavar="NAME", help="SANE name, e.g. test:0 (default: first)")
+    pg.add_argument("--source", choices=["flatbed", "adf", "adf-duplex"], default="flatbed")
+    pg.add_argument("--resolution", type=int, metavar="DPI")
+    pg.add_argument("--mode", choices=["gray", "color", "lineart"])
+    pg.add_argument("--profile", choices=["text", "photo", "bilevel"],
+                    help="default: from the component (photos in colour, papers in grey)")
+    pg.add_argument("--backend-option", action="append", default=[], metavar="OPT",
+                    help="extra scanimage option for the driver, e.g. --backend-option="
+                    "--test-picture=Grid (repeatable)")
+    pg.add_argument(
+        "--officer",
+        default=os.environ.get("COUNTER_APP_OFFICER", "cli"),
+        help="username recorded as the acting officer (env COUNTER_APP_OFFICER)",
+    )
+    add_json_flag(pg)
+    add_data_dir(pg)
+    pg.set_defaults(func=_page)
+
+    gc = sc.add_parser("gc", help="remove temp files of dead processes and unreferenced scans")
+    gc.add_argument("--grace", type=float, default=3600.0, metavar="SECONDS",
+                    help="keep unreferenced scans younger than this (default 3600)")
+    add_json_flag(gc)
+    add_data_dir(gc)
+    gc.set_defaults(func=_gc)
+
+
+def _devices(args: argparse.Namespace) -> int:
+    from counter_app.services import digitization
+
+    devices = digitization.list_devices()
+    if args.json:
+        emit_json(devices)
+    else:
+        if not devices:
+            log("không tìm thấy máy quét / no scanner found")
+        for d in devices:
+            print(f"{d['name']}\t{d['vendor']} {d['model']} ({d['type']})")
+    return 0
+
+
+def _open(args: argparse.Namespace):  # -> (Settings, Store, BlobStore)
+    from counter_app.store.blobs import BlobStore
+    from counter_app.store.db import Store
+
+    settings = settings_from_args(args)
+    return settings, Store.open(settings.db_path), BlobStore(settings.data_dir / "blobs")
+
+
+def _page(args: argparse.Namespace) -> int:
+    from counter_app.devices.scanner.imaging import get_profile
+    from counter_app.devices.scanner.sane import ScanProgress, ScanRequest
+    from counter_app.services import digitization
+
+    settings, store, blobs = _open(args)
+    try:
+        info = digitization.component_info(store, args.dossier, args.component)
+        profile = get_profile(args.profile or info["profile"])
+        request = ScanRequest(
+            device=args.device,
+            source=args.source,
+            resolution=args.resolution or profile.resolution,
+            mode=args.mode or profile.mode,
+            max_pages=settings.scan_max_pages,
+            backend_args=list(args.backend_option),
+        )
+        last = [-1, -1]
+
+        def progress(p: ScanProgress) -> None:
+            step = int(p.percent // 25)
+            if [p.page, step] != last:
+                last[:] = [p.page, step]
+                log(f"trang {p.page} / page {p.page}: {p.percent:.0f}%")
+
+        result = digitization.scan_component(
+            store, blobs, args.dossier, args.component, actor=args.officer, request=request,
+            profile=profile, settings=settings, on_progress=progress,
+        )
+    finally:
+        store.close()
+    att = result["attachments"][0] if result["attachments"] else {}
+    if args.json:
+        emit_json(result)
+    else:
+        log(f"đã lưu {att.get('pages')} trang, {att.get('size')} byte / stored "
+            f"{att.get('pages')} pages: {att.get('sha256')}")
+    return 0
+
+
+def _gc(args: argparse.Namespace) -> int:
+    from counter_app.services import digitization
+
+    _settings, store, blobs = _open(args)
+    try:
+        blobs.ensure()
+        result = digitization.gc_orphan_blobs(store, blobs, grace_s=args.grace)
+    finally:
+        store.close()
+    if args.json:
+        emit_json(result)
+    else:
+        log(f"removed {result['orphans_removed']} orphan scans, {result['temp_removed']} temp")
+    return 0
