@@ -65,7 +65,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     fm = ds.add_parser("form", help="render an official form as PDF")
     fm.add_argument("code")
-    fm.add_argument("--kind", choices=["receipt", "supplement", "refusal"], required=True)
+    fm.add_argument(
+        "--kind", choices=["receipt", "supplement", "refusal", "apology"], required=True
+    )
+    fm.add_argument("--new-due", help="apology (form 04): the proposed new date, ISO datetime")
+    fm.add_argument("--reason", help="apology (form 04): why the dossier is late")
+    fm.add_argument(
+        "--print",
+        dest="print_it",
+        action="store_true",
+        help="send to the configured printer (lp) after saving",
+    )
     fm.add_argument("--out", required=True, metavar="FILE.pdf")
     fm.add_argument("--paper", choices=["A5", "A4"])
     add_json_flag(fm)

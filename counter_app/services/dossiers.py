@@ -202,6 +202,7 @@ def receive(
             device_id=device["id"],
             received_at=iso(received_at),
             appointment_at=appointment_at,
+            sets=req.copies,
             due_rule=due_rule,
             calendar_version=cal_version,
             provisional_due=provisional,
@@ -365,6 +366,7 @@ def transition(
                     "gia hạn cần ngày hẹn mới / an extension needs the new date", field="new_due"
                 )
             d.extension_count += 1
+            d.original_appointment_at = d.original_appointment_at or d.appointment_at
             d.appointment_at = iso(
                 new_due if new_due.tzinfo else new_due.replace(tzinfo=settings.tz)
             )

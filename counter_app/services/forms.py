@@ -122,6 +122,8 @@ def render_bytes(
     if kind == "apology":
         if new_due is None and d["status"] == rules.Status.EXTENDED.value:
             new_due = dt.datetime.fromisoformat(d["appointment_at"])
+            if original_due is None and d.get("original_appointment_at"):
+                original_due = dt.datetime.fromisoformat(d["original_appointment_at"])
             if original_due is None:
                 raise BadInput(
                     "hồ sơ đã gia hạn: cần ngày hẹn trước khi gia hạn / the dossier is already "

@@ -132,6 +132,8 @@ class Dossier(SQLModel, table=True):
     device_id: str | None = None
     received_at: str
     appointment_at: str | None = None
+    original_appointment_at: str | None = None  # the first due date, kept when extended (form 04)
+    sets: int = 1  # number of sets (bộ hồ sơ) handed over
     due_rule: str = ""
     calendar_version: str = ""
     provisional_due: bool = False

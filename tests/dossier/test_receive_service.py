@@ -228,3 +228,24 @@ def test_summary_lists_overdue_and_due_today(store, settings):
     assert [o["code"] for o in s["due_today"]] == sorted([old["code"], today["code"]])
     s2 = dossiers.summary(store, settings, now=dt.datetime(2026, 11, 20, 8, 0, tzinfo=TZ))
     assert {o["code"] for o in s2["overdue"]} == {old["code"], today["code"]}
+
+
+def test_extension_keeps_the_original_due_and_sets_are_stored(store, settings, tmp_path):
+    from counter_app.services import forms
+
+    body = {"procedure": "1.004873", "applicant": dict(APPLICANT), "copies": 2,
+            "components": [{"index": 1, "original": 1}, {"index": 2, "copy": 2}],
+            "received_at": "2026-11-16T09:00:00+07:00"}
+    d = dossiers.receive(store, settings, body, actor="canbo1")
+    assert d["sets"] == 2 and d["fee_vnd"] == 10000
+    dossiers.transition(store, settings, d["code"], "processing", actor="canbo1")
+    ext = dossiers.transition(store, settings, d["code"], "extended", actor="canbo1",
+                              reason="Chờ xác minh", new_due=dt.datetime(2026, 11, 25, 9, 0))
+    assert ext["original_appointment_at"] == "2026-11-19T09:00:00+07:00"
+    assert ext["appointment_at"] == "2026-11-25T09:00:00+07:00"
+    # form 04 finds the original due date by itself once the dossier is extended
+    out = forms.render_form(store, settings, d["code"], "apology", tmp_path / "04.pdf", reason="Chờ xác minh")
+    assert out.read_bytes().startswith(b"%PDF")
+    with pytest.raises(InvalidTransition):
+        dossiers.transition(store, settings, d["code"], "extended", actor="canbo1",
+                            new_due=dt.datetime(2026, 11, 30, 9, 0))
