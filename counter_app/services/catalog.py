@@ -597,13 +597,19 @@ class _Watch:
     connection (this process or another) commits; only then is the catalog stamp re-read."""
 
     def __init__(self, path: Path) -> None:
-        self.con = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=15)
+        self.path = path
+        self.con: sqlite3.Connection | None = None
         self.lock = threading.Lock()
         self.data_version: int | None = None
         self.stamp: tuple[int, ...] = ()
 
     def current(self) -> tuple[int, ...]:
         with self.lock:
+            if self.con is None:  # first use, or evicted meanwhile by another thread
+                self.con = sqlite3.connect(
+                    self.path, check_same_thread=False, isolation_level=None, timeout=15
+                )
+                self.data_version = None
             version = self.con.execute("PRAGMA data_version").fetchone()[0]
             if version != self.data_version or not self.stamp:
                 self.stamp = tuple(int(x) for x in self.con.execute(_STAMP_SQL).fetchone())
@@ -612,12 +618,15 @@ class _Watch:
 
     def close(self) -> None:
         with self.lock:
-            self.con.close()
+            if self.con is not None:
+                self.con.close()
+                self.con = None
 
 
 _cache: dict[str, _Cached] = {}
 _watches: dict[str, _Watch] = {}
 _cache_lock = threading.Lock()
+_MAX_STORES = 8  # data dirs cached per process (one in the TUI; many in a test session)
 _STAMP_SQL = (
     "SELECT count(*), coalesce(max(id), 0), coalesce(sum(current), 0), coalesce(sum(version), 0) "
     "FROM procedure"
@@ -643,6 +652,10 @@ def _watch_for(store: Store) -> _Watch:
             watch = _watches.get(key)
             if watch is None:
                 watch = _Watch(store.path)
+                while len(_watches) >= _MAX_STORES:  # the oldest first (dicts keep order)
+                    old_key = next(iter(_watches))
+                    _watches.pop(old_key).close()
+                    _cache.pop(old_key, None)
                 _watches[key] = watch
     return watch
 

@@ -380,3 +380,18 @@ def test_concurrent_imports_make_one_new_version(
     assert not errors, errors
     assert sorted(r["updated"] for r in results) == [0, 1]
     assert [v["version"] for v in catalog.versions(store, "1.004194")] == [1, 2]
+
+
+def test_cache_keeps_a_bounded_number_of_stores(tmp_path: Path) -> None:
+    stores = [Store.open(tmp_path / f"d{i}" / "counter.sqlite3") for i in range(12)]
+    try:
+        for i, s in enumerate(stores):
+            catalog.import_catalog(s, [_entry(name=f"Thủ tục {i}")], "admin")
+            assert catalog.search(s, "thu tuc", 1)[0]["name"] == f"Thủ tục {i}"
+        assert len(catalog._watches) <= catalog._MAX_STORES
+        # An evicted store still works: it is simply watched again.
+        assert catalog.search(stores[0], "thu tuc", 1)[0]["name"] == "Thủ tục 0"
+    finally:
+        for s in stores:
+            catalog.invalidate_cache(s)
+            s.close()
