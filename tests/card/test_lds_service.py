@@ -166,3 +166,13 @@ def test_odd_dg13_date_and_bad_photo_are_warnings_not_failures() -> None:
     assert any("issue date" in w for w in r.warnings)
     assert any("JPEG" in w for w in r.warnings)
     assert r.passive_auth.status == "valid"
+
+
+def test_demo_card_for_demos_and_ui_tests() -> None:
+    from counter_app.devices.card.fake import FakeTransport, demo_card
+
+    card, pki, holder = demo_card()
+    r = read_card(CardKeys.from_qr(holder.qr()), trust_store=[pki.csca],
+                  transport=FakeTransport(card))
+    assert r.full_name == holder.full_name and r.passive_auth.status == "valid"
+    assert r.photo is not None and r.photo.format == "jpeg"
