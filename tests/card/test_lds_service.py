@@ -176,3 +176,16 @@ def test_demo_card_for_demos_and_ui_tests() -> None:
                   transport=FakeTransport(card))
     assert r.full_name == holder.full_name and r.passive_auth.status == "valid"
     assert r.photo is not None and r.photo.format == "jpeg"
+
+
+def test_dg13_flat_layout_and_other_string_types() -> None:
+    """Entries straight in the outer SEQUENCE (no SET), PrintableString numbers, BMPString text."""
+    def entry(n: int, tag: int, raw: bytes) -> bytes:
+        return tlv.encode(0x30, tlv.encode(0x02, bytes([n])) + tlv.encode(tag, raw))
+
+    body = (tlv.encode(0x02, b"\x01") + tlv.encode(0x06, bytes.fromhex("28D316010008"))
+            + entry(1, 0x13, b"001090012345") + entry(2, 0x1E, "Đỗ Thị Mai".encode("utf-16-be"))
+            + entry(3, 0x0C, b"01/02/1990") + entry(12, 0x0C, "Không thời hạn".encode()))
+    p = lds.parse_dg13(tlv.encode(0x6D, tlv.encode(0x30, body)))
+    assert p.id_number == "001090012345" and p.full_name == "Đỗ Thị Mai"
+    assert p.date_of_birth == dt.date(1990, 2, 1) and p.no_expiry
