@@ -327,6 +327,100 @@ FIELDS: dict[str, list[str]] = {
         "giấy chứng nhận đủ điều kiện về an ninh, trật tự",
         "giấy phép sử dụng vật liệu nổ công nghiệp",
     ],
+    "Lý lịch tư pháp": [
+        "Phiếu lý lịch tư pháp số 1",
+        "Phiếu lý lịch tư pháp số 2",
+        "văn bản xác nhận lý lịch",
+    ],
+    "Quốc tịch": [
+        "giấy xác nhận có quốc tịch Việt Nam",
+        "giấy xác nhận là người gốc Việt Nam",
+        "quyết định cho thôi quốc tịch Việt Nam",
+        "quyết định cho trở lại quốc tịch Việt Nam",
+    ],
+    "Luật sư": [
+        "chứng chỉ hành nghề luật sư",
+        "giấy đăng ký hoạt động của văn phòng luật sư",
+        "thẻ luật sư",
+        "giấy phép thành lập chi nhánh của tổ chức luật sư nước ngoài",
+    ],
+    "Đấu giá tài sản": [
+        "chứng chỉ hành nghề đấu giá",
+        "giấy đăng ký hoạt động doanh nghiệp đấu giá tài sản",
+    ],
+    "Giám định tư pháp": [
+        "thẻ giám định viên tư pháp",
+        "quyết định công nhận người giám định tư pháp theo vụ việc",
+    ],
+    "Bồi thường nhà nước": [
+        "quyết định giải quyết bồi thường",
+        "văn bản thụ lý hồ sơ yêu cầu bồi thường",
+    ],
+    "Du lịch": [
+        "giấy phép kinh doanh dịch vụ lữ hành nội địa",
+        "thẻ hướng dẫn viên du lịch",
+        "quyết định công nhận hạng cơ sở lưu trú du lịch",
+        "biển hiệu phương tiện vận tải khách du lịch",
+    ],
+    "Thể dục, thể thao": [
+        "giấy chứng nhận đủ điều kiện kinh doanh hoạt động thể thao",
+        "phong đẳng cấp vận động viên",
+        "quyết định công nhận câu lạc bộ thể thao cơ sở",
+    ],
+    "Báo chí, xuất bản": [
+        "giấy phép xuất bản bản tin",
+        "giấy phép hoạt động in",
+        "giấy xác nhận đăng ký hoạt động cơ sở in",
+        "giấy phép nhập khẩu xuất bản phẩm không kinh doanh",
+    ],
+    "Đường thủy nội địa": [
+        "giấy chứng nhận đăng ký phương tiện thủy nội địa",
+        "bằng thuyền trưởng, máy trưởng",
+        "giấy phép hoạt động bến thủy nội địa",
+        "chứng chỉ chuyên môn phương tiện thủy nội địa",
+    ],
+    "Tiêu chuẩn, đo lường, chất lượng": [
+        "giấy chứng nhận đăng ký hoạt động thử nghiệm",
+        "quyết định chỉ định tổ chức đánh giá sự phù hợp",
+        "giấy xác nhận đăng ký kiểm định phương tiện đo",
+    ],
+    "Khoa học và công nghệ": [
+        "giấy chứng nhận đăng ký hoạt động khoa học và công nghệ",
+        "giấy chứng nhận doanh nghiệp khoa học và công nghệ",
+        "giấy phép tiến hành công việc bức xạ",
+    ],
+    "Đầu tư tại Việt Nam": [
+        "Giấy chứng nhận đăng ký đầu tư",
+        "quyết định chấp thuận chủ trương đầu tư",
+        "văn bản xác nhận ưu đãi đầu tư",
+    ],
+    "Bảo hiểm xã hội": [
+        "sổ bảo hiểm xã hội",
+        "chế độ ốm đau",
+        "chế độ thai sản",
+        "lương hưu hằng tháng",
+        "trợ cấp bảo hiểm xã hội một lần",
+    ],
+    "Phòng, chống tệ nạn xã hội": [
+        "quyết định cai nghiện ma túy tự nguyện tại gia đình",
+        "quyết định quản lý sau cai nghiện",
+    ],
+    "Trẻ em": [
+        "quyết định áp dụng biện pháp chăm sóc thay thế cho trẻ em",
+        "hỗ trợ chi phí học tập cho trẻ em mồ côi",
+    ],
+    "Dân tộc": [
+        "quyết định công nhận người có uy tín trong đồng bào dân tộc thiểu số",
+        "hỗ trợ đất ở, nhà ở cho hộ dân tộc thiểu số",
+    ],
+    "Thủy lợi": [
+        "giấy phép xả nước thải vào công trình thủy lợi",
+        "giấy phép hoạt động trong phạm vi bảo vệ công trình thủy lợi",
+    ],
+    "Đê điều, phòng chống thiên tai": [
+        "giấy phép sử dụng đê điều làm đường giao thông",
+        "hỗ trợ khôi phục sản xuất vùng bị thiệt hại do thiên tai",
+    ],
     "Hộ tịch": [
         "Giấy chứng nhận kết hôn",
         "Giấy khai sinh bản chính",
