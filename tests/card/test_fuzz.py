@@ -189,3 +189,31 @@ def test_read_file_returns_exact_content(block: int, max_answer: int, overrun: i
     session.select_applet()
     session.authenticate(c.key_info)
     assert session.read_file("DG13") == files["DG13"]
+
+
+_SOD_CASE: dict = {}
+
+
+def _sod_case():
+    if not _SOD_CASE:
+        from tests.card.pki import build_sod
+
+        pki = make_pki()
+        dgs = {1: b"\x61\x03abc", 2: b"\x75\x03def", 13: b"\x6d\x03ghi"}
+        _SOD_CASE.update(pki=pki, dgs=dgs, sod=build_sod(pki, dgs))
+    return _SOD_CASE
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_sod_bitflips_never_crash_and_signed_parts_fail(data) -> None:
+    case = _sod_case()
+    sod_bytes = bytearray(case["sod"])
+    parsed = sod.parse_sod(bytes(sod_bytes))
+    start = bytes(sod_bytes).find(parsed.econtent)
+    pos = data.draw(st.integers(0, len(sod_bytes) - 1))
+    sod_bytes[pos] ^= data.draw(st.integers(1, 255))
+    result = sod.passive_authentication(bytes(sod_bytes), case["dgs"], [case["pki"].csca])
+    assert result.status in ("valid", "unverified", "failed")
+    if start <= pos < start + len(parsed.econtent):
+        assert result.status == "failed"  # the hashes are signed: any change is caught
