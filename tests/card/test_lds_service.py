@@ -189,3 +189,19 @@ def test_dg13_flat_layout_and_other_string_types() -> None:
     p = lds.parse_dg13(tlv.encode(0x6D, tlv.encode(0x30, body)))
     assert p.id_number == "001090012345" and p.full_name == "Đỗ Thị Mai"
     assert p.date_of_birth == dt.date(1990, 2, 1) and p.no_expiry
+
+
+def test_trust_store_reads_pem_der_and_master_lists(tmp_path) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    from counter_app.devices.card.sod import load_trust_store
+    from tests.card.pki import build_master_list, make_pki
+
+    a, b, c = make_pki("CSCA A"), make_pki("CSCA B"), make_pki("CSCA C")
+    (tmp_path / "a.pem").write_bytes(a.csca_pem())
+    (tmp_path / "b.cer").write_bytes(b.csca.public_bytes(serialization.Encoding.DER))
+    (tmp_path / "list.ml").write_bytes(build_master_list(c))
+    (tmp_path / "README.txt").write_text("not a certificate")
+    subjects = {cert.subject for cert in load_trust_store(tmp_path)}
+    assert subjects == {a.csca.subject, b.csca.subject, c.csca.subject}
+    assert load_trust_store(tmp_path / "missing") == []

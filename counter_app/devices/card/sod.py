@@ -125,9 +125,29 @@ def load_trust_store(directory: Path | str | None) -> list:
                 certs += x509.load_pem_x509_certificates(raw)
             else:
                 certs.append(x509.load_der_x509_certificate(raw))
+            continue
         except ValueError:
-            continue  # not a certificate (README, master list…): ignored
+            pass
+        try:  # an ICAO master list dropped in as is
+            certs += [x509.load_der_x509_certificate(c) for c in master_list_certificates(raw)]
+        except (SODError, ValueError):
+            continue  # neither (README…): ignored
     return certs
+
+
+def master_list_certificates(data: bytes) -> list[bytes]:
+    """DER certificates of an ICAO CSCA master list (CMS SignedData)."""
+    try:
+        info = cms.ContentInfo.load(data)
+        sd = info["content"]
+        if sd["encap_content_info"]["content_type"].dotted != CSCA_MASTER_LIST_OID:
+            raise SODError("not a CSCA master list")
+        ml = CscaMasterList.load(bytes(sd["encap_content_info"]["content"].native))
+        return [cert.dump() for cert in ml["cert_list"]]
+    except SODError:
+        raise
+    except Exception as exc:  # untrusted bytes
+        raise SODError(f"master list cannot be parsed: {exc}") from None
 
 
 def import_master_list(data: bytes, directory: Path | str) -> int:
@@ -136,22 +156,11 @@ def import_master_list(data: bytes, directory: Path | str) -> int:
     Returns how many certificates were new. The master list's own signature is not a trust
     anchor here: the admin chooses which list to import.
     """
-    try:
-        info = cms.ContentInfo.load(data)
-        sd = info["content"]
-        if sd["encap_content_info"]["content_type"].dotted != CSCA_MASTER_LIST_OID:
-            raise SODError("not a CSCA master list")
-        ml = CscaMasterList.load(bytes(sd["encap_content_info"]["content"].native))
-        certs = list(ml["cert_list"])
-    except SODError:
-        raise
-    except (ValueError, TypeError, KeyError) as exc:
-        raise SODError(f"master list cannot be parsed: {exc}") from None
+    certs = master_list_certificates(data)
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     new = 0
-    for cert in certs:
-        der = cert.dump()
+    for der in certs:
         path = root / f"{hashlib.sha256(der).hexdigest()[:32]}.der"
         if not path.exists():
             path.write_bytes(der)
