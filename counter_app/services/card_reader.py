@@ -216,7 +216,7 @@ def read_card(keys: CardKeys, reader: str | None = None,
     """
     if deadline is not None and transport is None:
         return _with_deadline(deadline, read_card, keys, reader, trust_store, progress,
-                              timeout=timeout)
+                              timeout=timeout, on_card=on_card)
     from counter_app.devices.card.reader import read_document
 
     if transport is not None:
@@ -236,7 +236,8 @@ def read_card(keys: CardKeys, reader: str | None = None,
 
 
 def _with_deadline(deadline: float, fn: Callable[..., CardReadResult], *args: Any,
-                   timeout: float = 0.0) -> CardReadResult:
+                   timeout: float = 0.0,
+                   on_card: Callable[[str], None] | None = None) -> CardReadResult:
     from counter_app.devices.card.errors import CardNotResponding
 
     box: dict[str, Any] = {}
@@ -244,6 +245,8 @@ def _with_deadline(deadline: float, fn: Callable[..., CardReadResult], *args: An
 
     def found_card(name: str) -> None:
         found.set()
+        if on_card is not None:
+            on_card(name)
 
     def run() -> None:
         try:
