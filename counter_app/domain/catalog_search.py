@@ -201,6 +201,8 @@ class _Doc:
     length: int
     level_bonus: float
     positions: list[dict[str, list[int]]]  # word → positions, for the name then each alias
+    word_counts: tuple[int, ...]  # number of words of the name and of each alias
+    min_length: int  # fewest words (name without parentheses, or an alias)
 
 
 @dataclass(slots=True)
@@ -234,6 +236,11 @@ class CatalogIndex:
                     length=len(_canon_words(_PARENS.sub(" ", src.name))) or len(name_tokens),
                     level_bonus=1.0 if fold(src.level) in _COMMUNE else 0.0,
                     positions=[_position_map(w) for w in (name_tokens, *alias_tokens)],
+                    word_counts=tuple(len(w) for w in (name_tokens, *alias_tokens)),
+                    min_length=min(
+                        [len(_canon_words(_PARENS.sub(" ", src.name))) or len(name_tokens)]
+                        + [len(w) for w in alias_tokens]
+                    ),
                 )
             )
             for kind, toks in (
@@ -248,12 +255,14 @@ class CatalogIndex:
         # token → docs, split by where the word was found (name, alias, field)
         self._by_kind: dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {}
         self._strong_docs: dict[str, frozenset[int]] = {}  # name or alias docs
+        self._name_docs: dict[str, frozenset[int]] = {}
         for tok, slot in postings.items():
             kinds: tuple[list[int], list[int], list[int]] = ([], [], [])
             for doc, kind in slot.items():
                 kinds[kind].append(doc)
             self._by_kind[tok] = (tuple(kinds[0]), tuple(kinds[1]), tuple(kinds[2]))
-            self._strong_docs[tok] = frozenset(kinds[0]) | frozenset(kinds[1])
+            self._name_docs[tok] = frozenset(kinds[0])
+            self._strong_docs[tok] = self._name_docs[tok] | frozenset(kinds[1])
         self._vocab: list[str] = sorted(postings)
         n = max(len(self._docs), 1)
         self._idf: dict[str, float] = {
@@ -263,6 +272,7 @@ class CatalogIndex:
             (d.code_lc, i) for i, d in enumerate(self._docs)
         )
         self._lenpen: list[float] = [0.004 * d.length for d in self._docs]
+        self._prune = True  # tests turn the detail pruning off to check it changes nothing
         self._memo: dict[
             tuple[str, bool, bool], tuple[dict[str, float], dict[int, float], frozenset[int]]
         ] = {}
@@ -418,8 +428,11 @@ class CatalogIndex:
             exp = {tok: 1.0} if tok in self._by_kind else {}
         else:
             exp = self._expand(tok, is_last)
+        # Docs where this word matches strongly (as `_docs_for` computes it: by name or alias).
         strong = [
-            self._strong_docs[v] for v, sim in exp.items() if sim * _KIND_FACTOR[_ALIAS] >= _STRONG
+            self._strong_docs[v] if sim * _KIND_FACTOR[_ALIAS] >= _STRONG else self._name_docs[v]
+            for v, sim in exp.items()
+            if sim >= _STRONG
         ]
         out = (exp, self._docs_for(exp), frozenset().union(*strong))
         if len(self._memo) >= _MEMO_SIZE:
@@ -509,8 +522,40 @@ class CatalogIndex:
             ]
         ranked = [doc for _, doc in heapq.nlargest(detail, keyed)]
         total_w = 1.0 / inv
+        # Score in detail in order of an upper bound of the detailed score, and stop once no
+        # remaining candidate can enter this pass's top `limit` (exact pruning, no ranking change).
+        n_ess = len(essential)
+        n_fill = n - n_ess
+        shape_max = 5.0 + (4.0 if n_ess > 1 else 0.0)  # in order + at start (+ contiguous)
+        bounded = []
         for doc in ranked:
+            d = self._docs[doc]
+            if doc in strong:
+                exactness = sum([best[i].get(doc, 0.0) for i in essential]) / n_ess
+                ub = (
+                    70.0
+                    + 80.0 * (exactness - 0.85)
+                    + 0.5 * n_fill
+                    + d.level_bonus
+                    + shape_max
+                    + (6.0 if any(n_ess <= k <= n for k in d.word_counts) else 0.0)
+                    - 0.4 * min(max(d.min_length - n_ess, 0), 14)
+                )
+                ub = max(ub, 60.5) + 1e-6
+            else:
+                cov = sum([w * per.get(doc, 0.0) for w, per in pairs]) * inv
+                ub = min(55.0 * cov + 1.5 + 0.5 * d.level_bonus, 59.0) + 1e-6
+            bounded.append((ub, doc))
+        bounded.sort(reverse=True)
+        top: list[float] = []  # min-heap of this pass's best `limit` scores
+        for ub, doc in bounded:
+            if self._prune and len(top) >= limit and ub < top[0]:
+                break
             score, kind = self._detail(doc, tokens, expansions, weights, best, essential, total_w)
+            if len(top) < limit:
+                heapq.heappush(top, score)
+            elif score > top[0]:
+                heapq.heapreplace(top, score)
             if label and kind != "exact":
                 kind = label
             _keep(results, doc, score - penalty, kind)

@@ -232,3 +232,35 @@ def test_any_text_gives_a_sane_ranked_list(demo_index: CatalogIndex, text: str, 
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True)
     assert all(0 < s <= 100 for s in scores)
+
+
+def test_detail_pruning_changes_nothing(big_entries: list) -> None:
+    """The upper-bound pruning of detailed scoring is exact: same hits, same scores."""
+    from tests.catalog.conftest import docs_of
+    from tests.catalog.officer_queries import QUERIES
+
+    pruned = CatalogIndex(docs_of(big_entries))
+    full = CatalogIndex(docs_of(big_entries))
+    full._prune = False
+    extra = [
+        "dang ky",
+        "cap lai giay",
+        "giay phep",
+        "xac nhan",
+        "ho",
+        "d",
+        "chung",
+        "tro cap",
+        "khai sinhh",
+        "kethon",
+        "ctbs",
+        "1.00",
+        "ddawng kys",
+        "cho con",
+        "gay phep lai xe",
+    ]
+    for q in [q for q, _ in QUERIES] + extra:
+        for limit in (1, 3, 10, 30):
+            got = [(h.code, h.score) for h in pruned.search(q, limit)]
+            want = [(h.code, h.score) for h in full.search(q, limit)]
+            assert got == want, (q, limit)
