@@ -49,8 +49,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rc.a.address.ph": ("không bắt buộc", "optional"),
     "rc.a.email": ("Thư điện tử", "Email"),
     "rc.a.card_hint": (
-        "F3: đọc thẻ căn cước gắn chip · Enter: sang ô tiếp theo · Ctrl+N: bước tiếp",
-        "F3: read the chip ID card · Enter: next field · Ctrl+N: next step",
+        "F5: đọc thẻ căn cước gắn chip · Enter: sang ô tiếp theo · Ctrl+N: bước tiếp",
+        "F5: read the chip ID card · Enter: next field · Ctrl+N: next step",
     ),
     "rc.card.unavailable": (
         "Chưa có dịch vụ đọc thẻ chip trên máy này: nhập tay hoặc quét mã QR trên thẻ.",
@@ -64,13 +64,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "rc.card.failed": ("Không đọc được thẻ: {error}", "Could not read the card: {error}"),
     "rc.card.need_keys": (
-        "Quét mã QR trên thẻ trước (cho khóa mở chip), rồi nhấn F3",
-        "Scan the card's QR first (it gives the chip's keys), then press F3",
+        "Quét mã QR trên thẻ trước (cho khóa mở chip), rồi nhấn F5",
+        "Scan the card's QR first (it gives the chip's keys), then press F5",
     ),
     "rc.key.use_card": ("Dùng dữ liệu thẻ", "Use card data"),
     "rc.card.use_hint": (
-        "Đã đọc thẻ chip: F5 để dùng cho người nộp",
-        "Chip card read: F5 to use it for the applicant",
+        "Đã đọc thẻ chip: F7 để dùng cho người nộp",
+        "Chip card read: F7 to use it for the applicant",
     ),
     "rc.card.pa_failed": (
         "Dữ liệu chip KHÔNG xác thực được (có thể bị sửa đổi): kiểm tra kỹ giấy tờ",
@@ -172,15 +172,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rc.done.form_pending": ("Đang tạo phiếu…", "Rendering the form…"),
     "rc.done.form_saved": ("Phiếu đã lưu: {path}", "Form saved: {path}"),
     "rc.done.printed": ("Đã gửi máy in {printer}", "Sent to printer {printer}"),
-    "rc.done.hint": ("Enter/Ctrl+N/F2: hồ sơ mới · Esc: đóng", "Enter/Ctrl+N/F2: new dossier · Esc: close"),
+    "rc.done.hint": ("Enter/Ctrl+N/F3: hồ sơ mới · Esc: đóng", "Enter/Ctrl+N/F3: new dossier · Esc: close"),
     # --- messages --------------------------------------------------------------------------------
     "rc.msg.resumed": ("Đã khôi phục bản nháp lưu lúc {time}", "Draft saved at {time} resumed"),
     "rc.msg.stored": ("Đã lưu hồ sơ {code}", "Dossier {code} stored"),
     "rc.msg.saved": ("Đã lưu bản nháp", "Draft saved"),
     "rc.msg.new": ("Hồ sơ mới", "New dossier"),
     "rc.msg.confirm_new": (
-        "Bỏ bản nháp đang nhập? Nhấn F2 lần nữa để xác nhận",
-        "Discard this draft? Press F2 again to confirm",
+        "Bỏ bản nháp đang nhập? Nhấn F3 lần nữa để xác nhận",
+        "Discard this draft? Press F3 again to confirm",
     ),
     "rc.msg.qr_ok": ("Đã đọc mã QR thẻ căn cước {id}", "ID card QR read: {id}"),
     "rc.msg.already_received": (

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from counter_app.domain import dossier as rules
 from counter_app.errors import CounterAppError
@@ -20,6 +20,7 @@ from counter_app.services import dossiers
 from counter_app.services.context import AppContext
 from counter_app.ui.i18n_reception import current_lang, localize_bindings, set_lang, t
 from counter_app.ui.widgets.reception_return import ReturnDialog
+from counter_app.ui.widgets.reception_steps import screen_footer, screen_header
 
 
 def _fmt(value: str | None) -> str:
@@ -83,6 +84,9 @@ class LookupScreen(Screen):
         self.current: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
+        header = screen_header(self.ctx)
+        if header is not None:
+            yield header
         yield Static(t("lk.title"), id="lk-title")
         yield Input(self.initial_query, placeholder=t("lk.placeholder"), id="lk-search", compact=True)
         yield Static(t("lk.hint"), id="lk-count")
@@ -96,7 +100,7 @@ class LookupScreen(Screen):
         with VerticalScroll(id="lk-detail-box"):
             yield Static("", id="lk-detail")
         yield Static("", id="lk-message")
-        yield Footer()
+        yield screen_footer()
 
     def on_mount(self) -> None:
         self.query_one("#lk-search", Input).focus()

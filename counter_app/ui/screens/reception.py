@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Input, Label, Static
+from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Label, Static
 
 from counter_app.domain import dossier as rules
 from counter_app.errors import BadInput, CounterAppError
@@ -29,6 +29,8 @@ from counter_app.ui.widgets.reception_steps import (
     ComponentRow,
     ProcedurePicker,
     StepBar,
+    screen_footer,
+    screen_header,
 )
 from counter_app.ui.widgets.reception_support import (
     AppointmentView,
@@ -101,6 +103,15 @@ def _norm_sex(value: str) -> str | None:
     raise BadInput(t("rc.err.sex"), field="sex")
 
 
+def _current_ticket(ctx: AppContext) -> str | None:
+    """The ticket being served at this counter, when the shell recorded it (hook:
+    ctx.extras["current_ticket"] = {"number": …} or the number itself)."""
+    value = ctx.extras.get("current_ticket")
+    if isinstance(value, dict):
+        value = value.get("number")
+    return str(value) if value else None
+
+
 class ReceptionScreen(Screen):
     """Receive one dossier at the counter (DESIGN.md §1, issue 4 item 3)."""
 
@@ -135,14 +146,15 @@ class ReceptionScreen(Screen):
         Binding("ctrl+n", "next", "rc.key.next", priority=True),
         Binding("ctrl+b", "back", "rc.key.back", priority=True),
         Binding("ctrl+s", "save", "rc.key.save", show=False, priority=True),
-        Binding("f3", "read_card", "rc.key.card"),
+        Binding("f5", "read_card", "rc.key.card"),
+        Binding("f7", "use_card", "rc.key.use_card"),
         Binding("f4", "fill_expected", "rc.key.fill"),
-        Binding("f5", "use_card", "rc.key.use_card"),
         Binding("f9", "outcome('receive')", "rc.key.receive", priority=True),
         Binding("f6", "outcome('supplement')", "rc.key.supplement", priority=True),
         Binding("f8", "outcome('refuse')", "rc.key.refuse", priority=True),
-        Binding("f2", "new", "rc.key.new"),
+        Binding("f3", "new", "rc.key.new"),
         Binding("escape", "close", "rc.key.close"),
+        Binding("enter", "done_enter", show=False),
     ]
 
     def __init__(self, ctx: AppContext, *, ticket: str | None = None, name: str | None = None) -> None:
@@ -150,7 +162,7 @@ class ReceptionScreen(Screen):
         super().__init__(name=name)
         localize_bindings(self)
         self.ctx = ctx
-        self.ticket = ticket
+        self.ticket = ticket or _current_ticket(ctx)
         self.source = ProcedureSource(ctx.store)
         self._clock: Callable[[], dt.datetime] | None = ctx.extras.get("clock")  # type: ignore[assignment]
         self.step = "applicant"
@@ -174,6 +186,9 @@ class ReceptionScreen(Screen):
     # --- layout ----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        header = screen_header(self.ctx)
+        if header is not None:
+            yield header
         yield StepBar(id="stepbar")
         with ContentSwitcher(initial="step-applicant", id="body"):
             with StepScroll(id="step-applicant", classes="step"):
@@ -221,10 +236,19 @@ class ReceptionScreen(Screen):
             with StepScroll(id="step-done", classes="step"):
                 yield Static("", id="result")
         yield Static("", id="message")
-        yield Footer()
+        yield screen_footer()
 
     async def on_mount(self) -> None:
         self.title = t("rc.title")
+        if self.ticket is None:
+            # The counter home keeps the ticket being served as `current` (duck-typed: no import
+            # of the shell's screens).
+            for screen in self.app.screen_stack:
+                cur = getattr(screen, "current", None)
+                if isinstance(cur, dict) and cur.get("number") and cur.get("state") in (
+                    "called", "serving"
+                ):
+                    self.ticket = str(cur["number"])
         self.query_one(StepBar).show(self.step)
         self.query_one(ProcedurePicker).run_search("")
         await self._resume()
@@ -453,7 +477,13 @@ class ReceptionScreen(Screen):
         self._focus_step()
         self.refresh_bindings()
 
+    async def action_done_enter(self) -> None:
+        if self.step == "done":
+            await self.action_new()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "done_enter":
+            return self.step == "done"
         if action == "outcome":
             return self.step == "review"
         if action == "fill_expected":
@@ -1091,7 +1121,7 @@ class ReceptionScreen(Screen):
         text.append("\n" + t("rc.done.hint"), style="dim")
         self.query_one("#result", Static).update(text)
         self.refresh_bindings()
-        self.query_one("#step-done").focus()
+        self.set_focus(None)
 
     @work(thread=True, exclusive=True, group="form", exit_on_error=False)
     def _render_form(self, code: str, kind: str) -> None:

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from counter_app.errors import CounterAppError
 from counter_app.services import dossiers
 from counter_app.services.context import AppContext
 from counter_app.ui.i18n_reception import localize_bindings, set_lang, t
 from counter_app.ui.screens.lookup import status_label
+from counter_app.ui.widgets.reception_steps import screen_footer, screen_header
 
 REFRESH_SECONDS = 30.0
 
@@ -56,6 +57,9 @@ class SupervisorScreen(Screen):
         self.data: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
+        header = screen_header(self.ctx)
+        if header is not None:
+            yield header
         yield Static(t("sv.title"), id="sv-title")
         with VerticalScroll(id="sv-body"):
             yield Static("", id="sv-headline")
@@ -67,7 +71,7 @@ class SupervisorScreen(Screen):
             yield Static("", id="sv-due-label", classes="sv-label")
             yield DataTable(id="sv-due", cursor_type="row", zebra_stripes=True)
         yield Static("", id="sv-updated")
-        yield Footer()
+        yield screen_footer()
 
     def on_mount(self) -> None:
         status = self.query_one("#sv-status", DataTable)

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -255,3 +256,36 @@ class ComponentRow(Vertical):
             state.update("  ✗ " + line.lacking)
         else:
             state.update("  – " + t("rc.comp.not_given"))
+
+
+def screen_header(ctx: Any) -> Widget | None:
+    """The shell's one-line header (center, counter, officer, clock) when it is installed."""
+    try:
+        from counter_app.ui.widgets.chrome import AppHeader
+    except ImportError:
+        return None
+    header = AppHeader(id="header")
+    header.center = ctx.settings.center_code
+    header.counter = ctx.counter_code
+    header.officer = ctx.officer.full_name if ctx.officer else ""
+    clock = ctx.extras.get("clock")
+    header.clock = (clock() if callable(clock) else _now(ctx)).strftime("%H:%M")
+    return header
+
+
+def _now(ctx: Any) -> Any:
+    import datetime as dt
+
+    return dt.datetime.now(ctx.settings.tz)
+
+
+def screen_footer() -> Widget:
+    """The shell's footer (descriptions translated live) or Textual's."""
+    try:
+        from counter_app.ui.widgets.chrome import AppFooter
+
+        return AppFooter()
+    except ImportError:
+        from textual.widgets import Footer
+
+        return Footer()

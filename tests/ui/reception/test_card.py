@@ -41,19 +41,19 @@ async def test_read_chip_card_and_use_for_applicant(ctx) -> None:
     async with app.run_test(size=(100, 30), message_hook=progress.append) as pilot:
         await pilot.pause()
         screen = app.screen
-        await pilot.press("f3")  # no QR yet: the chip's keys are unknown
+        await pilot.press("f5")  # no QR yet: the chip's keys are unknown
         await pilot.pause()
         assert "QR" in str(screen.query_one("#message").render())
         # QR with a name garbled by the scanner's keyboard layout: the chip's name wins.
         await paste_text(pilot, citizen.qr().replace("Nguyễn Thị Hường", "Nguyen Thi Huong"))
         assert screen.query_one("#a-name").value == "Nguyen Thi Huong"
-        await pilot.press("f3")
+        await pilot.press("f5")
         await app.workers.wait_for_complete()
         await pilot.pause()
         status = str(screen.query_one("#card-status").render())
         assert "Nguyễn Thị Hường" in status and "valid" in status
         assert screen.query_one("#card-photo").display
-        await pilot.press("f5")
+        await pilot.press("f7")
         await pilot.pause()
         assert screen.query_one("#a-name").value == "Nguyễn Thị Hường"
         assert screen.query_one("#a-address").value == citizen.place_of_residence

@@ -41,13 +41,13 @@ CHILD = textwrap.dedent(
             await pilot.press("enter")
             await pilot.pause()
             await type_text(pilot, "1")  # typed after the last step change: saved by autosave
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
+            deadline = time.monotonic() + 60
+            saved = False
+            while time.monotonic() < deadline and not saved:
                 d = drafts.load(ctx.store, "canbo1")
-                if d and d.data["components"] and d.data["components"][0]["original"] == 1:
-                    break
+                saved = bool(d and d.data["components"] and d.data["components"][0]["original"] == 1)
                 await pilot.pause(0.2)
-            print("READY", d.id, flush=True)
+            print("READY" if saved else "NOT-SAVED", d.id if d else "-", flush=True)
             while True:  # wait to be killed
                 await pilot.pause(0.5)
 
@@ -86,11 +86,11 @@ async def test_resume_after_kill(data_path: Path) -> None:
         text=True, start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 120
         line = ""
         while time.monotonic() < deadline:
             line = proc.stdout.readline()
-            if line.startswith("READY") or proc.poll() is not None:
+            if line.startswith(("READY", "NOT-SAVED")) or proc.poll() is not None:
                 break
         assert line.startswith("READY"), proc.stderr.read()
         draft_id = line.split()[1]
