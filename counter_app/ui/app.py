@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -182,12 +182,41 @@ class CounterApp(App[None]):
         from counter_app.ui.screens.signin import SignInScreen
 
         self.theme = "textual-dark"
+        # After the first paint: the import work must not hold the GIL while the screen draws.
+        self.call_after_refresh(self._prefetch)
         if self.ctx.officer is None:
             self.push_screen(SignInScreen(self.ctx))
         else:
             self._enter_home()
         interval = max(0.05, min(15.0, self.idle_lock_seconds / 4))
         self.set_interval(interval, self._check_idle, name="idle-lock")
+
+    @work(thread=True, group="prefetch", exit_on_error=False)
+    def _prefetch(self) -> None:
+        """Open the store and pay the big imports while the officer reads the sign-in screen."""
+        open_now = getattr(self.ctx.store, "open_now", None)
+        try:
+            if callable(open_now):
+                open_now()
+            from counter_app.services import auth_local, dossiers  # noqa: F401  (imports only)
+        except Exception as exc:
+            log.exception("cannot open the data store")
+            self.call_from_thread(
+                self.notify, t("app.error", message=str(exc)), severity="error", timeout=30
+            )
+            return
+        try:
+            from counter_app.services import catalog
+
+            catalog.warm_up(self.ctx.store)
+        except Exception:  # an empty or broken catalog shows up in the wizard, not here
+            log.warning("catalog warm-up failed", exc_info=True)
+        try:
+            from counter_app.documents import forms
+
+            forms.warm_up()
+        except Exception:
+            log.warning("forms warm-up failed", exc_info=True)
 
     def _enter_home(self) -> None:
         from counter_app.ui.screens.home import HomeScreen
@@ -358,9 +387,11 @@ def make_app(
     queue: Any = None,
     poll_seconds: float = 5.0,
 ) -> CounterApp:
-    """Open the store for `settings` (unless a context is given) and build the app."""
+    """Build the app; without a context, the store opens in the background (`LazyStore`)."""
     if ctx is None:
-        ctx = AppContext.open(settings)
+        from counter_app.services.lazy_store import LazyStore
+
+        ctx = AppContext(settings=settings, store=LazyStore(settings))  # type: ignore[arg-type]
     if officer is not None:
         ctx.officer = officer
     return CounterApp(

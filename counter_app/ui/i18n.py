@@ -101,6 +101,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lock.idle": ("Đã khóa sau {minutes} phút không thao tác.", "Locked after {minutes} idle minutes."),
     # --- home ----------------------------------------------------------------------------------
     "home.current": ("ĐANG PHỤC VỤ", "NOW SERVING"),
+    "home.loading": ("Đang tải…", "Loading…"),
     "home.none": ("Chưa gọi số nào", "No ticket called"),
     "home.ticket_state": ("{state} · chờ {wait}", "{state} · waited {wait}"),
     "home.priority": ("Ưu tiên: {reason}", "Priority: {reason}"),

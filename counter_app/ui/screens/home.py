@@ -79,6 +79,11 @@ class HomeScreen(Screen[None]):
         self.sync: SyncStatus | None = None
         self.busy: str | None = None
         self.message_text = ""
+        self.loaded = False
+        self._loading = False
+        self._reload = False
+        self._sync_loading = False
+        self._syncing = False
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -100,8 +105,9 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.relabel()
-        self.refresh_data()
-        self.refresh_sync()
+        # Data after the first paint (a cold store open must not delay the screen itself).
+        self.call_after_refresh(self.refresh_data)
+        self.call_after_refresh(self.refresh_sync)
         app: Any = self.app
         self.set_interval(app.poll_seconds, self.refresh_data, name="home-poll")
         self.set_interval(max(app.poll_seconds, 5.0), self.refresh_sync, name="sync-poll")
@@ -136,13 +142,19 @@ class HomeScreen(Screen[None]):
     # --- data ----------------------------------------------------------------------------------
 
     def refresh_data(self) -> None:
+        """Reload in a worker; while one runs, remember to run once more (no cancelled workers:
+        a thread cannot be stopped, and its late answer would race the newer one)."""
+        if self._loading:
+            self._reload = True
+            return
+        self._loading = True
         self._load()
 
     def action_refresh(self) -> None:
         self.refresh_data()
         self.refresh_sync()
 
-    @work(thread=True, group="home-load", exclusive=True, exit_on_error=False)
+    @work(thread=True, group="home-load", exit_on_error=False)
     def _load(self) -> None:
         from counter_app.services.dossiers import list_dossiers
 
@@ -158,9 +170,14 @@ class HomeScreen(Screen[None]):
         self.post_message(HomeData(status, status.get("current"), dossiers, source=queue.source))
 
     def on_home_data(self, message: HomeData) -> None:
+        self._loading = False
+        if self._reload:
+            self._reload = False
+            self.refresh_data()
         if message.error:
             self._say(t("app.error", message=_error_text(message.error)), error=True)
             return
+        self.loaded = True
         self.status = message.status
         self.current = message.current
         self.dossiers = message.dossiers
@@ -170,9 +187,12 @@ class HomeScreen(Screen[None]):
         self._render_dossiers()
 
     def refresh_sync(self) -> None:
+        if self._sync_loading:
+            return
+        self._sync_loading = True
         self._load_sync()
 
-    @work(thread=True, group="sync-read", exclusive=True, exit_on_error=False)
+    @work(thread=True, group="sync-read", exit_on_error=False)
     def _load_sync(self) -> None:
         from counter_app.services.sync_view import indicator
 
@@ -191,6 +211,7 @@ class HomeScreen(Screen[None]):
         )
 
     def on_sync_status(self, message: SyncStatus) -> None:
+        self._sync_loading = False
         self.sync = message
         self._render_sync()
 
@@ -220,6 +241,10 @@ class HomeScreen(Screen[None]):
         ticket = self.current
         number.display = bool(ticket)
         none.display = not ticket
+        if not self.loaded:
+            none.update(Text(t("home.loading"), style="dim italic"))
+            detail.update("")
+            return
         if not ticket:
             number.update("")
             none.update(Text(t("home.none"), style="dim"))
@@ -255,6 +280,10 @@ class HomeScreen(Screen[None]):
         table.add_column(t("home.col_service"), no_wrap=True, ratio=1, overflow="ellipsis")
         table.add_column(t("home.col_waiting"), justify="right", no_wrap=True, width=7)
         table.add_column(t("home.col_longest"), justify="right", no_wrap=True, width=12)
+        if not self.loaded:
+            table.add_row(Text(t("home.loading"), style="dim italic"), "", "")
+            self.query_one("#queue-table", Static).update(table)
+            return
         groups = self.status.get("services") or []
         for g in groups:
             wait = g.get("longest_wait_seconds")
@@ -308,6 +337,8 @@ class HomeScreen(Screen[None]):
             if wide:
                 cells.append(_due(d.get("appointment_at")))
             table.add_row(*cells, key=d.get("code"))
+        if not self.loaded:
+            return
         if not self.dossiers:
             self._say(t("home.no_dossiers"))
         elif self.message_text == t("home.no_dossiers"):
@@ -432,9 +463,12 @@ class HomeScreen(Screen[None]):
         if not self.ctx.settings.server_url:
             self._say(t("sync.no_server"), error=True)
             return
+        if self._syncing:
+            return
+        self._syncing = True
         self._sync_worker()
 
-    @work(thread=True, group="sync-run", exclusive=True, exit_on_error=False)
+    @work(thread=True, group="sync-run", exit_on_error=False)
     def _sync_worker(self) -> None:
         try:
             from counter_app.sync.engine import SyncEngine
@@ -453,6 +487,7 @@ class HomeScreen(Screen[None]):
         self.post_message(SyncRunDone(result if isinstance(result, dict) else {}))
 
     def on_sync_run_done(self, message: SyncRunDone) -> None:
+        self._syncing = False
         if message.error:
             self._say(t("sync.failed", message=_error_text(message.error)), error=True)
         else:

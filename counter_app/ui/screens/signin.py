@@ -107,7 +107,7 @@ class SignInScreen(Screen[None]):
         self.query_one("#signin-error", Static).update(t("signin.working"))
         self._check(username, password)
 
-    @work(thread=True, exclusive=True, group="signin", exit_on_error=False)
+    @work(thread=True, group="signin", exit_on_error=False)
     def _check(self, username: str, password: str) -> None:
         from counter_app.services import auth_local
 
@@ -206,7 +206,7 @@ class LockScreen(Screen[None]):
         self.query_one("#lock-error", Static).update(t("signin.working"))
         self._check(self.ctx.officer.username, event.value)
 
-    @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
+    @work(thread=True, group="unlock", exit_on_error=False)
     def _check(self, username: str, password: str) -> None:
         from counter_app.services import auth_local
 

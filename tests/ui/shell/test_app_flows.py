@@ -285,3 +285,37 @@ async def test_actions_need_a_signed_in_officer(settings, ctx, clock) -> None:
         await pilot.press("ctrl+l")
         await settle(app, pilot)
         assert isinstance(app.screen, SignInScreen)
+
+
+async def test_store_opens_in_the_background(settings, clock) -> None:
+    """`make_app(settings)` paints before the store is open; sign-in waits for the same open."""
+    from counter_app.services.lazy_store import LazyStore
+
+    app = make_app(settings, clock=clock)
+    assert isinstance(app.ctx.store, LazyStore)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            assert isinstance(app.screen, SignInScreen)
+            await sign_in(app, pilot)
+            assert isinstance(app.screen, HomeScreen)
+            assert app.ctx.store.is_open
+            await settle(app, pilot)
+            assert app.screen.loaded and app.screen.status["total_waiting"] > 0
+    finally:
+        app.ctx.close()
+
+
+def test_lazy_store_reports_the_same_error_to_every_caller(tmp_path) -> None:
+    import pytest
+
+    from counter_app.config import load_settings
+    from counter_app.services.lazy_store import LazyStore
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    store = LazyStore(load_settings(data_dir=blocker / "data"))
+    for _ in range(2):
+        with pytest.raises(OSError):
+            store.open_now()
+    with pytest.raises(OSError):
+        store.read()
