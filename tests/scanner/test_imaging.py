@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -99,7 +100,8 @@ def test_pdf_from_jpeg_g4_and_raw_pages(tmp_path: Path) -> None:
     page = text_page(1654, 2339)  # A4 at 200 dpi
     raw = tmp_path / "scan.pnm"
     page.save(raw)
-    text = imaging.process_scan(raw, imaging.PROFILES["text"], tmp_path / "t", dpi=200)
+    grey = dataclasses.replace(imaging.PROFILES["text"], budget=None)  # always grey JPEG
+    text = imaging.process_scan(raw, grey, tmp_path / "t", dpi=200)
     bilevel = imaging.process_scan(raw, imaging.PROFILES["bilevel"], tmp_path / "b", dpi=200)
     png = tmp_path / "c.png"
     Image.new("RGBA", (400, 300), (255, 0, 0, 128)).save(png, dpi=(100, 100))
@@ -202,3 +204,31 @@ def test_thumbnail_and_halfblocks(tmp_path: Path) -> None:
     assert max(th.size) <= 64 and th.size[0] > th.size[1]  # landscape after the turn
     cells = imaging.halfblocks(th, 20)
     assert len(cells[0]) == 20 and all(len(c) == 2 for c in cells[0])
+
+
+def test_text_profile_meets_the_page_budget(tmp_path: Path) -> None:
+    """A dense print page over budget as grey JPEG falls back to G4; a photo stays JPEG."""
+    import random
+
+    rnd = random.Random(3)
+    page = Image.new("L", (1654, 2339), 232)
+    d = ImageDraw.Draw(page)
+    for y in range(150, 2190, 26):  # dense, irregular "words"
+        x = 150
+        while x < 1480:
+            w = rnd.randint(20, 90)
+            d.rectangle((x, y, x + w, y + rnd.randint(8, 16)), fill=rnd.randint(10, 40))
+            for _ in range(6):
+                px, py = rnd.randint(x, x + w), rnd.randint(y, y + 16)
+                d.point((px, py), fill=232)
+            x += w + rnd.randint(8, 20)
+    raw = tmp_path / "dense.pnm"
+    page.save(raw)
+    p = imaging.process_scan(raw, imaging.PROFILES["text"], tmp_path / "d", dpi=200)
+    assert p.bytes <= 150_000
+    photo = Image.linear_gradient("L").resize((1654, 2339))
+    photo = Image.blend(photo, Image.effect_noise((1654, 2339), 90), 0.5)
+    photo.save(raw)
+    q = imaging.process_scan(raw, imaging.PROFILES["text"], tmp_path / "p", dpi=200)
+    assert q.kind == "jpeg"
+    assert imaging.bilevel_error(imaging.whiten(photo)) > 12 > imaging.bilevel_error(imaging.whiten(page))

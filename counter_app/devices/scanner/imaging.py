@@ -45,6 +45,10 @@ class ScanProfile:
     # Per-A4-page byte budget: JPEG quality steps down (not below min_quality) to meet it.
     budget: int | None = None
     min_quality: int = 35
+    # Over budget even at min_quality: store the page as bilevel G4 instead, if thresholding it
+    # changes pixels by less than this on average (plain print; a photo or a grey stamp keeps
+    # the JPEG). None = never.
+    bilevel_fallback: float | None = None
     auto_crop: bool = True
     deskew: bool = False
     whiten: bool = True  # push paper-white to pure white (smaller JPEG, cleaner print)
@@ -55,7 +59,8 @@ class ScanProfile:
 
 PROFILES: dict[str, ScanProfile] = {
     # Typed or handwritten pages: 200 dpi grey JPEG (≈ ≤ 150 KB per A4 page, DESIGN.md §4.7).
-    "text": ScanProfile("text", "gray", 200, "jpeg", quality=60, budget=150_000),
+    "text": ScanProfile("text", "gray", 200, "jpeg", quality=60, budget=150_000,
+                        bilevel_fallback=12.0),
     # Photos, colour certificates, stamps that must stay red: colour JPEG.
     "photo": ScanProfile("photo", "color", 200, "jpeg", quality=75, whiten=False),
     # Plain black-on-white print, smallest files: bilevel CCITT G4.
@@ -418,6 +423,17 @@ def otsu_threshold(gray) -> int:  # type: ignore[no-untyped-def]
     return threshold
 
 
+def bilevel_error(gray) -> float:  # type: ignore[no-untyped-def]
+    """Mean change (0–255) that thresholding would make: ~10 for print, 50+ for photos."""
+    from PIL import ImageChops, ImageStat
+
+    if gray.mode != "L":
+        gray = gray.convert("L")
+    t = otsu_threshold(gray)
+    binary = gray.point(lambda v: 255 if v > t else 0)
+    return float(ImageStat.Stat(ImageChops.difference(gray, binary)).mean[0])
+
+
 def encode_g4(img, dst: Path, dpi: float) -> Page:  # type: ignore[no-untyped-def]
     """Write a bilevel single-strip G4 TIFF and describe where its strip lies (for the PDF)."""
     from PIL import Image
@@ -466,14 +482,19 @@ def process_scan(src: Path, profile: ScanProfile, dst_stem: Path, *, dpi: float,
             if profile.budget:
                 area = (w / dpi) * (h / dpi) / (A4_IN[0] * A4_IN[1])
                 budget = profile.budget * max(area, 0.05)
-            quality = profile.quality
-            while True:
+            steps = [profile.quality]
+            if budget is not None and profile.min_quality < profile.quality:
+                steps += [(profile.quality + profile.min_quality) // 2, profile.min_quality]
+            for quality in steps:
                 img.save(dst, "JPEG", quality=quality, optimize=True, dpi=(dpi, dpi))
-                if budget is None or quality <= profile.min_quality:
+                if budget is None or dst.stat().st_size <= budget:
                     break
-                if dst.stat().st_size <= budget:
-                    break
-                quality = max(profile.min_quality, quality - 12)
+            if (budget is not None and profile.bilevel_fallback is not None
+                    and dst.stat().st_size > budget
+                    and bilevel_error(img) < profile.bilevel_fallback):
+                dst.unlink()
+                g4 = encode_g4(img, dst_stem.with_suffix(".tif"), dpi)
+                return replace(g4, source=source)
             return Page(dst, "jpeg", w, h, dpi, source=source,
                         components=1 if img.mode == "L" else 3, bytes=dst.stat().st_size)
     except (OSError, SyntaxError, ValueError) as exc:
