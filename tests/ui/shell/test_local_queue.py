@@ -166,9 +166,12 @@ from counter_app.services.context import AppContext
 settings = load_settings(data_dir=sys.argv[1])
 ctx = AppContext.open(settings)
 t0 = dt.datetime(2026, 11, 25, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-start_at = float(sys.argv[3])
-while time.time() < start_at:
-    time.sleep(0.01)
+# Barrier: announce we are ready (imports done, store open), wait for the other process.
+barrier = __import__("pathlib").Path(sys.argv[3])
+(barrier / sys.argv[4]).touch()
+deadline = time.time() + 60
+while len(list(barrier.iterdir())) < 2 and time.time() < deadline:
+    time.sleep(0.005)
 for i in range(int(sys.argv[2])):
     q.issue(ctx.store, settings, "A", now=t0 + dt.timedelta(seconds=i))
 ctx.close()
@@ -178,14 +181,13 @@ ctx.close()
 def test_two_processes_never_share_a_number(fresh, data_dir: Path) -> None:
     import subprocess
     import sys
-    import time
-
     store, settings = fresh
     set_slot(store, "03")
-    start_at = time.time() + 8  # both processes imported and waiting by then
+    barrier = data_dir.parent / "barrier"
+    barrier.mkdir()
     procs = [
-        subprocess.Popen([sys.executable, "-c", WORKER, str(data_dir), "25", str(start_at)])
-        for _ in range(2)
+        subprocess.Popen([sys.executable, "-c", WORKER, str(data_dir), "25", str(barrier), str(i)])
+        for i in range(2)
     ]
     for p in procs:
         assert p.wait(timeout=180) == 0
