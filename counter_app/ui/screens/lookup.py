@@ -93,9 +93,9 @@ class LookupScreen(Screen):
         table = _ResultsTable(id="lk-results", cursor_type="row", zebra_stripes=True)
         table.add_column(t("lk.col.code"), key="code")
         table.add_column(t("lk.col.applicant"), key="applicant")
-        table.add_column(t("lk.col.procedure"), key="procedure")
         table.add_column(t("lk.col.status"), key="status")
         table.add_column(t("lk.col.due"), key="due")
+        table.add_column(t("lk.col.procedure"), key="procedure")
         yield table
         with VerticalScroll(id="lk-detail-box"):
             yield Static("", id="lk-detail")
@@ -134,9 +134,9 @@ class LookupScreen(Screen):
             table.add_row(
                 d["code"],
                 (d.get("applicant") or {}).get("full_name", ""),
-                d.get("procedure_name", ""),
                 status_label(d["status"]),
                 _fmt(d.get("appointment_at")),
+                d.get("procedure_name", ""),
                 key=d["code"],
             )
         count.update(t("lk.count", n=len(self.rows)) if self.rows else t("lk.none"))

@@ -85,8 +85,8 @@ class SupervisorScreen(Screen):
             table.add_column(t("sv.col.due"), key="due")
             table.add_column(t("sv.col.code"), key="code")
             table.add_column(t("sv.col.applicant"), key="applicant")
-            table.add_column(t("sv.col.procedure"), key="procedure")
             table.add_column(t("sv.col.status"), key="status")
+            table.add_column(t("sv.col.procedure"), key="procedure")
         self.action_refresh_data()
         self.set_interval(REFRESH_SECONDS, self.action_refresh_data, name="supervisor-refresh")
         self.query_one("#sv-overdue", DataTable).focus()
@@ -127,7 +127,7 @@ class SupervisorScreen(Screen):
             for b in rows:
                 table.add_row(
                     _fmt(b["appointment_at"]), b["code"], b.get("applicant") or "",
-                    b.get("procedure") or "", status_label(b["status"]), key=b["code"],
+                    status_label(b["status"]), b.get("procedure") or "", key=b["code"],
                 )
         when = self._now() or dt.datetime.now(self.ctx.settings.tz)
         self.query_one("#sv-updated", Static).update(t("sv.updated", time=when.strftime("%H:%M:%S")))

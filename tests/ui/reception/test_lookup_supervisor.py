@@ -121,3 +121,31 @@ async def test_supervisor_counts_overdue_and_due_today(ctx) -> None:
         assert "Quá hạn (1)" in str(screen.query_one("#sv-overdue-label", Static).render())
         status = screen.query_one("#sv-status", DataTable)
         assert status.row_count == 2
+
+
+def _seed(ctx) -> None:
+    from counter_app.domain import dossier as rules
+
+    rules_lookup = rules.lookup_code
+    rules.lookup_code = lambda code, rand=None: f"{code}-TEST42"
+    try:
+        receive(ctx, "Lê Thị Thu Hương", "001190012345", "1990-03-15")
+        receive(ctx, "Phạm Văn Đức", "001085000123", "1985-01-01", when=FROZEN_NOW - dt.timedelta(days=7))
+    finally:
+        rules.lookup_code = rules_lookup
+
+
+def test_lookup_snapshot(ctx, snap_compare) -> None:
+    _seed(ctx)
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await type_text(pilot, "huong")
+        await pilot.pause()
+
+    assert snap_compare(HostApp(ctx, LookupScreen), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_supervisor_snapshot(ctx, snap_compare) -> None:
+    _seed(ctx)
+    assert snap_compare(HostApp(ctx, SupervisorScreen), terminal_size=(80, 24))

@@ -169,3 +169,18 @@ async def test_back_and_forth_keeps_input(ctx) -> None:
         await pilot.press("ctrl+n", "ctrl+n")
         assert screen.step == "checklist"
         assert screen.query_one("#orig-1").value == "1"
+
+
+async def test_english_labels(ctx) -> None:
+    from counter_app.ui import i18n
+
+    i18n.set_language("en")
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert "Applicant" in str(screen.query_one("#stepbar").render())
+        await pilot.press("ctrl+n")  # nothing typed: the ID number is missing
+        await pilot.pause()
+        assert screen.step == "applicant"
+        assert "ID number is missing" in str(screen.query_one("#message").render())
