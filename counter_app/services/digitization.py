@@ -411,8 +411,7 @@ def attach_files(
     if not files:
         raise BadInput("chưa chọn tệp nào / no file given", field="files")
     max_pages, max_bytes = _limits(settings)
-    blobs.ensure()
-    blobs.cleanup_temp()
+    prepare_storage(store, blobs)
     with store.read() as session:
         _component(_dossier(session, dossier_code), component_index)
     sources = [inspect_file(Path(f), max_bytes=max_bytes, max_pages=max_pages) for f in files]
@@ -463,8 +462,7 @@ def scan_component(
     from counter_app.devices.scanner.sane import ScanRequest
 
     max_pages, _ = _limits(settings)
-    blobs.ensure()
-    blobs.cleanup_temp()
+    prepare_storage(store, blobs)
     with store.read() as session:
         comp = _component(_dossier(session, dossier_code), component_index)
     if profile is None:
@@ -536,3 +534,45 @@ def list_devices() -> list[dict[str, str]]:
     from counter_app.devices.scanner.sane import list_devices as _list
 
     return [d.as_dict() for d in _list()]
+
+
+# --- watched folder ------------------------------------------------------------------------------
+
+
+def inbox_folder(settings: Settings) -> Path | None:
+    """The configured scan inbox (`scan_inbox`), created private if missing; None if not set."""
+    if settings.scan_inbox is None:
+        return None
+    from counter_app.locations import ensure_private_dir
+
+    return ensure_private_dir(Path(settings.scan_inbox).expanduser())
+
+
+def import_inbox_file(
+    store: Store,
+    blobs: BlobStore,
+    path: Path | str,
+    dossier_code: str,
+    component_index: int,
+    *,
+    actor: str,
+    settings: Settings | None = None,
+) -> dict[str, Any]:
+    """Attach a file offered by `watch_inbox` and move it into `.imported/`.
+
+    A damaged or foreign file is moved into `.rejected/` (so it is not offered again) and the
+    BadInput is re-raised for the officer; a wrong dossier or component leaves the file in place.
+    """
+    from counter_app.devices.scanner.inbox import mark_imported, mark_rejected
+
+    path = Path(path)
+    try:
+        result = attach_files(store, blobs, dossier_code, component_index, [path], actor,
+                              settings=settings)
+    except BadInput as exc:
+        if exc.field == "file":
+            result_path = mark_rejected(path)
+            exc.message += f" → {result_path.parent.name}/"
+        raise
+    result["moved_to"] = str(mark_imported(path))
+    return result

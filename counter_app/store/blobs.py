@@ -8,6 +8,8 @@
   concurrent orphan sweep sees it as fresh).
 
 The sync engine uploads from here (`open`, `size`, `path`), resuming at an offset.
+Every blob must be referenced by an `Attachment` row once its writer committed: the start-up
+sweep (`services.digitization.gc_orphan_blobs`) deletes unreferenced blobs older than an hour.
 """
 
 from __future__ import annotations

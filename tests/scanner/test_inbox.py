@@ -127,3 +127,30 @@ def test_watch_inbox_real_watcher(tmp_path: Path) -> None:
     t.join(timeout=10)
     assert not t.is_alive()
     assert got == ["done.jpg"]  # the existing file was skipped, the half one not taken
+
+
+def test_import_inbox_file(store, blobs, settings, tmp_path: Path) -> None:
+    import pytest
+
+    from counter_app.errors import BadInput
+    from counter_app.services import digitization as dg
+    from tests.scanner.conftest import DOSSIER_CODE
+
+    settings.scan_inbox = tmp_path / "inbox"
+    folder = dg.inbox_folder(settings)
+    assert folder is not None and folder.is_dir()
+    good = folder / "scan.jpg"
+    _jpeg(good)
+    result = dg.import_inbox_file(store, blobs, good, DOSSIER_CODE, 1, actor="c")
+    assert result["attachments"][0]["pages"] == 1
+    assert not good.exists() and Path(result["moved_to"]).parent.name == ".imported"
+    bad = folder / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4 nothing here")
+    with pytest.raises(BadInput, match="broken.pdf"):
+        dg.import_inbox_file(store, blobs, bad, DOSSIER_CODE, 1, actor="c")
+    assert (folder / ".rejected" / "broken.pdf").exists()
+    other = folder / "other.jpg"
+    _jpeg(other)
+    with pytest.raises(BadInput):
+        dg.import_inbox_file(store, blobs, other, DOSSIER_CODE, 42, actor="c")
+    assert other.exists()  # the officer picked a wrong component: the file stays offered
