@@ -14,6 +14,7 @@ The TUI uses `ScanBatch` (scan more, add files, reorder/delete/rotate, preview, 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
@@ -153,7 +154,7 @@ class ScanBatch:
         if room <= 0:
             raise BadInput(f"đã đủ {max_pages} trang tối đa / page limit {max_pages} reached",
                            field="pages")
-        request.max_pages = min(request.max_pages, room)
+        request = dataclasses.replace(request, max_pages=min(request.max_pages, room))
         self.blobs.check_space(required_space(request, profile))
         raw_dir = self.workdir / f"raw{self._counter:05d}"
         session = ScanSession(request, raw_dir, on_progress=on_progress)

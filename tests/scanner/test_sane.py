@@ -145,3 +145,16 @@ def test_cancel_mid_page(sane_env, tmp_path: Path) -> None:
     timer.cancel()
     assert session._proc is not None and session._proc.poll() is not None  # scanimage is gone
     assert not list((tmp_path / "w").glob("*.pnm"))  # no finished page appeared
+
+
+def test_hanging_device_times_out(sane_env, tmp_path: Path) -> None:
+    # 0.2 s between buffers while the watchdog allows 0.05 s of silence: seen as hung
+    session = ScanSession(
+        ScanRequest(device="test:0", resolution=200,
+                    backend_args=["--read-delay=yes", "--read-delay-duration=200000"]),
+        tmp_path / "w", idle_timeout=0.05,
+    )
+    with pytest.raises(ScannerError) as err:
+        list(session.pages())
+    assert err.value.kind == "timeout" and "không phản hồi" in err.value.message
+    assert session._proc is not None and session._proc.poll() is not None

@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from counter_app.errors import BadInput, Interrupted, NotAvailable
 
 LIST_TIMEOUT_S = 30.0
 CANCEL_GRACE_S = 5.0
+IDLE_TIMEOUT_S = 120.0  # no progress line and no page for this long: the device hangs
 A4_MM = (210.0, 297.0)
 
 
@@ -336,8 +338,12 @@ class ScanSession:
         *,
         on_progress: Callable[[ScanProgress], None] | None = None,
         options: DeviceOptions | None = None,
+        idle_timeout: float = IDLE_TIMEOUT_S,
     ) -> None:
         self.request = request
+        self.idle_timeout = idle_timeout
+        self._last_activity = 0.0
+        self._timed_out = False
         self.workdir = Path(workdir)
         self.on_progress = on_progress
         self._options = options
@@ -398,8 +404,11 @@ class ScanSession:
             cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=_env(), preexec_fn=_pdeathsig(),  # noqa: PLW1509 - only a prctl call
         )
+        self._last_activity = time.monotonic()
         reader = threading.Thread(target=self._read_stderr, name="scanimage-stderr", daemon=True)
         reader.start()
+        watchdog = threading.Thread(target=self._watchdog, name="scanimage-watchdog", daemon=True)
+        watchdog.start()
         assert self._proc.stdout is not None
         try:
             for raw in self._proc.stdout:
@@ -411,6 +420,7 @@ class ScanSession:
                     path = self.workdir / path
                 if not path.is_file():
                     continue
+                self._last_activity = time.monotonic()
                 self.pages_done += 1
                 self._report(self.pages_done + 1, 0.0)
                 yield path
@@ -425,6 +435,13 @@ class ScanSession:
                 self._stop()
                 rc = self._proc.wait()
             reader.join(timeout=CANCEL_GRACE_S)
+        if self._timed_out:
+            raise ScannerError(
+                "timeout",
+                f"máy quét không phản hồi sau {self.idle_timeout:.0f} giây: tắt/bật lại máy quét "
+                f"/ the scanner stopped responding for {self.idle_timeout:.0f} s",
+                pages_done=self.pages_done,
+            )
         if self._cancelled.is_set():
             raise ScanCancelled(self.pages_done)
         stderr = self._stderr.decode(errors="replace")
@@ -433,6 +450,16 @@ class ScanSession:
             if err.kind == "no_docs" and self.pages_done > 0:
                 return  # the feeder ran out after some pages: the normal end of a batch
             raise err
+
+    def _watchdog(self) -> None:
+        proc = self._proc
+        while proc is not None and proc.poll() is None:
+            if time.monotonic() - self._last_activity > self.idle_timeout:
+                self._timed_out = True
+                self._cancelled.set()
+                self._stop()
+                return
+            time.sleep(min(0.2, self.idle_timeout / 4))
 
     def _read_stderr(self) -> None:
         assert self._proc is not None and self._proc.stderr is not None
@@ -444,6 +471,7 @@ class ScanSession:
                 break
             if not chunk:
                 break
+            self._last_activity = time.monotonic()
             with self._lock:
                 self._stderr += chunk
                 if len(self._stderr) > 65536:  # progress lines pile up: keep the tail
