@@ -337,7 +337,12 @@ class CounterApp(App[None]):
         await self.sign_out()
 
     def action_new_dossier(self) -> None:
-        self.open_screen("reception")
+        """The wizard, linked to the ticket being served (a called ticket starts being served)."""
+        home = self.home_screen()
+        current = getattr(home, "current", None) if home is not None else None
+        if current and current.get("state") == "called":
+            home.run_queue_action("serve")
+        self.open_screen("reception", ticket=current.get("number") if current else None)
 
     def action_lookup(self) -> None:
         self.open_screen("lookup")
@@ -350,7 +355,7 @@ class CounterApp(App[None]):
         if home is not None:
             home.sync_now()
 
-    def open_screen(self, name: str) -> Screen[Any] | None:
+    def open_screen(self, name: str, **kwargs: Any) -> Screen[Any] | None:
         """Push one of the lazily imported screens; say so plainly when it is not there."""
         modname, clsname = LAZY_SCREENS[name]
         if any(type(s).__name__ == clsname for s in self.screen_stack):
@@ -362,7 +367,13 @@ class CounterApp(App[None]):
             self.notify(t("app.missing_screen", name=t(f"key.{_LABELS.get(name, name)}")), severity="warning")
             return None
         try:
-            screen = cls(self.ctx)
+            kwargs = {k: v for k, v in kwargs.items() if v is not None}
+            try:
+                screen = cls(self.ctx, **kwargs)
+            except TypeError:
+                if not kwargs:
+                    raise
+                screen = cls(self.ctx)  # a screen that takes only the context
         except Exception as exc:  # a broken screen must not take the counter down
             log.exception("screen %s failed to open", name)
             self.notify(t("app.error", message=str(exc)), severity="error")

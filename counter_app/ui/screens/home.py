@@ -235,6 +235,7 @@ class HomeScreen(Screen[None]):
         header.sync_style = style
 
     def _render_ticket(self) -> None:
+        self.ctx.extras["current_ticket"] = self.current  # the wizard links the dossier to it
         number = self.query_one("#ticket-number", Digits)
         none = self.query_one("#ticket-none", Static)
         detail = self.query_one("#ticket-detail", Static)
