@@ -332,14 +332,17 @@ def t(key: str, **kw: Any) -> str:
 
 
 def localize_bindings(node: Any) -> None:
-    """Translate the descriptions of a widget's bindings (declared as message keys)."""
+    """Translate the descriptions of a widget's bindings, declared as message keys. Call it
+    again after a language switch: the keys are remembered on the node."""
     bmap = getattr(node, "_bindings", None)
     if bmap is None:
         return
+    keys: dict[tuple[str, str], str] = node.__dict__.setdefault("_i18n_binding_keys", {})
     for key, bindings in list(bmap.key_to_bindings.items()):
-        bmap.key_to_bindings[key] = [
-            dataclasses.replace(b, description=t(b.description))
-            if b.description in MESSAGES
-            else b
-            for b in bindings
-        ]
+        out = []
+        for b in bindings:
+            msg = keys.get((key, b.action))
+            if msg is None and b.description in MESSAGES:
+                msg = keys[(key, b.action)] = b.description
+            out.append(dataclasses.replace(b, description=t(msg)) if msg else b)
+        bmap.key_to_bindings[key] = out

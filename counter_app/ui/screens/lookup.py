@@ -102,6 +102,18 @@ class LookupScreen(Screen):
         yield Static("", id="lk-message")
         yield screen_footer()
 
+    def relabel(self) -> None:
+        """Called by the shell after a language switch."""
+        localize_bindings(self)
+        self.query_one("#lk-title", Static).update(t("lk.title"))
+        self.query_one("#lk-search", Input).placeholder = t("lk.placeholder")
+        table = self.query_one("#lk-results", DataTable)
+        for key, col in table.columns.items():
+            col.label = Text(t(f"lk.col.{key.value}"))
+        table.refresh()
+        self._refresh_current()
+        self.refresh_bindings()
+
     def on_mount(self) -> None:
         self.query_one("#lk-search", Input).focus()
         if self.initial_query:

@@ -254,6 +254,25 @@ class ReceptionScreen(Screen):
         await self._resume()
         self.set_interval(AUTOSAVE_SECONDS, self._autosave, name="draft-autosave")
 
+    def relabel(self) -> None:
+        """Called by the shell after a language switch: rebuild every text, keep the input."""
+        localize_bindings(self)
+        self.call_later(self._relabel)
+
+    async def _relabel(self) -> None:
+        data = self.collect() if self.step != "done" else None
+        step = self.step
+        await self.recompose()
+        self.step = "applicant"
+        self.query_one(StepBar).show("applicant")
+        self.query_one(ProcedurePicker).run_search("")
+        if data is not None:
+            await self.apply(data)
+            await self.go(step, validate=False)
+        else:
+            self._show_result()
+        self.refresh_bindings()
+
     # --- helpers ---------------------------------------------------------------------------------
 
     def now(self) -> dt.datetime:

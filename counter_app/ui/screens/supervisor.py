@@ -91,6 +91,19 @@ class SupervisorScreen(Screen):
         self.set_interval(REFRESH_SECONDS, self.action_refresh_data, name="supervisor-refresh")
         self.query_one("#sv-overdue", DataTable).focus()
 
+    def relabel(self) -> None:
+        """Called by the shell after a language switch."""
+        from rich.text import Text
+
+        localize_bindings(self)
+        self.query_one("#sv-title", Static).update(t("sv.title"))
+        for table in self.query(DataTable):
+            for key, col in table.columns.items():
+                col.label = Text(t(f"sv.col.{'count' if key.value == 'n' else key.value}"))
+            table.refresh()
+        self.action_refresh_data()
+        self.refresh_bindings()
+
     def _now(self) -> dt.datetime | None:
         clock = self.ctx.extras.get("clock")
         return clock() if callable(clock) else None

@@ -77,7 +77,15 @@ async def test_lookup_by_id_number_and_phone(ctx) -> None:
         await type_text(pilot, "0011900")
         await pilot.pause()
         assert screen.current["code"] == d1["code"]
-        await pilot.press("ctrl+u")
+        from counter_app.ui import i18n
+
+        i18n.set_language("en")
+        screen.relabel()
+        await pilot.pause()
+        assert "Applicant:" in str(screen.query_one("#lk-detail", Static).render())
+        i18n.set_language("vi")
+        screen.relabel()
+        await pilot.press("ctrl+f", "ctrl+u")
         await type_text(pilot, "zzzz")
         await pilot.pause()
         assert screen.current is None
@@ -121,6 +129,13 @@ async def test_supervisor_counts_overdue_and_due_today(ctx) -> None:
         assert "Quá hạn (1)" in str(screen.query_one("#sv-overdue-label", Static).render())
         status = screen.query_one("#sv-status", DataTable)
         assert status.row_count == 2
+        from counter_app.ui import i18n
+
+        i18n.set_language("en")
+        screen.relabel()
+        await pilot.pause()
+        assert "Overdue (1)" in str(screen.query_one("#sv-overdue-label", Static).render())
+        assert "Received" in [str(c) for c in status.get_row_at(0)]
 
 
 def _seed(ctx) -> None:

@@ -184,3 +184,29 @@ async def test_english_labels(ctx) -> None:
         await pilot.pause()
         assert screen.step == "applicant"
         assert "ID number is missing" in str(screen.query_one("#message").render())
+
+
+async def test_language_switch_keeps_input(ctx) -> None:
+    """The shell calls relabel() on every screen after F2: texts change, input stays."""
+    from counter_app.ui import i18n
+
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await paste_text(pilot, QR_TEXT)
+        await pilot.press("ctrl+n")
+        await paste_text(pilot, "ket hon")
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "1")
+        i18n.set_language("en")
+        screen.relabel()
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.step == "checklist"
+        assert "Components" in str(screen.query_one("#stepbar").render())
+        assert screen.query_one("#orig-1").value == "1"
+        assert screen.query_one("#a-name").value == "Lê Thị Hà"
+        await pilot.press("ctrl+b", "ctrl+b")
+        assert screen.step == "applicant"
