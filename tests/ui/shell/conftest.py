@@ -4,7 +4,12 @@ tickets and dossiers) copied per test from one seeded template, and a frozen clo
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -79,3 +84,54 @@ def _vietnamese() -> Iterator[None]:
 @pytest.fixture
 def clock() -> Callable[[], dt.datetime]:
     return frozen
+
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`counter-app server --demo-data` as a real process on a free loopback port."""
+    import importlib.util
+
+    import httpx
+
+    if importlib.util.find_spec("counter_app.cli.server") is None:
+        pytest.skip("this build has no `counter-app server` yet")
+    base = tmp_path_factory.mktemp("server")
+    port = free_port()
+    log = (base / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "counter_app", "server", "--host", "127.0.0.1", "--port", str(port),
+         "--data-dir", str(base / "data"), "--demo-data"],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=ROOT,
+        env=dict(os.environ),
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, (base / "server.log").read_text()
+            try:
+                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("server did not answer /api/v1/health within 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()

@@ -271,10 +271,19 @@ async def test_new_dossier_opens_the_wizard(settings, ctx, clock) -> None:
     app = make_app(settings, ctx=ctx, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        number = app.screen.current["number"]
         await pilot.press("f3")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "ReceptionScreen"
         assert ctx.extras["clock"] is frozen
+        # The wizard is linked to the ticket, which is now being served.
+        assert app.screen.ticket == number
+        assert ticket_rows(ctx)[number].state == "serving"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen) and app.screen.current["state"] == "serving"
 
 
 async def test_actions_need_a_signed_in_officer(settings, ctx, clock) -> None:

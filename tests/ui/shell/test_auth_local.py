@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,7 +13,7 @@ from counter_app.services import auth_local
 from counter_app.store.models import Officer as OfficerRow
 from counter_app.store.models import Outbox
 
-ROOT = Path(__file__).resolve().parents[3]
+from .conftest import free_port
 
 
 def test_verify_offline_ok_and_wrong(ctx, settings) -> None:
@@ -165,49 +159,7 @@ def test_online_falls_back_offline(ctx, settings, failure: str) -> None:
         auth_local.sign_in(ctx.store, settings, "canbo1", "x", transport=httpx.MockTransport(handler))
 
 
-# --- online against the real server process ----------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def real_server(tmp_path: Path):
-    import importlib.util
-
-    if importlib.util.find_spec("counter_app.cli.server") is None:
-        pytest.skip("this build has no `counter-app server` yet")
-    port = _free_port()
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "counter_app", "server", "--host", "127.0.0.1", "--port", str(port),
-         "--data-dir", str(tmp_path / "server"), "--demo-data"],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=ROOT, env=dict(os.environ),
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, (tmp_path / "server.log").read_text()
-            try:
-                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server did not answer /api/v1/health within 60 s")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+# --- online against the real server process (fixture in conftest) -------------------------
 
 
 def test_real_server_sign_in_then_offline(ctx, settings, real_server: str) -> None:
@@ -223,6 +175,6 @@ def test_real_server_sign_in_then_offline(ctx, settings, real_server: str) -> No
     assert not result.offline and result.token
     assert result.officer.username == "canbo4" and result.officer.counter_code == "Q4"
     # The server goes away: the same officer still signs in, offline.
-    settings.server_url = f"http://127.0.0.1:{_free_port()}"
+    settings.server_url = f"http://127.0.0.1:{free_port()}"
     again = auth_local.sign_in(ctx.store, settings, "canbo4", "demo")
     assert again.offline and again.officer.username == "canbo4"
