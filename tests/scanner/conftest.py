@@ -89,6 +89,10 @@ def pdfinfo(path: Path) -> dict[str, str]:
         pytest.skip("poppler-utils (pdfinfo) is not installed")
     out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, timeout=30)
     assert out.returncode == 0, out.stderr
+    assert "Error" not in out.stderr, out.stderr  # poppler repairs broken xrefs, but says so
+    from pypdf import PdfReader
+
+    assert len(PdfReader(str(path), strict=True).pages) >= 1  # a strict parser agrees
     info = {}
     for line in out.stdout.splitlines():
         k, _, v = line.partition(":")

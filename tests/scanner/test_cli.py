@@ -64,3 +64,21 @@ def test_dossier_attach_cli_uses_the_service(store, settings, tmp_path: Path) ->
     assert json.loads(out.stdout)["attachments"][0]["pages"] == 1
     refused = run_cli("dossier", "attach", DOSSIER_CODE, "--component", "1", str(bad), env=env)
     assert refused.returncode == 2 and "x.pdf" in refused.stderr
+
+
+def test_scan_watch_once(store, settings, tmp_path: Path) -> None:
+    from PIL import Image
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    Image.new("L", (120, 160), 70).save(inbox / "a.png")
+    (inbox / "b.pdf.part").write_bytes(b"%PDF-1.4 half")
+    (inbox / "c.jpg").write_bytes(b"\xff\xd8\xff\xe0 not finished")  # no end marker yet
+    env = {"COUNTER_APP_DATA_DIR": str(settings.data_dir)}
+    out = run_cli("scan", "watch", "--dossier", DOSSIER_CODE, "--component", "1", "--folder",
+                  str(inbox), "--stable", "0.3", "--once", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(x) for x in out.stdout.splitlines()]
+    assert [x["file"] for x in lines] == ["a.png"]
+    assert (inbox / ".imported" / "a.png").exists()
+    assert (inbox / "b.pdf.part").exists() and (inbox / "c.jpg").exists()
