@@ -102,6 +102,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- home ----------------------------------------------------------------------------------
     "home.current": ("ĐANG PHỤC VỤ", "NOW SERVING"),
     "home.loading": ("Đang tải…", "Loading…"),
+    "home.server_notice": (
+        "Dùng hàng đợi tại quầy ({message}). Khóa (Ctrl+L) rồi mở lại để kết nối lại máy chủ.",
+        "Using the local queue ({message}). Lock (Ctrl+L) and unlock to reconnect to the server.",
+    ),
     "home.none": ("Chưa gọi số nào", "No ticket called"),
     "home.ticket_state": ("{state} · chờ {wait}", "{state} · waited {wait}"),
     "home.priority": ("Ưu tiên: {reason}", "Priority: {reason}"),

@@ -28,6 +28,7 @@ class HomeData(Message):
     dossiers: list[dict[str, Any]]
     source: str = "local"  # local | server
     error: str | None = None
+    notice: str | None = None  # why the central queue is not used right now
 
 
 @dataclass

@@ -84,6 +84,7 @@ class HomeScreen(Screen[None]):
         self._reload = False
         self._sync_loading = False
         self._syncing = False
+        self._notice: str | None = None
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -167,7 +168,15 @@ class HomeScreen(Screen[None]):
         except Exception as exc:  # shown, never fatal
             self.post_message(HomeData({}, None, [], error=str(exc)))
             return
-        self.post_message(HomeData(status, status.get("current"), dossiers, source=queue.source))
+        self.post_message(
+            HomeData(
+                status,
+                status.get("current"),
+                dossiers,
+                source=queue.source,
+                notice=getattr(queue, "last_server_error", None),
+            )
+        )
 
     def on_home_data(self, message: HomeData) -> None:
         self._loading = False
@@ -177,6 +186,9 @@ class HomeScreen(Screen[None]):
         if message.error:
             self._say(t("app.error", message=_error_text(message.error)), error=True)
             return
+        if message.notice and message.notice != self._notice:
+            self._say(t("home.server_notice", message=_error_text(message.notice)), error=True)
+        self._notice = message.notice
         self.loaded = True
         self.status = message.status
         self.current = message.current
