@@ -241,14 +241,7 @@ class ReceptionScreen(Screen):
     async def on_mount(self) -> None:
         self.title = t("rc.title")
         if self.ticket is None:
-            # The counter home keeps the ticket being served as `current` (duck-typed: no import
-            # of the shell's screens).
-            for screen in self.app.screen_stack:
-                cur = getattr(screen, "current", None)
-                if isinstance(cur, dict) and cur.get("number") and cur.get("state") in (
-                    "called", "serving"
-                ):
-                    self.ticket = str(cur["number"])
+            self.ticket = self._detect_ticket()
         self.query_one(StepBar).show(self.step)
         self.query_one(ProcedurePicker).run_search("")
         await self._resume()
@@ -272,6 +265,20 @@ class ReceptionScreen(Screen):
         else:
             self._show_result()
         self.refresh_bindings()
+
+    def _detect_ticket(self) -> str | None:
+        """The ticket being served: ctx.extras["current_ticket"], else the counter home's
+        `current` ticket (duck-typed: no import of the shell's screens)."""
+        found = _current_ticket(self.ctx)
+        if found:
+            return found
+        for screen in self.app.screen_stack:
+            cur = getattr(screen, "current", None)
+            if isinstance(cur, dict) and cur.get("number") and cur.get("state") in (
+                "called", "serving"
+            ):
+                return str(cur["number"])
+        return None
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -474,7 +481,7 @@ class ReceptionScreen(Screen):
         self.proc = None
         self.appt = None
         self.checklist = None
-        self.ticket = None
+        self.ticket = self._detect_ticket()
         await self.apply({})
         self.applicant_source = "manual"
         self.passive_auth = None

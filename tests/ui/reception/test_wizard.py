@@ -210,3 +210,16 @@ async def test_language_switch_keeps_input(ctx) -> None:
         assert screen.query_one("#a-name").value == "Lê Thị Hà"
         await pilot.press("ctrl+b", "ctrl+b")
         assert screen.step == "applicant"
+
+
+async def test_ticket_being_served_is_linked(ctx) -> None:
+    ctx.extras["current_ticket"] = {"number": "A023", "state": "serving"}
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.ticket == "A023"
+        await pilot.press("f3", "f3")  # discard and start again: still the same citizen
+        await pilot.pause()
+        assert screen.ticket == "A023"
+        assert screen.collect()["ticket"] == "A023"
