@@ -492,7 +492,8 @@ def scan_component(
 
 def gc_orphan_blobs(store: Store, blobs: BlobStore, *, grace_s: float = ORPHAN_GRACE_S
                     ) -> dict[str, int]:
-    """Delete blobs no Attachment row references (left by a kill between blob and commit).
+    """Delete blobs no live Attachment row references (a kill between blob and commit, or
+    between a retention purge's commit and its deletions).
 
     Blobs younger than `grace_s` are kept (an attach in another process may be about to commit);
     the final check and the deletions happen under the store's write lock, so a row can never be
@@ -517,12 +518,76 @@ def gc_orphan_blobs(store: Store, blobs: BlobStore, *, grace_s: float = ORPHAN_G
             for i in range(0, len(candidates), 500):
                 chunk = candidates[i:i + 500]
                 referenced |= set(session.exec(
-                    select(Attachment.sha256).where(col(Attachment.sha256).in_(chunk))
+                    select(Attachment.sha256).where(col(Attachment.sha256).in_(chunk),
+                                                    col(Attachment.purged_at).is_(None))
                 ).all())
             for sha in candidates:
                 if sha not in referenced and blobs.delete(sha):
                     removed += 1
     return {"orphans_removed": removed, "temp_removed": temp}
+
+
+def purge_acknowledged(
+    store: Store,
+    blobs: BlobStore,
+    *,
+    retention_days: int,
+    now: dt.datetime | None = None,
+    actor: str = "system",
+) -> dict[str, int]:
+    """Retention (DESIGN.md §3): remove scans from this PC N days after the server acknowledged
+    them. The row stays (with `purged_at`); a blob still needed by a row not yet acknowledged stays.
+    """
+    from sqlmodel import col, select
+
+    from counter_app.store.db import record
+    from counter_app.store.models import Attachment
+
+    now = now or dt.datetime.now(dt.UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=dt.UTC)
+    limit = now - dt.timedelta(days=retention_days)
+
+    def expired(acked_at: str | None) -> bool:
+        if not acked_at:
+            return False
+        try:
+            acked = dt.datetime.fromisoformat(str(acked_at))
+        except ValueError:
+            return False
+        if acked.tzinfo is None:
+            acked = acked.replace(tzinfo=dt.UTC)
+        return acked <= limit
+
+    purged = deleted = 0
+    to_delete: list[str] = []
+    with store.write() as session:
+        rows = session.exec(
+            select(Attachment).where(col(Attachment.acked_at).is_not(None),
+                                     col(Attachment.purged_at).is_(None))
+        ).all()
+        stamp = now.isoformat(timespec="seconds")
+        due = [r for r in rows if expired(r.acked_at)]
+        due_ids = {r.id for r in due}
+        for row in due:
+            row.purged_at = stamp
+            session.add(row)
+            record(session, entity="attachment", entity_id=row.id, action="purge", actor=actor,
+                   at=stamp, push=False, data={"sha256": row.sha256})
+            purged += 1
+        for sha in sorted({r.sha256 for r in due}):
+            others = session.exec(
+                select(Attachment).where(Attachment.sha256 == sha,
+                                         col(Attachment.purged_at).is_(None))
+            ).all()
+            if all(o.id in due_ids for o in others):
+                to_delete.append(sha)
+    # after the commit: a crash here leaves blobs only purged rows point at, which the orphan
+    # sweep removes (it counts rows with purged_at NULL as references)
+    for sha in to_delete:
+        if blobs.delete(sha):
+            deleted += 1
+    return {"purged": purged, "blobs_deleted": deleted}
 
 
 def prepare_storage(store: Store, blobs: BlobStore) -> dict[str, int]:

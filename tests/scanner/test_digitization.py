@@ -210,3 +210,31 @@ def test_gc_orphan_blobs(store, blobs, tmp_path: Path) -> None:
     assert result == {"orphans_removed": 1, "temp_removed": 0}
     assert list(blobs) == [kept]
     assert dg.prepare_storage(store, blobs)["orphans_removed"] == 0
+
+
+def test_purge_acknowledged_after_retention(store, blobs, tmp_path: Path) -> None:
+    import datetime as dt
+
+    a = dg.attach_files(store, blobs, DOSSIER_CODE, 1, [_image(tmp_path / "a.jpg", 10)],
+                        actor="c")["attachments"][0]
+    b = dg.attach_files(store, blobs, DOSSIER_CODE, 2, [_image(tmp_path / "b.jpg", 250)],
+                        actor="c")["attachments"][0]
+    # the same file also attached to component 3 and not acknowledged yet
+    dg.attach_files(store, blobs, DOSSIER_CODE, 3, [tmp_path / "b.jpg"], actor="c")
+    now = dt.datetime(2026, 12, 31, tzinfo=dt.UTC)
+    with store.write() as s:
+        for row in s.exec(select(Attachment)).all():
+            if row.component_index in (1, 2):
+                row.acked_at = "2026-11-24T08:00:00+00:00"
+                row.upload_state = "done"
+                s.add(row)
+    assert dg.purge_acknowledged(store, blobs, retention_days=60, now=now) == {
+        "purged": 0, "blobs_deleted": 0}
+    result = dg.purge_acknowledged(store, blobs, retention_days=30, now=now)
+    assert result == {"purged": 2, "blobs_deleted": 1}
+    assert not blobs.exists(a["sha256"])
+    assert blobs.exists(b["sha256"])  # still needed by the unacknowledged row
+    with store.read() as s:
+        rows = {r.component_index: r for r in s.exec(select(Attachment)).all()}
+    assert rows[1].purged_at and rows[2].purged_at and rows[3].purged_at is None
+    assert dg.purge_acknowledged(store, blobs, retention_days=30, now=now)["purged"] == 0
