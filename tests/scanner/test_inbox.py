@@ -106,16 +106,17 @@ def test_watch_inbox_real_watcher(tmp_path: Path) -> None:
     inbox.mkdir()
     _jpeg(inbox / "before.jpg")
     stop = threading.Event()
+    ready = threading.Event()
     got: list[str] = []
 
     def run() -> None:
         for f in watch_inbox(inbox, stop_event=stop, stable_s=0.3, tick_s=0.1,
-                             include_existing=False):
+                             include_existing=False, ready=ready):
             got.append(f.name)
 
     t = threading.Thread(target=run, daemon=True)
     t.start()
-    time.sleep(0.3)
+    assert ready.wait(10)
     data = _jpeg(tmp_path / "x.jpg")
     (inbox / "done.jpg").write_bytes(data)
     (inbox / "half.jpg").write_bytes(data[: len(data) // 2])  # writer paused mid-file

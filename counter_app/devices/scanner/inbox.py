@@ -143,15 +143,22 @@ def watch_inbox(
     tick_s: float = 0.5,
     include_existing: bool = True,
     force_polling: bool | None = None,
+    ready: threading.Event | None = None,
 ) -> Iterator[InboxFile]:
-    """Yield each complete new file until `stop_event` is set (run it in a worker thread)."""
+    """Yield each complete new file until `stop_event` is set (run it in a worker thread).
+
+    `ready` is set once the folder has been read (files arriving after it are new).
+    """
     import watchfiles
 
     scanner = InboxScanner(folder, stable_s=stable_s)
     scanner.check_folder()
     if not include_existing:
         scanner.skip_existing()
-    yield from scanner.poll()
+    first = scanner.poll()
+    if ready is not None:
+        ready.set()
+    yield from first
     for _changes in watchfiles.watch(
         scanner.folder,
         stop_event=stop_event,
