@@ -240,6 +240,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lk.key.done": ("Có kết quả", "Result ready"),
     "lk.key.return": ("Trả kết quả", "Return result"),
     "lk.key.close": ("Đóng", "Close"),
+    "lk.key.supplemented": ("Nhận bổ sung", "Supplemented"),
+    "lk.key.print": ("In phiếu", "Print form"),
+    "lk.sup.title": (
+        "Nhận hồ sơ bổ sung {code}: ghi số bản đã nhận (F4: đủ theo yêu cầu)",
+        "Supplementation for {code}: record what was brought (F4: all as required)",
+    ),
+    "lk.sup.ok": ("F9 Tiếp nhận hồ sơ", "F9 Receive the dossier"),
+    "lk.msg.supplemented": (
+        "Hồ sơ {code} đã đủ: tiếp nhận, hẹn trả {due}",
+        "Dossier {code} complete: received, due {due}",
+    ),
     "lk.msg.done": ("Hồ sơ {code}: đã có kết quả", "Dossier {code}: result ready"),
     "lk.msg.returned": ("Đã trả kết quả hồ sơ {code} cho {name}", "Result of {code} returned to {name}"),
     "lk.msg.pick": ("Chọn một hồ sơ trước", "Choose a dossier first"),

@@ -4,13 +4,15 @@ phone; see the details and history; mark the result as arrived; hand it over (wh
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
@@ -21,6 +23,8 @@ from counter_app.services.context import AppContext
 from counter_app.ui.i18n_reception import current_lang, localize_bindings, set_lang, t
 from counter_app.ui.widgets.reception_return import ReturnDialog
 from counter_app.ui.widgets.reception_steps import screen_footer, screen_header
+from counter_app.ui.widgets.reception_supplement import SupplementDialog
+from counter_app.ui.widgets.reception_support import FormResult, render_and_print
 
 
 def _fmt(value: str | None) -> str:
@@ -39,6 +43,12 @@ def status_label(status: str) -> str:
         return status
     labels = rules.STATUS_LABELS_EN if current_lang() == "en" else rules.STATUS_LABELS_VI
     return labels[s]
+
+
+@dataclass
+class LookupFormDone(Message):
+    code: str
+    result: FormResult
 
 
 class _ResultsTable(DataTable):
@@ -70,6 +80,8 @@ class LookupScreen(Screen):
     BINDINGS = [
         Binding("f5", "mark_done", "lk.key.done"),
         Binding("f6", "return_result", "lk.key.return"),
+        Binding("f7", "supplemented", "lk.key.supplemented"),
+        Binding("f8", "print_form", "lk.key.print"),
         Binding("ctrl+f", "focus_search", "lk.key.search", priority=True),
         Binding("escape", "close", "lk.key.close"),
     ]
@@ -250,6 +262,14 @@ class LookupScreen(Screen):
             ) or None
         if action == "return_result":
             return bool(self.current) and self.current["status"] == rules.Status.DONE.value or None
+        if action == "supplemented":
+            return (
+                bool(self.current)
+                and self.current["status"] == rules.Status.NEED_SUPPLEMENT.value
+                or None
+            )
+        if action == "print_form":
+            return bool(self.current) and form_kind(self.current["status"]) is not None or None
         return True
 
     def action_focus_search(self) -> None:
@@ -319,6 +339,78 @@ class LookupScreen(Screen):
             ReturnDialog(code, submit, name=a.get("full_name", ""), id_number=a.get("id_number", "")),
             done,
         )
+
+    def action_supplemented(self) -> None:
+        """The citizen brought the missing papers: receive the dossier, new due date, receipt."""
+        if not self.current:
+            self.say(t("lk.msg.pick"), "error")
+            return
+        d = self.current
+        code = d["code"]
+
+        def submit(components: list[dict[str, Any]]) -> str | None:
+            try:
+                dossiers.complete_supplement(
+                    self.ctx.store, self.ctx.settings, code, components, actor=self.ctx.actor,
+                    now=self._now(),
+                )
+            except CounterAppError as exc:
+                return exc.message
+            return None
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self._refresh_current()
+                due = _fmt((self.current or {}).get("appointment_at"))
+                self.say(t("lk.msg.supplemented", code=code, due=due), "ok")
+                self._print(code, "receipt")
+
+        self.app.push_screen(SupplementDialog(d, submit), done)
+
+    def action_print_form(self) -> None:
+        if not self.current:
+            self.say(t("lk.msg.pick"), "error")
+            return
+        kind = form_kind(self.current["status"])
+        if kind:
+            self._print(self.current["code"], kind)
+
+    def _print(self, code: str, kind: str) -> None:
+        self.say(t("rc.done.form_pending"))
+        self._form_worker(code, kind)
+
+    @work(thread=True, exclusive=True, group="form", exit_on_error=False)
+    def _form_worker(self, code: str, kind: str) -> None:
+        try:
+            result = render_and_print(self.ctx.store, self.ctx.settings, code, kind)
+        except Exception as exc:  # noqa: BLE001 - shown; the dossier is stored either way
+            result = FormResult(None, error=f"{type(exc).__name__}: {exc}")
+        self.post_message(LookupFormDone(code, result))
+
+    @on(LookupFormDone)
+    def _form_done(self, event: LookupFormDone) -> None:
+        r = event.result
+        if r.path is None:
+            self.say(r.error, "error")
+            return
+        text = t("rc.done.form_saved", path=str(r.path))
+        if r.printed_to:
+            text += " · " + t("rc.done.printed", printer=r.printed_to)
+        if r.error:
+            text += " · " + r.error
+        self.say(text, "error" if r.error else "ok")
+
+
+def form_kind(status: str) -> str | None:
+    """The form that fits a dossier's state: receipt (01), supplementation (02), refusal (03)."""
+    return {
+        rules.Status.RECEIVED.value: "receipt",
+        rules.Status.PROCESSING.value: "receipt",
+        rules.Status.EXTENDED.value: "receipt",
+        rules.Status.DONE.value: "receipt",
+        rules.Status.NEED_SUPPLEMENT.value: "supplement",
+        rules.Status.REFUSED.value: "refusal",
+    }.get(status)
 
 
 def _known() -> set[str]:

@@ -10,7 +10,7 @@ from counter_app.services import dossiers
 from counter_app.ui.screens.lookup import LookupScreen
 from counter_app.ui.screens.supervisor import SupervisorScreen
 
-from .conftest import FROZEN_NOW, TZ, HostApp, type_text
+from .conftest import FROZEN_NOW, TZ, HostApp, paste_text, type_text
 
 
 def receive(ctx, name: str, id_number: str, dob: str, *, when: dt.datetime = FROZEN_NOW, code="2.000815") -> dict:
@@ -164,3 +164,45 @@ def test_lookup_snapshot(ctx, snap_compare) -> None:
 def test_supervisor_snapshot(ctx, snap_compare) -> None:
     _seed(ctx)
     assert snap_compare(HostApp(ctx, SupervisorScreen), terminal_size=(80, 24))
+
+
+async def test_supplementation_completed_at_lookup(ctx) -> None:
+    """Requested on Monday; the papers come on Wednesday: received with a new due date, and the
+    receipt is rendered (form 01)."""
+    from pathlib import Path
+
+    d = dossiers.receive(
+        ctx.store, ctx.settings,
+        {
+            "procedure": "1.000894", "outcome": "supplement",
+            "reason": "Thiếu giấy xác nhận tình trạng hôn nhân",
+            "applicant": {"id_number": "001190012345", "full_name": "Lê Thị Hà", "date_of_birth": "1990-03-15"},
+            "components": [{"index": 1, "original": 1}],
+        },
+        actor="canbo1", now=FROZEN_NOW,
+    )
+    later = FROZEN_NOW + dt.timedelta(days=2)  # Wednesday 25/11 09:30
+    ctx.extras["clock"] = lambda: later
+    app = HostApp(ctx, LookupScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await paste_text(pilot, d["code"])
+        assert screen.current["status"] == "need_supplement"
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("f9")  # still missing: refused, the dialog stays
+        await pilot.pause()
+        assert "số 2" in str(app.screen.query_one("#sup-error", Static).render())
+        await pilot.press("f4", "f9")
+        await pilot.pause()
+        assert isinstance(app.screen, LookupScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        message = str(screen.query_one("#lk-message", Static).render())
+    stored = dossiers.get(ctx.store, d["code"])
+    assert stored["status"] == "received"
+    assert stored["appointment_at"].startswith("2026-11-30T09:30")  # 3 working days from Wed
+    assert stored["missing"] == []
+    pdf = Path(ctx.settings.data_dir) / "forms"
+    assert any(p.name.endswith("-receipt.pdf") for p in pdf.iterdir()), message
