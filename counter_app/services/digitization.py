@@ -10,6 +10,21 @@ A kill before 3 leaves at most an orphan blob (no row) and temp files; `gc_orpha
 
 The TUI uses `ScanBatch` (scan more, add files, reorder/delete/rotate, preview, then
 `commit_batch`); the CLI uses `scan_component` and `attach_files`, which are the same steps.
+
+TUI sketch (all calls below run in a worker thread; callbacks fire in that thread, so post
+messages from them, never touch widgets):
+
+    prepare_storage(ctx.store, ctx.blobs)                       # once at start
+    info = component_info(ctx.store, code, index)               # name + default profile
+    batch = ScanBatch(ctx.blobs, ctx.settings)
+    batch.scan(ScanRequest(device=..., source="adf", resolution=info["resolution"],
+                           mode=info["mode"]), get_profile(info["profile"]),
+               on_progress=..., on_page=..., cancel_event=ev)   # ScannerError: show .message
+    batch.apply({"op": "move", "from": 3, "to": 1}); batch.rotate(0, 90); batch.delete(2)
+    cells = halfblocks(batch.thumbnail(i, 96), cols=24)         # "▀" fg=top bg=bottom
+    commit_batch(ctx.store, ctx.blobs, batch, code, index, actor=ctx.actor,
+                 settings=ctx.settings); batch.close()
+    for f in watch_inbox(inbox_folder(settings), stop_event=stop): offer f → import_inbox_file
 """
 
 from __future__ import annotations
