@@ -263,11 +263,8 @@ class LookupScreen(Screen):
         if action == "return_result":
             return bool(self.current) and self.current["status"] == rules.Status.DONE.value or None
         if action == "supplemented":
-            return (
-                bool(self.current)
-                and self.current["status"] == rules.Status.NEED_SUPPLEMENT.value
-                or None
-            )
+            # Shown only when it applies (the footer is short at 80 columns).
+            return bool(self.current) and self.current["status"] == rules.Status.NEED_SUPPLEMENT.value
         if action == "print_form":
             return bool(self.current) and form_kind(self.current["status"]) is not None or None
         return True
