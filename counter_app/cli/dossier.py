@@ -292,7 +292,13 @@ def _attach(args: argparse.Namespace) -> int:
     settings, store = _open(args)
     blobs = BlobStore(settings.data_dir / "blobs")
     result = digitization.attach_files(
-        store, blobs, args.code, args.component, [Path(f) for f in args.files], actor=args.officer
+        store,
+        blobs,
+        args.code,
+        args.component,
+        [Path(f) for f in args.files],
+        actor=args.officer,
+        settings=settings,
     )
     if args.json:
         emit_json(result)
