@@ -49,16 +49,22 @@ Bare().run(headless=True, size=(120, 35))
 
 COUNTER = r"""
 import sys, time
-from counter_app.config import load_settings
 from counter_app.ui.app import make_app
 
 mark, mode, data_dir = sys.argv[1], sys.argv[2], sys.argv[3]
-settings = load_settings(data_dir=data_dir)
-officer = None
-if mode in ("home", "home_data"):
+if mode == "signin":
+    # As `counter-app` starts: the typed settings load in a worker after the first paint.
+    from counter_app.cli._common import settings_from_args
+    import argparse
+    args = argparse.Namespace(data_dir=data_dir)
+    app = make_app(settings_loader=lambda: settings_from_args(args))
+else:
+    # As after the sign-in: the settings are loaded, the store opens in the background.
+    from counter_app.config import load_settings
     from counter_app.services.context import Officer
+    settings = load_settings(data_dir=data_dir)
     officer = Officer("canbo1", "Nguyễn Thị Lan", "officer", "Q1", "DEMO")
-app = make_app(settings, officer=officer)
+    app = make_app(settings, officer=officer)
 
 def done():
     with open(mark, "w") as fh:

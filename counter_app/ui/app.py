@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -132,28 +133,73 @@ class CounterApp(App[None]):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: AppContext | None,
         *,
         clock: Clock | None = None,
         idle_lock_seconds: float | None = None,
         queue: Any = None,
         poll_seconds: float = 5.0,
+        settings_loader: Callable[[], Settings] | None = None,
+        lang: str | None = None,
     ) -> None:
+        """`ctx`, or (`ctx=None`) a `settings_loader` run in a worker after the first paint:
+        reading and validating the settings imports pydantic, which costs half a bare Textual
+        start; the sign-in screen does not need to wait for it."""
         super().__init__()
-        self.ctx = ctx
-        # One clock for every screen: the wizard, lookup and supervisor read ctx.extras["clock"].
-        if clock is not None:
-            ctx.extras["clock"] = clock
-        self._clock = clock or ctx.extras.get("clock")  # type: ignore[assignment]
-        self.idle_lock_seconds = (
-            idle_lock_seconds
-            if idle_lock_seconds is not None
-            else ctx.settings.idle_lock_minutes * 60.0
-        )
+        if ctx is None and settings_loader is None:
+            raise ValueError("CounterApp needs a context or a settings loader")
+        self.ctx: AppContext | None = None
+        self._settings_loader = settings_loader
+        self._ctx_ready = threading.Event()
+        self._ctx_error: BaseException | None = None
+        self._clock = clock
+        self._idle_override = idle_lock_seconds
+        self.idle_lock_seconds = idle_lock_seconds if idle_lock_seconds is not None else 600.0
         self.poll_seconds = poll_seconds
         self._last_input = time.monotonic()
         self._queue = queue
-        i18n.set_language(ctx.settings.lang)
+        if lang:
+            i18n.set_language(lang)
+        if ctx is not None:
+            self._install_context(ctx, set_lang=not lang)
+
+    def _install_context(self, ctx: AppContext, *, set_lang: bool = True) -> None:
+        self.ctx = ctx
+        # One clock for every screen: the wizard, lookup and supervisor read ctx.extras["clock"].
+        if self._clock is not None:
+            ctx.extras["clock"] = self._clock
+        self._clock = self._clock or ctx.extras.get("clock")  # type: ignore[assignment]
+        if self._idle_override is None:
+            self.idle_lock_seconds = ctx.settings.idle_lock_minutes * 60.0
+        if set_lang:
+            i18n.set_language(ctx.settings.lang)
+        self._ctx_ready.set()
+
+    def wait_ctx(self, timeout: float = 120.0) -> AppContext:
+        """For worker threads: the context once the settings are loaded (or their error)."""
+        if not self._ctx_ready.wait(timeout):
+            raise TimeoutError("settings not loaded in time")
+        if self.ctx is None:
+            raise self._ctx_error or RuntimeError("no context")
+        return self.ctx
+
+    def _context_loaded(self, ctx: AppContext | None, error: str | None) -> None:
+        """UI thread: the worker loaded the settings (or failed); screens relabel."""
+        if ctx is not None:
+            lang_before = i18n.get_language()
+            self._install_context(ctx, set_lang=True)
+            for screen in self.screen_stack:
+                hook = getattr(screen, "context_ready", None)
+                if callable(hook):
+                    hook(ctx)
+            if i18n.get_language() != lang_before:
+                self.refresh_language()
+            self.set_interval(
+                max(0.05, min(15.0, self.idle_lock_seconds / 4)), self._check_idle, name="idle-lock"
+            )
+        else:
+            self._ctx_ready.set()
+            self.notify(t("app.error", message=error or "?"), severity="error", timeout=600)
 
     # --- services the screens use ------------------------------------------------------------
 
@@ -161,6 +207,10 @@ class CounterApp(App[None]):
         """The time shown and written by the UI (injectable for tests and snapshots)."""
         if self._clock is not None:
             return self._clock()
+        if self.ctx is None:
+            from zoneinfo import ZoneInfo
+
+            return dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(microsecond=0)
         return dt.datetime.now(self.ctx.settings.tz).replace(microsecond=0)
 
     @property
@@ -174,7 +224,7 @@ class CounterApp(App[None]):
 
     @property
     def officer(self) -> Officer | None:
-        return self.ctx.officer
+        return self.ctx.officer if self.ctx is not None else None
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -184,16 +234,31 @@ class CounterApp(App[None]):
         self.theme = "textual-dark"
         # After the first paint: the import work must not hold the GIL while the screen draws.
         self.call_after_refresh(self._prefetch)
-        if self.ctx.officer is None:
+        if self.ctx is None or self.ctx.officer is None:
             self.push_screen(SignInScreen(self.ctx))
         else:
             self._enter_home()
-        interval = max(0.05, min(15.0, self.idle_lock_seconds / 4))
-        self.set_interval(interval, self._check_idle, name="idle-lock")
+        if self.ctx is not None:
+            interval = max(0.05, min(15.0, self.idle_lock_seconds / 4))
+            self.set_interval(interval, self._check_idle, name="idle-lock")
 
     @work(thread=True, group="prefetch", exit_on_error=False)
     def _prefetch(self) -> None:
-        """Open the store and pay the big imports while the officer reads the sign-in screen."""
+        """Load the settings, open the store and pay the big imports while the officer reads the
+        sign-in screen."""
+        if self.ctx is None and self._settings_loader is not None:
+            from counter_app.services.lazy_store import LazyStore
+
+            try:
+                settings = self._settings_loader()
+            except Exception as exc:  # a bad config: say it plainly, the app cannot go on
+                self._ctx_error = exc
+                self.call_from_thread(self._context_loaded, None, str(exc))
+                return
+            ctx = AppContext(settings=settings, store=LazyStore(settings))  # type: ignore[arg-type]
+            self.call_from_thread(self._context_loaded, ctx, None)
+        if self.ctx is None:
+            return
         open_now = getattr(self.ctx.store, "open_now", None)
         try:
             if callable(open_now):
@@ -247,7 +312,7 @@ class CounterApp(App[None]):
         await super().on_event(event)
 
     def _check_idle(self) -> None:
-        if self.ctx.officer is None or self.is_locked:
+        if self.ctx is None or self.ctx.officer is None or self.is_locked:
             return
         if time.monotonic() - self._last_input >= self.idle_lock_seconds:
             self.lock(idle=True)
@@ -261,7 +326,7 @@ class CounterApp(App[None]):
     def lock(self, *, idle: bool = False) -> None:
         from counter_app.ui.screens.signin import LockScreen
 
-        if self.ctx.officer is None or self.is_locked:
+        if self.ctx is None or self.ctx.officer is None or self.is_locked:
             return
         self.push_screen(LockScreen(self.ctx, idle_minutes=self.idle_lock_seconds / 60 if idle else None))
 
@@ -273,7 +338,7 @@ class CounterApp(App[None]):
     def action_available(self, spec: ActionSpec) -> bool:
         if spec.scope == "app":
             return True
-        if self.ctx.officer is None or self.is_locked:
+        if self.ctx is None or self.ctx.officer is None or self.is_locked:
             return False
         if spec.scope == "home":
             return self.home_screen() is not None
@@ -389,7 +454,7 @@ _LABELS = {"reception": "new_dossier", "lookup": "lookup", "supervisor": "superv
 
 
 def make_app(
-    settings: Settings,
+    settings: Settings | None = None,
     *,
     ctx: AppContext | None = None,
     officer: Officer | None = None,
@@ -397,14 +462,23 @@ def make_app(
     idle_lock_seconds: float | None = None,
     queue: Any = None,
     poll_seconds: float = 5.0,
+    settings_loader: Callable[[], Settings] | None = None,
+    lang: str | None = None,
 ) -> CounterApp:
-    """Build the app; without a context, the store opens in the background (`LazyStore`)."""
-    if ctx is None:
+    """Build the app. The store opens in the background (`LazyStore`) unless a context is given;
+    with `settings_loader` instead of `settings`, even the settings load after the first paint."""
+    if ctx is None and settings is not None:
         from counter_app.services.lazy_store import LazyStore
 
         ctx = AppContext(settings=settings, store=LazyStore(settings))  # type: ignore[arg-type]
-    if officer is not None:
+    if ctx is not None and officer is not None:
         ctx.officer = officer
     return CounterApp(
-        ctx, clock=clock, idle_lock_seconds=idle_lock_seconds, queue=queue, poll_seconds=poll_seconds
+        ctx,
+        clock=clock,
+        idle_lock_seconds=idle_lock_seconds,
+        queue=queue,
+        poll_seconds=poll_seconds,
+        settings_loader=settings_loader,
+        lang=lang,
     )

@@ -36,10 +36,15 @@ class SignInScreen(Screen[None]):
         Binding("ctrl+j", "typed_ahead_enter", show=False),
     ]
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext | None) -> None:
+        """`ctx` may be None while the app still loads its settings (see `context_ready`)."""
         super().__init__()
         self.ctx = ctx
         self.busy = False
+
+    def context_ready(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.relabel()
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="header")
@@ -60,19 +65,23 @@ class SignInScreen(Screen[None]):
         self.query_one("#username", Input).focus()
 
     def relabel(self) -> None:
+        settings = self.ctx.settings if self.ctx is not None else None
         self.query_one("#signin-title", Static).update(t("signin.title"))
-        self.query_one("#signin-subtitle", Static).update(
-            f"{t('signin.subtitle')} · {self.ctx.settings.center_name}"
-        )
+        subtitle = t("signin.subtitle")
+        if settings is not None:
+            subtitle += f" · {settings.center_name}"
+        self.query_one("#signin-subtitle", Static).update(subtitle)
         self.query_one("#lbl-username", Label).update(t("signin.username"))
         self.query_one("#lbl-password", Label).update(t("signin.password"))
-        url = self.ctx.settings.server_url
-        mode = t("signin.mode_online", url=url) if url else t("signin.mode_offline")
+        mode = ""
+        if settings is not None:
+            url = settings.server_url
+            mode = t("signin.mode_online", url=url) if url else t("signin.mode_offline")
         self.query_one("#signin-mode", Static).update(mode)
         self.query_one("#signin-hint", Static).update(t("signin.hint"))
         header = self.query_one(AppHeader)
-        header.center = self.ctx.settings.center_code
-        header.counter = self.ctx.settings.counter_code
+        header.center = settings.center_code if settings is not None else ""
+        header.counter = settings.counter_code if settings is not None else ""
         header.officer = ""
         header.lang = t("app.title")
 
@@ -112,7 +121,8 @@ class SignInScreen(Screen[None]):
         from counter_app.services import auth_local
 
         try:
-            result = auth_local.sign_in(self.ctx.store, self.ctx.settings, username, password)
+            ctx = self.app.wait_ctx()  # type: ignore[attr-defined]
+            result = auth_local.sign_in(ctx.store, ctx.settings, username, password)
         except CounterAppError as exc:
             self.post_message(SignInDone(None, error=str(exc)))
             return
@@ -120,9 +130,9 @@ class SignInScreen(Screen[None]):
             self.post_message(SignInDone(None, error=f"{type(exc).__name__}: {exc}"))
             return
         if result.token:
-            self.ctx.extras["token"] = result.token
+            ctx.extras["token"] = result.token
         self.post_message(
-            SignInDone(result.officer, offline=result.offline and bool(self.ctx.settings.server_url))
+            SignInDone(result.officer, offline=result.offline and bool(ctx.settings.server_url))
         )
 
     def on_sign_in_done(self, message: SignInDone) -> None:

@@ -328,3 +328,44 @@ def test_lazy_store_reports_the_same_error_to_every_caller(tmp_path) -> None:
             store.open_now()
     with pytest.raises(OSError):
         store.read()
+
+
+async def test_settings_load_after_the_first_paint(settings, clock) -> None:
+    """As `counter-app` starts: sign-in paints first, the settings and store load behind it."""
+    import threading
+
+    from counter_app.errors import BadInput
+
+    gate = threading.Event()
+
+    def loader():
+        gate.wait(10)
+        return settings
+
+    app = make_app(settings_loader=loader, clock=clock)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            assert isinstance(app.screen, SignInScreen) and app.ctx is None
+            await pilot.press(*"canbo1")  # typing works before the settings are there
+            gate.set()
+            await pilot.press("enter")
+            await pilot.press(*"demo")
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, HomeScreen)
+            assert app.ctx is not None and app.ctx.officer.username == "canbo1"
+            assert app.screen.loaded and app.screen.status["total_waiting"] > 0
+    finally:
+        if app.ctx is not None:
+            app.ctx.close()
+
+    def broken():
+        raise BadInput("cấu hình không hợp lệ / invalid configuration: lang")
+
+    app = make_app(settings_loader=broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert any("cấu hình không hợp lệ" in n.message for n in app._notifications)
+        await sign_in(app, pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert "cấu hình không hợp lệ" in text_of(app, "#signin-error")
