@@ -61,7 +61,8 @@ def enroll(
         server_url=server,
         enrolled_by=username,
     )
-    save(settings.data_dir, creds)
+    # The store first, the credentials file last: a kill -9 in between leaves an install that
+    # is not enrolled yet (enrol again), never credentials whose slot the store does not know.
     with store.write() as s:
         info = device_info(s)
         info.update(
@@ -77,6 +78,7 @@ def enroll(
         set_state(s, "device", info)
         if existing is not None and existing.device_id != creds.device_id:
             set_state(s, "sync_cursor", 0)
+    save(settings.data_dir, creds)
     from counter_app.sync.engine import SyncEngine
 
     engine = SyncEngine(store, settings, creds=creds, transport=transport)

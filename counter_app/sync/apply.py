@@ -67,13 +67,24 @@ def _upsert_dossier(session: Session, data: dict[str, Any], slot: str) -> None:
         return
     fields = {k: v for k, v in data.items() if k in Dossier.model_fields}
     fields.setdefault("applicant_name_key", fold(data.get("applicant", {}).get("full_name", "")))
+    _bump_sequence(session, data.get("code", ""), slot)
     if row is None:
+        clash = session.exec(
+            select(Dossier.id).where(
+                (Dossier.code == data.get("code")) | (Dossier.lookup_code == data.get("lookup_code"))
+            )
+        ).first()
+        if clash is not None:
+            # Two dossiers with one code (a restored backup re-used its numbers): the server
+            # flagged it for a supervisor; this counter keeps its own row and never crashes here.
+            return
         session.add(Dossier(**fields))
     else:
+        fields.pop("code", None)
+        fields.pop("lookup_code", None)
         for k, v in fields.items():
             setattr(row, k, v)
         session.add(row)
-    _bump_sequence(session, data.get("code", ""), slot)
 
 
 def _bump_sequence(session: Session, code: str, slot: str) -> None:
@@ -95,16 +106,46 @@ def _bump_sequence(session: Session, code: str, slot: str) -> None:
         session.add(row)
 
 
-def _upsert_ticket(session: Session, data: dict[str, Any]) -> None:
+def _bump_ticket_sequence(session: Session, data: dict[str, Any], slot: str) -> None:
+    """A ticket numbered with our slot came back (a restored backup's lost future): never
+    hand that number out again."""
+    number, service, day = data.get("number"), data.get("service"), data.get("service_day")
+    try:
+        seq = int(data.get("seq") or 0)
+    except (TypeError, ValueError):
+        return
+    if not (number and service and day and seq) or number != f"{service}-{slot}-{seq:03d}":
+        return
+    scope = f"ticket:{day}:{service}:{slot}"
+    row = session.get(DailySequence, scope)
+    if row is None:
+        session.add(DailySequence(scope=scope, value=seq))
+    elif row.value < seq:
+        row.value = seq
+        session.add(row)
+
+
+def _upsert_ticket(session: Session, data: dict[str, Any], slot: str = "") -> None:
     row = session.get(Ticket, data["id"])
     fields = {k: v for k, v in data.items() if k in Ticket.model_fields}
     if row is None:
         required = {"id", "center_code", "service", "number", "service_day", "issued_at"}
         if not required <= fields.keys():
             return
+        _bump_ticket_sequence(session, data, slot)
+        clash = session.exec(
+            select(Ticket.id).where(
+                Ticket.center_code == fields["center_code"],
+                Ticket.service_day == fields["service_day"],
+                Ticket.number == fields["number"],
+            )
+        ).first()
+        if clash is not None:
+            return  # one number, two tickets: flagged on the server; keep ours
         fields.setdefault("seq", 0)
         session.add(Ticket(**fields))
         return
+    fields.pop("number", None)
     if int(row.version) >= int(data.get("version", 0) or 0) and row.state == data.get("state"):
         return
     from counter_app.domain.sync_rules import merge_ticket_state
@@ -140,7 +181,7 @@ def apply_page(session: Session, page: dict[str, Any], center_code: str) -> int:
         if entity == "dossier":
             _upsert_dossier(session, data, slot)
         elif entity == "ticket":
-            _upsert_ticket(session, data)
+            _upsert_ticket(session, data, slot)
         elif entity == "attachment":
             _upsert_attachment(session, data)
         else:

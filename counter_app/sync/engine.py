@@ -39,6 +39,12 @@ def _now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def _record_offset(s: Any, server_ms: int, t0: float, t1: float) -> None:
+    """Server time minus local time, measured at the middle of the round trip."""
+    set_state(s, "clock_offset_ms", int(server_ms - (t0 + t1) / 2 * 1000))
+    set_state(s, "clock_offset_at", _now_iso())
+
+
 class SyncLock:
     """Only one pusher per data dir (the TUI's worker and a `sync run` must not interleave)."""
 
@@ -94,6 +100,7 @@ class SyncEngine:
             )
         self.http = SyncHttp(self.creds, transport)
         self.batch = max(1, min(batch, MAX_BATCH))
+        self._round_epochs = 0
         self.stats: dict[str, int] = {
             "pushed": 0,
             "duplicates": 0,
@@ -121,6 +128,7 @@ class SyncEngine:
 
     def run_once(self, progress: Progress | None = None) -> dict[str, Any]:
         with self._locked():
+            self._round_epochs = 0  # the re-epoch bound is per round, not per engine lifetime
             try:
                 self.push(progress)
                 self.upload_blobs(progress)
@@ -217,7 +225,7 @@ class SyncEngine:
                     "rejected": "rejected",
                 }[r["status"]]
                 self.stats[key] += 1
-            set_state(s, "clock_offset_ms", int(answer["server_time_ms"] - local_mid * 1000))
+            _record_offset(s, int(answer["server_time_ms"]), local_mid, local_mid)
 
     def _handle_conflict(self, conflict: SyncConflict, first_seq: int) -> None:
         body = conflict.body
@@ -239,7 +247,7 @@ class SyncEngine:
 
     def new_epoch(self) -> int:
         """Restored backup (or a server that lost our ops): a new epoch; re-push every op held."""
-        if self.stats["epochs"] >= 3:
+        if self._round_epochs >= 3:
             raise ServerError("the server keeps refusing our sequence; giving up this round")
         epoch = self.http.new_epoch()
         self.creds.epoch = epoch
@@ -253,6 +261,7 @@ class SyncEngine:
                 row.acked_at = None
                 s.add(row)
         self.stats["epochs"] += 1
+        self._round_epochs += 1
         return epoch
 
     # --- blobs -------------------------------------------------------------------------------
@@ -353,6 +362,7 @@ class SyncEngine:
                 cur = pull_apply.cursor(s)
                 ref = get_state(s, "sync_ref")
                 proc_after = int(get_state(s, "sync_proc_cursor", 0) or 0)
+            t0 = time.time()
             try:
                 page = self.http.pull(cur, ref, proc_after)
             except SyncConflict as conflict:
@@ -370,9 +380,12 @@ class SyncEngine:
                     actor="sync",
                     source="server",
                 )
+            t1 = time.time()
             with self.store.write() as s:
                 total += pull_apply.apply_page(s, page, self.creds.center)
                 set_state(s, "sync_proc_cursor", int(page.get("proc_cursor", proc_after)))
+                if "server_time_ms" in page:  # every exchange records the clock offset (§4.5)
+                    _record_offset(s, int(page["server_time_ms"]), t0, t1)
             self.stats["pulled"] += len(page.get("changes", []))
             if progress:
                 progress("pull", total, total)
