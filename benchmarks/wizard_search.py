@@ -121,6 +121,7 @@ async def run_wizard(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
+        await app.workers.wait_for_complete()  # the wizard warms the index up on open
         await screen.go("procedure", validate=False)
         picker = screen.query_one(ProcedurePicker)
         probe = Probe(app)

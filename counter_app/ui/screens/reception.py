@@ -246,6 +246,16 @@ class ReceptionScreen(Screen):
         self.query_one(ProcedurePicker).run_search("")
         await self._resume()
         self.set_interval(AUTOSAVE_SECONDS, self._autosave, name="draft-autosave")
+        self._warm_up()
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Build the catalog search index and the calendar off the UI thread while the officer
+        types the applicant, so the first key of the procedure search is as fast as the rest."""
+        from counter_app.services import calendar, catalog
+
+        catalog.warm_up(self.ctx.store)
+        calendar.prewarm(self.ctx.settings)
 
     def relabel(self) -> None:
         """Called by the shell after a language switch: rebuild every text, keep the input."""
