@@ -8,7 +8,9 @@ PostgreSQL: READ COMMITTED; the queue takes a per-center lock row (`queue_state 
 
 from __future__ import annotations
 
+import functools
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,6 +55,7 @@ class Database:
         self.url = settings.url
         self.is_sqlite = settings.is_sqlite
         self._write_lock = threading.Lock()
+        self._cache: dict[object, tuple[float, object]] = {}
         if self.is_sqlite:
             path = settings.sqlite_path
             assert path is not None
@@ -66,6 +69,18 @@ class Database:
                 self.url, pool_size=20, max_overflow=30, pool_pre_ping=True, pool_timeout=30
             )
             self.reader = self.writer
+
+    def cached(self, key: object, ttl: float, load):  # -> Any
+        """A small TTL cache for rows read on every request (the signed-in officer)."""
+        hit = self._cache.get(key)
+        now = time.monotonic()
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        value = load()
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[key] = (now + ttl, value)
+        return value
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -103,6 +118,7 @@ def alembic_config(url: str):  # -> alembic.config.Config
     return cfg
 
 
+@functools.cache
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 

@@ -14,6 +14,7 @@ from counter_app.server.crud.common import ApiError, Principal, audit, now_iso, 
 from counter_app.server.db import Database
 from counter_app.server.models import Center, Device, EnrolmentToken, Officer
 
+OFFICER_CACHE_SECONDS = 5.0
 DENIED = "sai tên đăng nhập hoặc mật khẩu / wrong username or password"
 
 
@@ -170,8 +171,13 @@ def principal_from_claims(db: Database, claims: dict[str, Any], ip: str | None) 
             "token không hợp lệ / invalid token",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    with db.read() as s:
-        officer = s.get(Officer, username)
+
+    def load() -> Officer | None:
+        with db.read() as s:
+            return s.get(Officer, username)
+
+    # Cached for a few seconds: a deactivated officer loses access within OFFICER_CACHE_SECONDS.
+    officer = db.cached(("officer", username), OFFICER_CACHE_SECONDS, load)
     if officer is None or not officer.active or officer.center_code != claims.get("cen"):
         raise ApiError(
             401,

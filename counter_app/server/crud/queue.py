@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, union_all
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
@@ -256,9 +256,18 @@ def _close_current(s: Session, center: str, counter: str, at: str, who: str, eve
         events.append(_event(t.state, t))
 
 
-def _first(s: Session, center: str, day: str, *conds: Any) -> Ticket | None:
-    return s.exec(
-        select(Ticket)
+def _heads(s: Session, center: str, day: str, counter: str, services: list[str]) -> list[Ticket]:
+    """The head of each class this counter may call — transferred to it, priority, ordinary —
+    in one round trip. `choose_next` only ever picks a class head, so this is all it needs."""
+    classes = [(Ticket.target_counter == counter,)]
+    if services:
+        untargeted = (Ticket.target_counter.is_(None), Ticket.service.in_(services))
+        classes += [
+            (*untargeted, Ticket.priority.is_not(None)),
+            (*untargeted, Ticket.priority.is_(None)),
+        ]
+    heads = [
+        select(Ticket.id)
         .where(
             Ticket.center_code == center,
             Ticket.service_day == day,
@@ -267,7 +276,12 @@ def _first(s: Session, center: str, day: str, *conds: Any) -> Ticket | None:
         )
         .order_by(Ticket.pos)
         .limit(1)
-    ).first()
+        .subquery()
+        .select()
+        for conds in classes
+    ]
+    ids = union_all(*heads) if len(heads) > 1 else heads[0]
+    return list(s.exec(select(Ticket).where(Ticket.id.in_(ids))).all())
 
 
 def _cand(t: Ticket) -> rules.Candidate:
@@ -298,16 +312,7 @@ def call_next(
         day = rules.service_day(moment, center.timezone)
         _close_current(s, center.code, counter.code, at, who.username, events)
         services = list(counter.services)
-        pool = []
-        mine = _first(s, center.code, day, Ticket.target_counter == counter.code)
-        if mine is not None:
-            pool.append(mine)
-        if services:
-            untargeted = (Ticket.target_counter.is_(None), Ticket.service.in_(services))
-            for cond in (Ticket.priority.is_not(None), Ticket.priority.is_(None)):
-                t = _first(s, center.code, day, *untargeted, cond)
-                if t is not None:
-                    pool.append(t)
+        pool = _heads(s, center.code, day, counter.code, services)
         by_id = {t.id: t for t in pool}
         chosen = rules.choose_next(
             [_cand(t) for t in pool],
