@@ -23,7 +23,7 @@ from counter_app.domain import dossier as rules
 from counter_app.errors import BadInput, CounterAppError
 from counter_app.services import dossiers, drafts
 from counter_app.services.context import AppContext
-from counter_app.ui.i18n_reception import current_lang, localize_bindings, set_lang, t
+from counter_app.ui.i18n_reception import localize_bindings, set_lang, t
 from counter_app.ui.widgets.reception_steps import (
     STEP_KEYS,
     ComponentRow,
@@ -98,7 +98,7 @@ def _norm_sex(value: str) -> str | None:
         return None
     if v in ("nam", "m", "male"):
         return "Nam"
-    if v in ("nữ", "nu", "f", "female", "nư"):
+    if v in ("nữ", "nu", "f", "female"):
         return "Nữ"
     raise BadInput(t("rc.err.sex"), field="sex")
 
@@ -1036,8 +1036,7 @@ class ReceptionScreen(Screen):
     def build_request(self, outcome: str) -> dict[str, Any]:
         assert self.proc is not None
         self._sync_components()
-        fee = self.fee_result()
-        del fee
+        self.fee_result()  # raises BadInput on a bad number of sets
         overrides = {k: int(v) for k, v in self.fee_overrides.items() if str(v).strip().isdigit()}
         req: dict[str, Any] = {
             "procedure": self.proc["code"],
@@ -1172,9 +1171,3 @@ class ReceptionScreen(Screen):
         if self.result and self.result.get("code") == event.code:
             self.form = event.result
             self._show_result()
-
-    # --- language --------------------------------------------------------------------------------
-
-    @property
-    def lang(self) -> str:
-        return current_lang()
