@@ -55,4 +55,8 @@ class Broker:
             q.put_nowait(event)
         except asyncio.QueueFull:
             self.unsubscribe(sub_id)
-            q.put_nowait(None) if not q.full() else None
+            try:  # make room for the end-of-stream marker
+                q.get_nowait()
+            except asyncio.QueueEmpty:
+                pass
+            q.put_nowait(None)

@@ -141,3 +141,23 @@ def test_simulated_queue_is_fair_and_complete(flags: list[bool], max_streak: int
     for cls in (True, False):
         seq = [c.pos for c in called if c.is_priority == cls]
         assert seq == sorted(seq)
+
+
+async def test_event_broker_scopes_and_drops_slow_subscribers() -> None:
+    import asyncio
+
+    from counter_app.server.events import Broker
+
+    broker = Broker(max_queue=3)
+    _a, qa = broker.subscribe("A")
+    _b, qb = broker.subscribe("B")
+    for i in range(5):
+        broker.publish({"type": "issued", "center": "A", "n": i})
+    broker.publish({"type": "issued", "center": "B", "n": 99})
+    await asyncio.sleep(0.05)
+    got = []
+    while not qa.empty():
+        got.append(qa.get_nowait())
+    assert got[-1] is None  # too slow: dropped, stream ends
+    assert broker.subscribers == 1
+    assert qb.get_nowait()["n"] == 99 and qb.empty()
