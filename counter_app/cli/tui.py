@@ -47,4 +47,6 @@ def run_tui(args: argparse.Namespace) -> int:
     finally:
         if app.ctx is not None:
             app.ctx.close()
+    if app.load_error is not None:
+        raise app.load_error  # e.g. a bad config: printed on stderr with its exit code
     return int(app.return_code or 0)

@@ -199,7 +199,16 @@ class CounterApp(App[None]):
             )
         else:
             self._ctx_ready.set()
+            for screen in self.screen_stack:
+                hook = getattr(screen, "context_failed", None)
+                if callable(hook):
+                    hook(error or "?")
             self.notify(t("app.error", message=error or "?"), severity="error", timeout=600)
+
+    @property
+    def load_error(self) -> BaseException | None:
+        """Why the settings could not be loaded (the CLI reports it after the app exits)."""
+        return self._ctx_error
 
     # --- services the screens use ------------------------------------------------------------
 

@@ -46,6 +46,9 @@ class SignInScreen(Screen[None]):
         self.ctx = ctx
         self.relabel()
 
+    def context_failed(self, message: str) -> None:
+        self.query_one("#signin-error", Static).update(message)  # whole: it names the key
+
     def compose(self) -> ComposeResult:
         yield AppHeader(id="header")
         with Center(id="signin-wrap"), Vertical(id="signin-box", classes="card"):
