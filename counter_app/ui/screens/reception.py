@@ -182,6 +182,7 @@ class ReceptionScreen(Screen):
         self._fee_names: dict[str, str] = {}
         self._last_qr = ""
         self._card_data: dict[str, Any] | None = None
+        self._apply_error = ""
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -370,13 +371,20 @@ class ReceptionScreen(Screen):
             self.say(t("rc.msg.already_received", code=draft.dossier_code), "ok")
             return
         await self.apply(draft.data)
-        await self.go(draft.step if draft.step in STEP_KEYS else "applicant", validate=False)
+        step = draft.step if draft.step in STEP_KEYS else "applicant"
+        if self.proc is None and STEPS.index(step) > STEPS.index("procedure"):
+            step = "procedure"
+        await self.go(step, validate=False)
         when = draft.updated_at[11:16] if len(draft.updated_at) >= 16 else draft.updated_at
-        self.say(t("rc.msg.resumed", time=when), "ok")
+        if self._apply_error:
+            self.say(f"{t('rc.msg.resumed', time=when)} — {self._apply_error}", "error")
+        else:
+            self.say(t("rc.msg.resumed", time=when), "ok")
 
     async def apply(self, data: dict[str, Any]) -> None:
         """Put a draft's data back into the widgets."""
         self._restoring = True
+        self._apply_error = ""
         try:
             applicant = data.get("applicant") or {}
             for wid, key, _ in APPLICANT_FIELDS:
@@ -398,8 +406,13 @@ class ReceptionScreen(Screen):
                     self.proc = self.source.get(code)
                 except CounterAppError as exc:
                     self.proc = None
-                    self.say(str(exc), "error")
+                    self._apply_error = exc.message
+                    self.say(exc.message, "error")
                 else:
+                    # The catalog may have changed since the draft was saved: keep only the
+                    # components the current version still has.
+                    known = {spec.index for spec in self._specs()}
+                    self.comp_values = {i: v for i, v in self.comp_values.items() if i in known}
                     await self._build_checklist()
                     await self._build_fee_inputs()
         finally:
@@ -414,7 +427,9 @@ class ReceptionScreen(Screen):
         cur = STEPS.index(self.step)
         target = STEPS.index(step)
         if validate and target > cur:
-            for s in STEPS[cur:target]:
+            # Every step before the target, not only the ones crossed now: a resumed draft may
+            # sit past a step that no longer holds (e.g. its procedure left the catalog).
+            for s in STEPS[:target]:
                 if not self._validate(s):
                     return False
         self._sync_components()

@@ -184,3 +184,42 @@ async def test_resumes_at_step_after_restart_same_data_dir(data_path: Path) -> N
             assert screen.query_one("#a-name").value == "Ha"
     finally:
         ctx2.close()
+
+
+async def test_draft_of_a_changed_procedure_resumes(ctx) -> None:
+    """A draft saved before the catalog changed: unknown components are dropped, nothing breaks;
+    a draft naming a procedure that no longer exists says so and keeps the applicant."""
+    drafts.save(
+        ctx.store, officer="canbo1", draft_id=drafts.new_id(), step="checklist",
+        data={
+            "applicant": {"id_number": "001190012345", "full_name": "Lê Thị Hà",
+                          "date_of_birth": "15/03/1990"},
+            "procedure": "2.000815",
+            "components": [
+                {"index": 1, "original": 1, "copy": 1, "presented": False, "note": ""},
+                {"index": 9, "original": 1, "copy": 0, "presented": False, "note": ""},
+            ],
+        },
+    )
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.step == "checklist"
+        assert sorted(screen.comp_values) == [1]
+        assert screen.checklist is not None and screen.checklist.complete
+    ctx2_draft = drafts.load(ctx.store, "canbo1")
+    drafts.save(
+        ctx.store, officer="canbo1", draft_id=ctx2_draft.id, step="checklist",
+        data={**ctx2_draft.data, "procedure": "9.999999"},
+    )
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.proc is None
+        assert screen.step == "procedure"
+        assert "9.999999" in str(screen.query_one("#message").render())
+        assert screen.query_one("#a-name").value == "Lê Thị Hà"
+        await pilot.press("ctrl+n")
+        assert screen.step == "procedure"  # no procedure chosen: cannot go on
