@@ -88,7 +88,17 @@ class EnrolmentToken(ServerModel, table=True):
 class Ticket(ServerModel, table=True):
     __table_args__ = (
         UniqueConstraint("center_code", "service_day", "number"),
-        Index("ix_ticket_waiting", "center_code", "service_day", "state", "pos"),
+        # covering index of the queue heads: equality on state, then issue order (see crud.queue._heads)
+        Index(
+            "ix_ticket_queue_head",
+            "center_code",
+            "service_day",
+            "state",
+            "pos",
+            "priority",
+            "service",
+            "target_counter",
+        ),
         Index("ix_ticket_counter", "center_code", "counter_code", "state"),
     )
 

@@ -258,30 +258,37 @@ def _close_current(s: Session, center: str, counter: str, at: str, who: str, eve
 
 def _heads(s: Session, center: str, day: str, counter: str, services: list[str]) -> list[Ticket]:
     """The head of each class this counter may call — transferred to it, priority, ordinary —
-    in one round trip. `choose_next` only ever picks a class head, so this is all it needs."""
-    classes = [(Ticket.target_counter == counter,)]
+    in one round trip. `choose_next` only ever picks a class head, so this is all it needs.
+
+    Each branch has an equality on `state`, so it walks `ix_ticket_queue_head` in issue order and
+    stops at its first match (tickets sent to a counter are always in state "transferred")."""
+    branches: list[tuple[str, tuple[Any, ...]]] = [
+        ("transferred", (Ticket.target_counter == counter,))
+    ]
     if services:
         untargeted = (Ticket.target_counter.is_(None), Ticket.service.in_(services))
-        classes += [
-            (*untargeted, Ticket.priority.is_not(None)),
-            (*untargeted, Ticket.priority.is_(None)),
-        ]
+        for state in rules.WAITING_STATES:
+            branches.append((state, (*untargeted, Ticket.priority.is_not(None))))
+            branches.append((state, (*untargeted, Ticket.priority.is_(None))))
     heads = [
         select(Ticket.id)
         .where(
-            Ticket.center_code == center,
-            Ticket.service_day == day,
-            Ticket.state.in_(rules.WAITING_STATES),
-            *conds,
+            Ticket.center_code == center, Ticket.service_day == day, Ticket.state == state, *conds
         )
         .order_by(Ticket.pos)
         .limit(1)
         .subquery()
         .select()
-        for conds in classes
+        for state, conds in branches
     ]
-    ids = union_all(*heads) if len(heads) > 1 else heads[0]
-    return list(s.exec(select(Ticket).where(Ticket.id.in_(ids))).all())
+    rows = list(s.exec(select(Ticket).where(Ticket.id.in_(union_all(*heads)))).all())
+    # one head per class: the oldest of the waiting/transferred heads
+    best: dict[tuple[bool, bool], Ticket] = {}
+    for t in rows:
+        key = (t.target_counter is not None, bool(t.priority))
+        if key not in best or t.pos < best[key].pos:
+            best[key] = t
+    return list(best.values())
 
 
 def _cand(t: Ticket) -> rules.Candidate:
