@@ -61,33 +61,100 @@ def apply_reference(session: Session, ref: dict[str, Any], center_code: str) -> 
         session.add(row)
 
 
-def _upsert_dossier(session: Session, data: dict[str, Any], slot: str) -> None:
-    row = session.get(Dossier, data["id"])
+class _Page:
+    """One page's lookups done up front (a few IN queries instead of several per row) and kept
+    current as rows are added, so the loop runs without autoflush."""
+
+    def __init__(self, session: Session, changes: list[dict[str, Any]]) -> None:
+        self.session = session
+        self.rows: dict[tuple[str, str], Any] = {}
+        self.codes: set[str] = set()
+        self.numbers: set[tuple[str, str, str]] = set()
+        self.seqs: dict[str, Any] = {}
+        ids: dict[Any, set[str]] = {Dossier: set(), Ticket: set()}
+        codes: set[str] = set()
+        numbers: set[str] = set()
+        for ch in changes:
+            data = ch.get("data") or {}
+            if ch.get("entity") == "dossier" and data.get("id"):
+                ids[Dossier].add(data["id"])
+                codes |= {c for c in (data.get("code"), data.get("lookup_code")) if c}
+            elif ch.get("entity") == "ticket" and data.get("id"):
+                ids[Ticket].add(data["id"])
+                if data.get("number"):
+                    numbers.add(data["number"])
+        for model, wanted in ids.items():
+            wanted_list = sorted(wanted)
+            for i in range(0, len(wanted_list), 500):
+                part = wanted_list[i : i + 500]
+                for r in session.exec(select(model).where(col(model.id).in_(part))):
+                    self.rows[(model.__name__, r.id)] = r
+            for x in wanted_list:
+                self.rows.setdefault((model.__name__, x), None)
+        code_list = sorted(codes)
+        for i in range(0, len(code_list), 500):
+            part = code_list[i : i + 500]
+            for code, lookup in session.exec(
+                select(Dossier.code, Dossier.lookup_code).where(
+                    col(Dossier.code).in_(part) | col(Dossier.lookup_code).in_(part)
+                )
+            ):
+                self.codes |= {code, lookup}
+        number_list = sorted(numbers)
+        for i in range(0, len(number_list), 500):
+            for center, day, number in session.exec(
+                select(Ticket.center_code, Ticket.service_day, Ticket.number).where(
+                    col(Ticket.number).in_(number_list[i : i + 500])
+                )
+            ):
+                self.numbers.add((center, day, number))
+
+    def get(self, model: Any, ident: str) -> Any:
+        key = (model.__name__, ident)
+        if key not in self.rows:
+            self.rows[key] = self.session.get(model, ident)
+        return self.rows[key]
+
+    def add(self, row: Any) -> None:
+        self.session.add(row)
+        self.rows[(type(row).__name__, row.id)] = row
+
+    def bump(self, scope: str, value: int) -> None:
+        if scope not in self.seqs:
+            self.seqs[scope] = self.session.get(DailySequence, scope)
+        row = self.seqs[scope]
+        if row is None:
+            row = DailySequence(scope=scope, value=value)
+            self.seqs[scope] = row
+            self.session.add(row)
+        elif row.value < value:
+            row.value = value
+            self.session.add(row)
+
+
+def _upsert_dossier(page: _Page, data: dict[str, Any], slot: str) -> None:
+    row = page.get(Dossier, data["id"])
     if row is not None and int(row.version) >= int(data.get("version", 1)):
         return
     fields = {k: v for k, v in data.items() if k in Dossier.model_fields}
     fields.setdefault("applicant_name_key", fold(data.get("applicant", {}).get("full_name", "")))
-    _bump_sequence(session, data.get("code", ""), slot)
+    _bump_sequence(page, data.get("code", ""), slot)
     if row is None:
-        clash = session.exec(
-            select(Dossier.id).where(
-                (Dossier.code == data.get("code")) | (Dossier.lookup_code == data.get("lookup_code"))
-            )
-        ).first()
-        if clash is not None:
+        if data.get("code") in page.codes or data.get("lookup_code") in page.codes:
             # Two dossiers with one code (a restored backup re-used its numbers): the server
             # flagged it for a supervisor; this counter keeps its own row and never crashes here.
             return
-        session.add(Dossier(**fields))
+        page.add(Dossier(**fields))
+        page.codes |= {data.get("code"), data.get("lookup_code")}
     else:
         fields.pop("code", None)
         fields.pop("lookup_code", None)
         for k, v in fields.items():
             setattr(row, k, v)
-        session.add(row)
+        page.session.add(row)
 
 
-def _bump_sequence(session: Session, code: str, slot: str) -> None:
+def _bump_sequence(page: _Page, code: str, slot: str) -> None:
     """A dossier of ours that came back from the server (e.g. after restoring an old backup):
     make sure the daily sequence never hands out its number again."""
     try:
@@ -96,17 +163,10 @@ def _bump_sequence(session: Session, code: str, slot: str) -> None:
         return
     if not seq.startswith(slot) or not seq.isdigit():
         return
-    scope = f"dossier:{day}:{slot}"
-    n = int(seq[len(slot) :])
-    row = session.get(DailySequence, scope)
-    if row is None:
-        session.add(DailySequence(scope=scope, value=n))
-    elif row.value < n:
-        row.value = n
-        session.add(row)
+    page.bump(f"dossier:{day}:{slot}", int(seq[len(slot) :]))
 
 
-def _bump_ticket_sequence(session: Session, data: dict[str, Any], slot: str) -> None:
+def _bump_ticket_sequence(page: _Page, data: dict[str, Any], slot: str) -> None:
     """A ticket numbered with our slot came back (a restored backup's lost future): never
     hand that number out again."""
     number, service, day = data.get("number"), data.get("service"), data.get("service_day")
@@ -116,34 +176,23 @@ def _bump_ticket_sequence(session: Session, data: dict[str, Any], slot: str) -> 
         return
     if not (number and service and day and seq) or number != f"{service}-{slot}-{seq:03d}":
         return
-    scope = f"ticket:{day}:{service}:{slot}"
-    row = session.get(DailySequence, scope)
-    if row is None:
-        session.add(DailySequence(scope=scope, value=seq))
-    elif row.value < seq:
-        row.value = seq
-        session.add(row)
+    page.bump(f"ticket:{day}:{service}:{slot}", seq)
 
 
-def _upsert_ticket(session: Session, data: dict[str, Any], slot: str = "") -> None:
-    row = session.get(Ticket, data["id"])
+def _upsert_ticket(page: _Page, data: dict[str, Any], slot: str = "") -> None:
+    row = page.get(Ticket, data["id"])
     fields = {k: v for k, v in data.items() if k in Ticket.model_fields}
     if row is None:
         required = {"id", "center_code", "service", "number", "service_day", "issued_at"}
         if not required <= fields.keys():
             return
-        _bump_ticket_sequence(session, data, slot)
-        clash = session.exec(
-            select(Ticket.id).where(
-                Ticket.center_code == fields["center_code"],
-                Ticket.service_day == fields["service_day"],
-                Ticket.number == fields["number"],
-            )
-        ).first()
-        if clash is not None:
+        _bump_ticket_sequence(page, data, slot)
+        key = (fields["center_code"], fields["service_day"], fields["number"])
+        if key in page.numbers:
             return  # one number, two tickets: flagged on the server; keep ours
         fields.setdefault("seq", 0)
-        session.add(Ticket(**fields))
+        page.add(Ticket(**fields))
+        page.numbers.add(key)
         return
     fields.pop("number", None)
     if int(row.version) >= int(data.get("version", 0) or 0) and row.state == data.get("state"):
@@ -153,16 +202,18 @@ def _upsert_ticket(session: Session, data: dict[str, Any], slot: str = "") -> No
     if merge_ticket_state(row.state, str(data.get("state"))).apply:
         for k, v in fields.items():
             setattr(row, k, v)
-        session.add(row)
+        page.session.add(row)
 
 
-def _upsert_attachment(session: Session, data: dict[str, Any]) -> None:
+def _upsert_attachment(page: _Page, data: dict[str, Any]) -> None:
+    session = page.session
     if session.get(Attachment, data["id"]) is not None:
         return
-    if session.get(Dossier, data.get("dossier_id")) is None:
+    if page.get(Dossier, str(data.get("dossier_id"))) is None:
         return  # its dossier is not here (yet): the attachment comes back with a later snapshot
     fields = {k: v for k, v in data.items() if k in Attachment.model_fields}
     fields["upload_state"] = "remote"
+    session.flush()  # its dossier may be new in this page: insert it first (foreign key)
     session.add(Attachment(**fields))
 
 
@@ -174,19 +225,23 @@ def apply_page(session: Session, page: dict[str, Any], center_code: str) -> int:
     if page.get("reference"):
         apply_reference(session, page["reference"], center_code)
         set_state(session, "sync_ref", page.get("ref"))
-    for ch in page.get("changes", []):
-        entity, data = ch["entity"], ch.get("data") or {}
-        if (entity, ch["entity_id"]) in pending:
-            continue
-        if entity == "dossier":
-            _upsert_dossier(session, data, slot)
-        elif entity == "ticket":
-            _upsert_ticket(session, data, slot)
-        elif entity == "attachment":
-            _upsert_attachment(session, data)
-        else:
-            continue
-        applied += 1
+    changes = page.get("changes", [])
+    session.flush()
+    with session.no_autoflush:
+        ctx = _Page(session, changes)
+        for ch in changes:
+            entity, data = ch["entity"], ch.get("data") or {}
+            if (entity, ch["entity_id"]) in pending:
+                continue
+            if entity == "dossier":
+                _upsert_dossier(ctx, data, slot)
+            elif entity == "ticket":
+                _upsert_ticket(ctx, data, slot)
+            elif entity == "attachment":
+                _upsert_attachment(ctx, data)
+            else:
+                continue
+            applied += 1
     set_state(session, "sync_cursor", int(page["next_cursor"]))
     return applied
 

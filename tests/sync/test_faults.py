@@ -40,12 +40,12 @@ def run_suite(tmp_path: Path, server, kills: int, seed: int) -> dict:  # type: i
 
 
 def test_fault_suite_sqlite(tmp_path, server_factory):  # type: ignore[no-untyped-def]
-    run_suite(tmp_path, server_factory(), kills=10, seed=11)
+    run_suite(tmp_path, server_factory(), kills=7, seed=11)
 
 
 @pytest.mark.postgres
 def test_fault_suite_postgres(tmp_path, server_factory, pg_database_url):  # type: ignore[no-untyped-def]
-    run_suite(tmp_path, server_factory(database_url=pg_database_url), kills=6, seed=12)
+    run_suite(tmp_path, server_factory(database_url=pg_database_url), kills=4, seed=12)
 
 
 @pytest.mark.soak

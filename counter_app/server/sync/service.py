@@ -117,6 +117,133 @@ def log_change(
     return cursor
 
 
+class _Batch:
+    """What one push writes besides the entities themselves, inserted in bulk at the end of the
+    transaction (no ORM unit of work per row). Change-log cursors come from one block reserved
+    with UPDATE … RETURNING: the counter row stays locked until commit, so cursors still become
+    visible in order (unused ones are gaps, which the pull does not care about)."""
+
+    def __init__(self, session: Session, n_ops: int) -> None:
+        self.session = session
+        self.n_ops = n_ops
+        self._next = 0
+        self._hi = -1
+        self.changes: list[dict[str, Any]] = []
+        self.applied: list[dict[str, Any]] = []
+        self.audits: list[dict[str, Any]] = []
+        self.conflicts: list[dict[str, Any]] = []
+        # entities of this batch, loaded once up front and kept as they are created, so the
+        # per-op lookups need no query (and no autoflush): (model name, id) → row or None
+        self.rows: dict[tuple[str, str], Any] = {}
+        self.codes: dict[str, str] = {}  # dossier code → id (this center)
+        self.numbers: dict[tuple[str, str], str] = {}  # (service day, ticket number) → id
+        self.queue_state: Any = None
+        self.checked_codes: set[str] = set()  # looked up in prefetch: absent = unused
+        self.checked_numbers: set[str] = set()
+
+    def prefetch(self, ops: list[Op], center: str) -> None:
+        dossier_ids, ticket_ids, codes, numbers = set(), set(), set(), set()
+        for op in ops:
+            row = op.payload.get(op.entity) if isinstance(op.payload, dict) else None
+            if op.entity == "dossier":
+                dossier_ids.add(op.entity_id)
+                if isinstance(row, dict) and isinstance(row.get("code"), str):
+                    codes.add(row["code"])
+            elif op.entity == "ticket" and isinstance(row, dict):
+                if isinstance(row.get("id"), str):
+                    ticket_ids.add(row["id"])
+                if isinstance(row.get("number"), str):
+                    numbers.add(row["number"])
+        s = self.session
+        for model, ids in ((ServerDossier, dossier_ids), (Ticket, ticket_ids)):
+            ids_list = sorted(ids)
+            for i in range(0, len(ids_list), 500):
+                for r in s.exec(select(model).where(col(model.id).in_(ids_list[i : i + 500]))):
+                    self.rows[(model.__name__, r.id)] = r
+            for x in ids_list:
+                self.rows.setdefault((model.__name__, x), None)
+        codes_list = sorted(codes)
+        self.checked_codes = set(codes_list)
+        for i in range(0, len(codes_list), 500):
+            for d_id, code in s.exec(
+                select(ServerDossier.id, ServerDossier.code).where(
+                    ServerDossier.center_code == center,
+                    col(ServerDossier.code).in_(codes_list[i : i + 500]),
+                )
+            ):
+                self.codes.setdefault(code, d_id)
+        numbers_list = sorted(numbers)
+        self.checked_numbers = set(numbers_list)
+        for i in range(0, len(numbers_list), 500):
+            for t_id, day, number in s.exec(
+                select(Ticket.id, Ticket.service_day, Ticket.number).where(
+                    Ticket.center_code == center,
+                    col(Ticket.number).in_(numbers_list[i : i + 500]),
+                )
+            ):
+                self.numbers[(day, number)] = t_id
+
+    def get(self, model: Any, ident: str) -> Any:
+        key = (model.__name__, ident)
+        if key in self.rows:
+            return self.rows[key]
+        row = self.session.get(model, ident)
+        self.rows[key] = row
+        return row
+
+    def cursor(self) -> int:
+        if self._next > self._hi:
+            hi = int(
+                self.session.execute(
+                    update(ChangeCounter)
+                    .where(ChangeCounter.id == 1)
+                    .values(value=ChangeCounter.value + self.n_ops)
+                    .returning(ChangeCounter.value)
+                ).scalar_one()
+            )
+            self._next, self._hi = hi - self.n_ops + 1, hi
+        value = self._next
+        self._next += 1
+        return value
+
+    def change(
+        self,
+        *,
+        center: str,
+        entity: str,
+        entity_id: str,
+        data: dict[str, Any],
+        version: int = 1,
+        origin_device: str | None = None,
+    ) -> None:
+        self.changes.append(
+            {
+                "cursor": self.cursor(),
+                "center_code": center,
+                "entity": entity,
+                "entity_id": entity_id,
+                "version": version,
+                "origin_device": origin_device,
+                "data": data,
+                "at": now_iso(),
+            }
+        )
+
+    def flush(self) -> None:
+        from sqlalchemy import insert
+
+        from counter_app.server.models import AuditEvent
+
+        for model, rows in (
+            (ChangeLog, self.changes),
+            (AppliedOp, self.applied),
+            (SyncConflict, self.conflicts),
+            (AuditEvent, self.audits),
+        ):
+            if rows:
+                self.session.execute(insert(model), rows)
+
+
 # --- push ----------------------------------------------------------------------------------------
 
 
@@ -201,9 +328,18 @@ def push(
                 last_seq=state.last_seq,
             )
         known = _known(s, device.id, [o.op_id for o in req.ops])
+        batch = _Batch(s, len(req.ops))
+        with s.no_autoflush:
+            batch.prefetch(req.ops, device.center_code)
+        in_batch: set[str] = set()
         for op in req.ops:
             if state.last_seq == UNANCHORED:
                 state.last_seq = op.device_seq - 1
+            if op.op_id in in_batch:  # the same op twice in one batch: once is enough
+                results.append(
+                    OpResult(op_id=op.op_id, device_seq=op.device_seq, status="duplicate")
+                )
+                continue
             prior = known.get(op.op_id)
             if prior is not None:
                 if op.device_seq == state.last_seq + 1 and prior.epoch != state.epoch:
@@ -234,51 +370,59 @@ def push(
                     last_seq=state.last_seq,
                 )
                 break
-            status, reason = _apply(db, s, device, op)
-            s.add(
-                AppliedOp(
-                    device_id=device.id,
-                    op_id=op.op_id,
-                    center_code=device.center_code,
-                    epoch=state.epoch,
-                    device_seq=op.device_seq,
-                    entity=op.entity,
-                    entity_id=op.entity_id,
-                    op=op.op,
-                    hlc=op.hlc,
-                    status=status,
-                    reason=reason,
-                    applied_at=now_iso(),
-                )
+            status, reason = _apply(db, s, device, op, batch)
+            in_batch.add(op.op_id)
+            at = now_iso()
+            batch.applied.append(
+                {
+                    "device_id": device.id,
+                    "op_id": op.op_id,
+                    "center_code": device.center_code,
+                    "epoch": state.epoch,
+                    "device_seq": op.device_seq,
+                    "entity": op.entity,
+                    "entity_id": op.entity_id,
+                    "op": op.op,
+                    "hlc": op.hlc,
+                    "status": status,
+                    "reason": reason,
+                    "applied_at": at,
+                }
             )
             if status == "conflict":
-                s.add(
-                    SyncConflict(
-                        center_code=device.center_code,
-                        entity=op.entity,
-                        entity_id=op.entity_id,
-                        op_id=op.op_id,
-                        device_id=device.id,
-                        reason=reason or "",
-                        data=op.payload,
-                        created_at=now_iso(),
-                    )
+                batch.conflicts.append(
+                    {
+                        "center_code": device.center_code,
+                        "entity": op.entity,
+                        "entity_id": op.entity_id,
+                        "op_id": op.op_id,
+                        "device_id": device.id,
+                        "reason": reason or "",
+                        "data": op.payload,
+                        "created_at": at,
+                        "resolved_at": None,
+                        "resolved_by": None,
+                    }
                 )
-            audit(
-                s,
-                action=f"sync.{op.entity}.{op.op}",
-                center=device.center_code,
-                actor=str(op.payload.get("actor", "")),
-                device_id=device.id,
-                entity=op.entity,
-                entity_id=op.entity_id,
-                data={"op_id": op.op_id, "status": status, "hlc": op.hlc},
-                at=op.created_at or None,
+            batch.audits.append(
+                {
+                    "at": op.created_at or at,
+                    "center_code": device.center_code,
+                    "actor": str(op.payload.get("actor", "")),
+                    "device_id": device.id,
+                    "ip": None,
+                    "action": f"sync.{op.entity}.{op.op}",
+                    "entity": op.entity,
+                    "entity_id": op.entity_id,
+                    "data": {"op_id": op.op_id, "status": status, "hlc": op.hlc},
+                }
             )
             state.last_seq = op.device_seq
             results.append(
                 OpResult(op_id=op.op_id, device_seq=op.device_seq, status=status, reason=reason)
             )
+        s.flush()
+        batch.flush()
         state.updated_at = now_iso()
         s.add(state)
         device_row = s.get(Device, device.id)
@@ -304,15 +448,17 @@ def _known(s: Session, device_id: str, op_ids: list[str]) -> dict[str, AppliedOp
     return {r.op_id: r for r in rows}
 
 
-def _apply(db: Database, s: Session, device: Device, op: Op) -> tuple[str, str | None]:
+def _apply(
+    db: Database, s: Session, device: Device, op: Op, batch: _Batch
+) -> tuple[str, str | None]:
     """Apply one op; returns (status, reason). Malformed or unauthorised → rejected."""
     try:
         if op.entity == "dossier":
-            return _apply_dossier(s, device, op)
+            return _apply_dossier(s, device, op, batch)
         if op.entity == "ticket":
-            return _apply_ticket(db, s, device, op)
+            return _apply_ticket(db, s, device, op, batch)
         if op.entity == "attachment":
-            return _apply_attachment(s, device, op)
+            return _apply_attachment(s, device, op, batch)
     except (KeyError, TypeError, ValueError) as exc:
         return "rejected", f"malformed payload: {exc}"
     return "rejected", f"unknown entity '{op.entity}'"
@@ -327,7 +473,7 @@ def _own_center(device: Device, row: dict[str, Any]) -> str | None:
     return None
 
 
-def _apply_dossier(s: Session, device: Device, op: Op) -> tuple[str, str | None]:
+def _apply_dossier(s: Session, device: Device, op: Op, batch: _Batch) -> tuple[str, str | None]:
     row = op.payload["dossier"]
     if (
         not isinstance(row, dict)
@@ -340,17 +486,21 @@ def _apply_dossier(s: Session, device: Device, op: Op) -> tuple[str, str | None]
         return "rejected", "malformed payload: entity_id differs from the dossier id"
     if (why := _own_center(device, row)) is not None:
         return "rejected", why
-    current = s.get(ServerDossier, row["id"])
+    current = batch.get(ServerDossier, row["id"])
     status, reason = "applied", None
     if op.op in ("receive", "supplement", "refuse"):
         if current is not None:
             return "conflict", "dossier already exists on the server with another operation"
-        clash = s.exec(
-            select(ServerDossier).where(
-                ServerDossier.center_code == device.center_code, ServerDossier.code == row["code"]
-            )
-        ).first()
-        conflict = clash is not None
+        if row["code"] not in batch.codes and row["code"] not in batch.checked_codes:
+            clash_id = s.exec(
+                select(ServerDossier.id).where(
+                    ServerDossier.center_code == device.center_code,
+                    ServerDossier.code == row["code"],
+                )
+            ).first()
+            if clash_id is not None:
+                batch.codes[row["code"]] = clash_id
+        conflict = batch.codes.get(row["code"], row["id"]) != row["id"]
         if conflict:
             status, reason = (
                 "conflict",
@@ -399,9 +549,9 @@ def _apply_dossier(s: Session, device: Device, op: Op) -> tuple[str, str | None]
             current.data = {**row, "version": current.version}
             current.updated_at = now_iso()
     s.add(current)
-    s.flush()
-    log_change(
-        s,
+    batch.rows[("ServerDossier", current.id)] = current
+    batch.codes.setdefault(current.code, current.id)
+    batch.change(
         center=device.center_code,
         entity="dossier",
         entity_id=current.id,
@@ -412,7 +562,9 @@ def _apply_dossier(s: Session, device: Device, op: Op) -> tuple[str, str | None]
     return status, reason
 
 
-def _apply_ticket(db: Database, s: Session, device: Device, op: Op) -> tuple[str, str | None]:
+def _apply_ticket(
+    db: Database, s: Session, device: Device, op: Op, batch: _Batch
+) -> tuple[str, str | None]:
     row = op.payload["ticket"]
     if (
         not isinstance(row, dict)
@@ -423,28 +575,35 @@ def _apply_ticket(db: Database, s: Session, device: Device, op: Op) -> tuple[str
         return "rejected", "malformed payload: ticket needs id, number and state"
     if (why := _own_center(device, row)) is not None:
         return "rejected", why
-    ticket = s.get(Ticket, row["id"])
+    ticket = batch.get(Ticket, row["id"])
     decision = sync_rules.merge_ticket_state(ticket.state if ticket else None, row["state"])
     if not decision.apply:
         return ("conflict" if decision.conflict else "rejected"), decision.reason
     if ticket is None:
-        stmt = select(QueueState).where(QueueState.center_code == device.center_code)
-        if not db.is_sqlite:
-            stmt = stmt.with_for_update()
-        qs = s.exec(stmt).first()
+        key = (row["service_day"], row["number"])
+        if key not in batch.numbers and row["number"] not in batch.checked_numbers:
+            clash_id = s.exec(
+                select(Ticket.id).where(
+                    Ticket.center_code == device.center_code,
+                    Ticket.service_day == row["service_day"],
+                    Ticket.number == row["number"],
+                )
+            ).first()
+            if clash_id is not None:
+                batch.numbers[key] = clash_id
+        if batch.numbers.get(key, row["id"]) != row["id"]:
+            return "conflict", f"ticket number {row['number']} already used on {row['service_day']}"
+        qs = batch.queue_state
         if qs is None:
-            qs = QueueState(center_code=device.center_code)
+            stmt = select(QueueState).where(QueueState.center_code == device.center_code)
+            if not db.is_sqlite:
+                stmt = stmt.with_for_update()
+            qs = s.exec(stmt).first()
+            if qs is None:
+                qs = QueueState(center_code=device.center_code)
+            batch.queue_state = qs
         qs.last_pos += 1
         s.add(qs)
-        clash = s.exec(
-            select(Ticket).where(
-                Ticket.center_code == device.center_code,
-                Ticket.service_day == row["service_day"],
-                Ticket.number == row["number"],
-            )
-        ).first()
-        if clash is not None:
-            return "conflict", f"ticket number {row['number']} already used on {row['service_day']}"
         ticket = Ticket(
             id=row["id"],
             center_code=device.center_code,
@@ -473,9 +632,9 @@ def _apply_ticket(db: Database, s: Session, device: Device, op: Op) -> tuple[str
     ticket.recalls = max(ticket.recalls, int(row.get("recalls", 0) or 0))
     ticket.version += 1
     s.add(ticket)
-    s.flush()
-    log_change(
-        s,
+    batch.rows[("Ticket", ticket.id)] = ticket
+    batch.numbers.setdefault((ticket.service_day, ticket.number), ticket.id)
+    batch.change(
         center=device.center_code,
         entity="ticket",
         entity_id=ticket.id,
@@ -486,7 +645,7 @@ def _apply_ticket(db: Database, s: Session, device: Device, op: Op) -> tuple[str
     return "applied", None
 
 
-def _apply_attachment(s: Session, device: Device, op: Op) -> tuple[str, str | None]:
+def _apply_attachment(s: Session, device: Device, op: Op, batch: _Batch) -> tuple[str, str | None]:
     row = op.payload["attachment"]
     sha = str(row["sha256"]).lower()
     if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
@@ -510,9 +669,7 @@ def _apply_attachment(s: Session, device: Device, op: Op) -> tuple[str, str | No
         )
     if s.get(BlobRef, (device.center_code, sha)) is None:
         s.add(BlobRef(center_code=device.center_code, sha256=sha, size=size))
-    s.flush()
-    log_change(
-        s,
+    batch.change(
         center=device.center_code,
         entity="attachment",
         entity_id=row["id"],
