@@ -1,0 +1,1 @@
+"""Offline voice announcements (espeak-ng), cached per phrase."""
