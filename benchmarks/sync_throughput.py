@@ -32,6 +32,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+_NAMES = (
+    ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"),
+    ("Văn", "Thị", "Minh", "Thu", "Quốc", "Ngọc", "Đức", "Thanh"),
+    ("An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Khánh", "Lan", "Mai", "Phúc", "Sơn", "Yến"),
+)
+_VILLAGES = ("Đông", "Tây", "Nam", "Bắc", "Thượng", "Hạ", "Trung", "Cao")
+
+
 def build_backlog(store, settings, n_ops: int) -> int:  # type: ignore[no-untyped-def]
     """n_ops outbox rows of a busy ward's week, written directly (one transaction)."""
     from sqlmodel import select
@@ -67,6 +75,18 @@ def build_backlog(store, settings, n_ops: int) -> int:  # type: ignore[no-untype
             ticket = {**ticket_template, "id": tid, "number": number, "seq": visit % 9999 + 1,
                       "service_day": f"{day}#{visit // 9999}", "issued_at": f"{day}T08:00:00+07:00"}
             dossier = copy.deepcopy(template)
+            # every citizen differs (name, ID, phone, address): no free ride for gzip
+            name = " ".join(rng.choice(part) for part in _NAMES)
+            dossier["applicant"] = {
+                **dossier["applicant"],
+                "full_name": name,
+                "id_number": f"0010{rng.randrange(10**8):08d}",
+                "phone": f"09{rng.randrange(10**8):08d}",
+                "address": f"Số {rng.randint(1, 300)}, thôn {rng.choice(_VILLAGES)}, xã Demo",
+            }
+            dossier["applicant_id_number"] = dossier["applicant"]["id_number"]
+            dossier["applicant_phone"] = dossier["applicant"]["phone"]
+            dossier["applicant_name_key"] = name.lower()
             dossier.update(id=did, code=f"{template['code'][:-6]}{visit:06d}",
                            lookup_code=f"{did[-12:]}", version=1, status="received")
             steps: list[tuple[str, str, str, dict[str, Any], int | None]] = []
