@@ -1,0 +1,1 @@
+"""Ticket printers: ESC/POS thermal printers (python-escpos) with a PDF fallback."""
