@@ -365,21 +365,22 @@ def import_catalog(db: Database, data: Any, *, actor: str = "admin-cli") -> dict
         raise ApiError(
             422, "bad_catalog", 'catalog must be a JSON list of procedures or {"procedures": [...]}'
         )
+    # The same validation and local codes as the counters' catalog import: a procedure the
+    # server accepts is one every client accepts when it pulls it (and codes match on both sides).
+    from counter_app.errors import BadInput
+    from counter_app.services.catalog import validate_catalog
+
+    try:
+        normalised = validate_catalog(items)
+    except BadInput as exc:
+        raise ApiError(422, "bad_catalog", str(exc)) from None
     added = unchanged = 0
     at = now_iso()
     with db.write() as s:
-        for i, item in enumerate(items):
-            if (
-                not isinstance(item, dict)
-                or not isinstance(item.get("name"), str)
-                or not item["name"].strip()
-            ):
-                raise ApiError(422, "bad_catalog", f"procedure #{i + 1}: needs a 'name'")
-            code = (
-                item.get("code")
-                or f"LOCAL-{hashlib.sha256(item['name'].encode()).hexdigest()[:10]}"
-            )
-            if not isinstance(code, str) or len(code) > 64:
+        for i, (item, norm) in enumerate(zip(items, normalised, strict=True)):
+            code = norm["code"]
+            item = {**item, "code": code}
+            if len(code) > 64:
                 raise ApiError(422, "bad_catalog", f"procedure #{i + 1}: bad 'code'")
             digest = hashlib.sha256(
                 json.dumps(item, sort_keys=True, ensure_ascii=False).encode()
