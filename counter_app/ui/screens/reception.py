@@ -78,6 +78,15 @@ class CardFailed(Message):
 
 
 @dataclass
+class ScansCommitted(Message):
+    """The accepted scans were stored (or not) once the dossier existed."""
+
+    code: str
+    results: dict[int, str]
+    errors: list[str]
+
+
+@dataclass
 class FormDone(Message):
     """A thread worker finished rendering (and maybe printing) the outcome's form."""
 
@@ -153,6 +162,7 @@ class ReceptionScreen(Screen):
         Binding("f6", "outcome('supplement')", "rc.key.supplement", priority=True),
         Binding("f8", "outcome('refuse')", "rc.key.refuse", priority=True),
         Binding("f3", "new", "rc.key.new"),
+        Binding("f12", "scan_component", "rc.key.scan"),
         Binding("escape", "close", "rc.key.close"),
         Binding("enter", "done_enter", show=False),
     ]
@@ -183,6 +193,10 @@ class ReceptionScreen(Screen):
         self._last_qr = ""
         self._card_data: dict[str, Any] | None = None
         self._apply_error = ""
+        # Accepted scans per component index, stored with commit_batch once the dossier exists.
+        self.pending_scans: dict[int, Any] = {}
+        self.pending_inbox: dict[int, list[Any]] = {}
+        self.scan_results: dict[int, str] = {}
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -482,6 +496,7 @@ class ReceptionScreen(Screen):
 
     def action_close(self) -> None:
         self.save_draft()
+        self.drop_pending_scans()
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
@@ -500,6 +515,8 @@ class ReceptionScreen(Screen):
         self._confirm_new = False
 
     async def reset(self) -> None:
+        self.drop_pending_scans()
+        self.scan_results = {}
         self.draft_id = drafts.new_id()
         self.result = None
         self.form = None
@@ -537,7 +554,7 @@ class ReceptionScreen(Screen):
             return self.step == "done"
         if action == "outcome":
             return self.step == "review"
-        if action == "fill_expected":
+        if action in ("fill_expected", "scan_component"):
             return self.step == "checklist"
         if action == "read_card":
             return self.step == "applicant"
@@ -885,6 +902,7 @@ class ReceptionScreen(Screen):
             line = by_index.get(row.spec.index)
             if line is not None:
                 row.show_state(line)
+            self._show_scan_state(row)
         summary = self.query_one("#checklist-summary", Static)
         missing = self.checklist.missing
         required = [ln for ln in self.checklist.lines if ln.spec.required]
@@ -895,6 +913,103 @@ class ReceptionScreen(Screen):
         else:
             summary.update(t("rc.comp.summary_ok", total=len(required)))
         summary.set_class(bool(missing), "-missing")
+
+    # --- scanning (số hóa) -----------------------------------------------------------------------
+
+    def _show_scan_state(self, row: ComponentRow) -> None:
+        batch = self.pending_scans.get(row.spec.index)
+        if batch is not None and batch.pages:
+            row.show_scan(t("sc.status.pending", n=len(batch.pages)), True)
+        else:
+            row.show_scan(t("sc.status.none"), False)
+
+    def _focused_row(self) -> ComponentRow | None:
+        node = self.focused
+        while node is not None and not isinstance(node, ComponentRow):
+            node = node.parent
+        if node is None:
+            rows = list(self.query(ComponentRow))
+            return rows[0] if len(rows) == 1 else None
+        return node
+
+    def action_scan_component(self) -> None:
+        """Open the scan dialog for the component under the cursor (its pages wait for receive)."""
+        from counter_app.services import digitization as dg
+        from counter_app.ui.widgets.reception_scan import ScanDialog
+
+        if self.step != "checklist":
+            return
+        row = self._focused_row()
+        if row is None:
+            self.say(t("sc.msg.pick_component"), "error")
+            return
+        spec = row.spec
+        index = spec.index
+        profile = "text"
+        try:
+            from counter_app.devices.scanner.imaging import profile_for_component
+
+            profile = profile_for_component(spec.name).name
+        except Exception:  # noqa: BLE001 - the default profile is only a suggestion
+            pass
+        batch = self.pending_scans.get(index) or dg.ScanBatch(self.ctx.blobs, self.ctx.settings)
+        dialog = ScanDialog(
+            t("sc.title", index=index, name=spec.name), self.ctx.blobs, self.ctx.settings,
+            profile=profile, batch=batch,
+            request_defaults=self.ctx.extras.get("scan_request_defaults"),  # type: ignore[arg-type]
+        )
+
+        def done(result: Any) -> None:
+            if result is None:
+                self.pending_scans.pop(index, None)
+                self.pending_inbox.pop(index, None)
+            else:
+                self.pending_scans[index] = result
+                self.pending_inbox.setdefault(index, []).extend(dialog.imported)
+                self.say(t("sc.msg.pending", n=len(result.pages), index=index), "ok")
+            self._show_scan_state(row)
+            row.query_one(Input).focus()
+
+        self.app.push_screen(dialog, done)
+
+    def drop_pending_scans(self) -> None:
+        for batch in self.pending_scans.values():
+            batch.close()
+        self.pending_scans = {}
+        self.pending_inbox = {}
+
+    @work(thread=True, exclusive=True, group="scan-commit", exit_on_error=False)
+    def _commit_scans(
+        self, code: str, pending: dict[int, Any], inbox: dict[int, list[Any]]
+    ) -> None:
+        """Store the scans accepted during the checklist, now that the dossier exists."""
+        from counter_app.services import digitization as dg
+        from counter_app.ui.widgets.reception_scan import mark_inbox_imported
+
+        results: dict[int, str] = {}
+        errors: list[str] = []
+        for index, batch in sorted(pending.items()):
+            try:
+                n = len(batch.pages)
+                dg.commit_batch(self.ctx.store, self.ctx.blobs, batch, code, index,
+                                actor=self.ctx.actor, settings=self.ctx.settings)
+                results[index] = t("sc.status.pages", n=n)
+                mark_inbox_imported(inbox.get(index, []))
+            except Exception as exc:  # noqa: BLE001 - the dossier is stored; say what failed
+                msg = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+                results[index] = t("sc.msg.store_failed", index=index, error=msg)
+                errors.append(results[index])
+            finally:
+                batch.close()
+        self.post_message(ScansCommitted(code, results, errors))
+
+    @on(ScansCommitted)
+    def _scans_committed(self, event: ScansCommitted) -> None:
+        if self.result and self.result.get("code") == event.code:
+            self.scan_results = event.results
+            self._show_result()
+            if event.errors:
+                self.say("; ".join(event.errors), "error")
 
     def action_fill_expected(self) -> None:
         self._dirty = True
@@ -1119,9 +1234,13 @@ class ReceptionScreen(Screen):
             return
         self.result = result
         drafts.discard(self.ctx.store, self.draft_id)
+        pending, inbox = self.pending_scans, self.pending_inbox
+        self.pending_scans, self.pending_inbox = {}, {}
         self._show_result()
         self.say(t("rc.msg.stored", code=result["code"]), "ok")
         self._render_form(result["code"], FORM_KIND[outcome])
+        if pending:
+            self._commit_scans(result["code"], pending, inbox)
 
     def _show_result(self) -> None:
         r = self.result or {}
@@ -1159,6 +1278,8 @@ class ReceptionScreen(Screen):
         if r.get("reason"):
             text.append(t("rc.review.reason") + " ", style="bold")
             text.append(r["reason"] + "\n")
+        for index, line in sorted(self.scan_results.items()):
+            text.append(f"  ▤ {index}. {line}\n")
         text.append("\n")
         if self.form is None:
             text.append(t("rc.done.form_pending") + "\n", style="dim")

@@ -184,6 +184,8 @@ class ComponentRow(Vertical):
     ComponentRow Input.note { width: 1fr; }
     ComponentRow Checkbox { margin-right: 2; }
     ComponentRow .comp-state { height: 1; }
+    ComponentRow .comp-scan { height: 1; color: $text-muted; }
+    ComponentRow .comp-scan.-scanned { color: $success; }
     ComponentRow.-missing .comp-state { color: $error; }
     ComponentRow.-ok .comp-state { color: $success; }
     """
@@ -228,6 +230,13 @@ class ComponentRow(Vertical):
                 classes="note", id=f"note-{s.index}", max_length=200,
             )
         yield Static("", classes="comp-state")
+        yield Static("  ▤ " + t("sc.status.none"), classes="comp-scan")
+
+    def show_scan(self, text: str, scanned: bool) -> None:
+        """The component's digitization status ("đã số hóa 3 trang" / "chưa số hóa")."""
+        box = self.query_one(".comp-scan", Static)
+        box.update("  ▤ " + text)
+        box.set_class(scanned, "-scanned")
 
     def value(self) -> dict[str, Any]:
         i = self.spec.index
