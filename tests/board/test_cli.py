@@ -16,7 +16,7 @@ def run_board(*args: str, password: str = "demo") -> subprocess.CompletedProcess
         text=True,
         cwd=ROOT,
         env=env,
-        timeout=60,
+        timeout=30,
         stdin=subprocess.DEVNULL,
     )
 
@@ -27,6 +27,8 @@ def test_board_cli_refuses_wrong_center_and_bad_password(server_factory, tmp_pat
     r = run_board("--center", "OTHER", *common)
     assert r.returncode == 2, r.stderr
     assert "DEMO" in r.stderr and "OTHER" in r.stderr
+    # a fresh data dir: no cached token from the first run
+    common = ("--server", srv.url, "--username", "giamsat", "--data-dir", str(tmp_path / "b"))
     r = run_board("--center", "DEMO", *common, password="wrong")
     assert r.returncode == 4, r.stderr
 
