@@ -1,0 +1,259 @@
+"""Supervisor live view of the shared queue (GET /api/v1/queue/status), refreshed by the SSE stream.
+
+Shows every counter (state, current number, officer when the server reports it, served today),
+the queue per service (waiting count, longest and average wait, computed from the waiting
+tickets' issue times), alerts — a highlighted row and a banner — when a citizen has waited longer
+than the threshold (20 minutes by default), and the day's summary (tickets issued, done,
+no-shows, average wait and service time).
+
+Usable inside the counter TUI (push `LiveViewScreen(client)` for a supervisor) and standalone as
+`LiveViewApp` (`counter-app board --supervisor`). The stream is followed in a thread worker that
+reconnects by itself (counter_app.ui.board.listen_forever); waiting times are also recomputed
+every few seconds, since they grow without any event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+from textual.worker import get_current_worker
+
+from counter_app.ui.board import DISCONNECTED, listen_forever
+
+DEFAULT_ALERT_MINUTES = 20.0
+TICK_SECONDS = 5.0
+STATE_LABELS = {
+    "waiting": "đang chờ",
+    "transferred": "chuyển",
+    "called": "đang gọi",
+    "serving": "đang phục vụ",
+    "done": "xong",
+    "no_show": "vắng mặt",
+    "cancelled": "huỷ",
+}
+
+
+def _parse(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    t = dt.datetime.fromisoformat(value)
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
+def fmt_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    seconds = int(seconds)
+    h, rem = divmod(seconds, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def summarize(status: dict[str, Any], now: dt.datetime, alert_seconds: float) -> dict[str, Any]:
+    """Pure digest of a /queue/status body: per-service waits, alerts, the day's totals."""
+    per_service: dict[str, dict[str, Any]] = {}
+    alerts: list[dict[str, Any]] = []
+    for t in status.get("waiting", []):
+        issued = _parse(t.get("issued_at"))
+        wait = max(0.0, (now - issued).total_seconds()) if issued else None
+        row = per_service.setdefault(t["service"], {"waiting": 0, "waits": []})
+        row["waiting"] += 1
+        if wait is not None:
+            row["waits"].append(wait)
+            if wait >= alert_seconds:
+                alerts.append({"number": t["number"], "service": t["service"], "wait": wait})
+    for svc in status.get("counts", {}):
+        per_service.setdefault(svc, {"waiting": 0, "waits": []})
+    services = {
+        svc: {
+            "waiting": row["waiting"],
+            "longest": max(row["waits"]) if row["waits"] else None,
+            "average": sum(row["waits"]) / len(row["waits"]) if row["waits"] else None,
+            "alert": any(w >= alert_seconds for w in row["waits"]),
+        }
+        for svc, row in sorted(per_service.items())
+    }
+    totals: dict[str, int] = {}
+    for states in status.get("counts", {}).values():
+        for st, n in states.items():
+            totals[st] = totals.get(st, 0) + int(n)
+    return {
+        "services": services,
+        "alerts": sorted(alerts, key=lambda a: -a["wait"]),
+        "issued": sum(totals.values()),
+        "done": totals.get("done", 0),
+        "no_show": totals.get("no_show", 0),
+        "waiting": totals.get("waiting", 0) + totals.get("transferred", 0),
+        "average_wait": status.get("average_wait_seconds"),
+        "average_service": status.get("average_service_seconds"),
+    }
+
+
+class LiveViewScreen(Screen):
+    DEFAULT_CSS = """
+    LiveViewScreen { layout: vertical; }
+    LiveViewScreen #lv-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+    LiveViewScreen #lv-conn { height: auto; color: $error; text-style: bold; padding: 0 1; }
+    LiveViewScreen #lv-alert { height: auto; background: $error; color: $text; padding: 0 1; }
+    LiveViewScreen #lv-body { height: 1fr; padding: 0 1; }
+    LiveViewScreen .lv-head { margin-top: 1; text-style: bold; }
+    LiveViewScreen DataTable { height: auto; max-height: 16; }
+    """
+    BINDINGS = [Binding("escape", "close", "Đóng"), Binding("r", "refresh", "Làm mới")]
+
+    def __init__(self, client: Any, *, alert_minutes: float = DEFAULT_ALERT_MINUTES) -> None:
+        super().__init__()
+        self.client = client
+        self.alert_seconds = alert_minutes * 60
+        self.connected = False
+        self.last_status: dict[str, Any] | None = None
+        self.digest: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("GIÁM SÁT HÀNG ĐỢI — trực tiếp", id="lv-title")
+        yield Static("đang kết nối…", id="lv-conn")
+        yield Static("", id="lv-alert")
+        with VerticalScroll(id="lv-body"):
+            yield Static("Quầy", classes="lv-head")
+            yield DataTable(id="lv-counters", cursor_type="row", zebra_stripes=True)
+            yield Static("Hàng đợi theo dịch vụ", classes="lv-head")
+            yield DataTable(id="lv-services", cursor_type="row", zebra_stripes=True)
+            yield Static("Tổng kết trong ngày", classes="lv-head")
+            yield Static("", id="lv-summary")
+
+    def on_mount(self) -> None:
+        self.query_one("#lv-alert", Static).display = False
+        self.query_one("#lv-counters", DataTable).add_columns(
+            "Quầy", "Tên", "Trạng thái", "Số hiện tại", "Cán bộ", "Đã phục vụ"
+        )
+        self.query_one("#lv-services", DataTable).add_columns(
+            "Dịch vụ", "Đang chờ", "Chờ lâu nhất", "Chờ trung bình"
+        )
+        self.set_interval(TICK_SECONDS, self._tick)
+        self.follow()
+
+    def on_unmount(self) -> None:
+        self.workers.cancel_group(self, "live")
+
+    def action_close(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+    def action_refresh(self) -> None:
+        self.fetch_once()
+
+    # --- data (threads) -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
+    def follow(self) -> None:
+        worker = get_current_worker()
+
+        def refresh() -> None:
+            status = self.client.status()
+            self.app.call_from_thread(self._apply, status)
+
+        def on_connect() -> None:
+            refresh()
+            self.app.call_from_thread(self._set_connected, True)
+
+        listen_forever(
+            self.client,
+            on_connect=on_connect,
+            on_event=lambda kind, data: refresh() if kind != "hello" else None,
+            on_disconnect=lambda why: self.app.call_from_thread(self._set_connected, False),
+            cancelled=lambda: worker.is_cancelled,
+        )
+
+    @work(thread=True, group="live-once", exit_on_error=False)
+    def fetch_once(self) -> None:
+        status = self.client.status()
+        self.app.call_from_thread(self._apply, status)
+
+    # --- rendering (main thread) --------------------------------------------------------------
+
+    def _set_connected(self, ok: bool) -> None:
+        self.connected = ok
+        self.query_one("#lv-conn", Static).update("" if ok else f"⚠ {DISCONNECTED}")
+
+    def _tick(self) -> None:
+        if self.last_status is not None:
+            self._apply(self.last_status)
+
+    def _apply(self, status: dict[str, Any]) -> None:
+        self.last_status = status
+        now = dt.datetime.now(dt.UTC)
+        d = self.digest = summarize(status, now, self.alert_seconds)
+        self.query_one("#lv-title", Static).update(
+            f"GIÁM SÁT HÀNG ĐỢI — trung tâm {status.get('center', '')} — ngày "
+            f"{status.get('service_day', '')} — cảnh báo khi chờ quá "
+            f"{fmt_duration(self.alert_seconds)}"
+        )
+        counters = self.query_one("#lv-counters", DataTable)
+        counters.clear()
+        for c in status.get("counters", []):
+            cur = c.get("current") or {}
+            state = STATE_LABELS.get(cur.get("state", ""), "rảnh") if cur else "rảnh"
+            counters.add_row(
+                c["code"],
+                c.get("name") or "",
+                state,
+                cur.get("number", "—") if cur else "—",
+                (cur.get("officer") or "—") if cur else "—",
+                str(c.get("served_today", 0)),
+                key=c["code"],
+            )
+        services = self.query_one("#lv-services", DataTable)
+        services.clear()
+        for svc, row in d["services"].items():
+            style = "bold white on red" if row["alert"] else ""
+            services.add_row(
+                Text(svc, style=style),
+                Text(str(row["waiting"]), style=style),
+                Text(fmt_duration(row["longest"]), style=style),
+                Text(fmt_duration(row["average"]), style=style),
+                key=svc,
+            )
+        alert = self.query_one("#lv-alert", Static)
+        alert.display = bool(d["alerts"])
+        if d["alerts"]:
+            worst = ", ".join(f"{a['number']} ({fmt_duration(a['wait'])})" for a in d["alerts"][:5])
+            alert.update(
+                f"⚠ {len(d['alerts'])} công dân chờ quá {fmt_duration(self.alert_seconds)}: {worst}"
+            )
+        self.query_one("#lv-summary", Static).update(
+            f"Số đã phát: {d['issued']}   Đã phục vụ xong: {d['done']}   "
+            f"Vắng mặt: {d['no_show']}   Đang chờ: {d['waiting']}\n"
+            f"Thời gian chờ trung bình: {fmt_duration(d['average_wait'])}   "
+            f"Thời gian phục vụ trung bình: {fmt_duration(d['average_service'])}"
+        )
+
+
+class LiveViewApp(App):
+    """Standalone live view (`counter-app board --supervisor`)."""
+
+    TITLE = "Giám sát hàng đợi"
+    BINDINGS = [Binding("q", "quit", "Thoát")]
+
+    def __init__(self, client: Any, *, alert_minutes: float = DEFAULT_ALERT_MINUTES) -> None:
+        super().__init__()
+        self.client = client
+        self.alert_minutes = alert_minutes
+
+    def on_mount(self) -> None:
+        self.push_screen(LiveViewScreen(self.client, alert_minutes=self.alert_minutes))
+
+    def on_unmount(self) -> None:
+        try:
+            self.client.close()
+        except Exception:  # noqa: BLE001 - shutting down anyway
+            pass
