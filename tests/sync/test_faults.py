@@ -39,22 +39,26 @@ def run_suite(tmp_path: Path, server, kills: int, seed: int) -> dict:  # type: i
     return figures
 
 
+@pytest.mark.timeout(600)
 def test_fault_suite_sqlite(tmp_path, server_factory):  # type: ignore[no-untyped-def]
     run_suite(tmp_path, server_factory(), kills=7, seed=11)
 
 
 @pytest.mark.postgres
+@pytest.mark.timeout(600)
 def test_fault_suite_postgres(tmp_path, server_factory, pg_database_url):  # type: ignore[no-untyped-def]
     run_suite(tmp_path, server_factory(database_url=pg_database_url), kills=4, seed=12)
 
 
 @pytest.mark.soak
+@pytest.mark.timeout(3600)
 @pytest.mark.parametrize("seed", [21, 22])
 def test_fault_suite_soak_sqlite(tmp_path, server_factory, seed):  # type: ignore[no-untyped-def]
     run_suite(tmp_path, server_factory(), kills=60, seed=seed)
 
 
 @pytest.mark.soak
+@pytest.mark.timeout(3600)
 @pytest.mark.postgres
 def test_fault_suite_soak_postgres(tmp_path, server_factory, pg_database_url):  # type: ignore[no-untyped-def]
     run_suite(tmp_path, server_factory(database_url=pg_database_url), kills=30, seed=23)
