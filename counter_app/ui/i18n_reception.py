@@ -22,6 +22,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sc.key.delete": ("Xóa trang", "Delete page"),
     "sc.key.rotate": ("Xoay trang", "Rotate page"),
     "sc.device": ("Máy quét", "Scanner"),
+    "sc.component": ("Thành phần", "Component"),
     "sc.profile": ("Loại giấy", "Profile"),
     "sc.profile.text": ("Văn bản (xám 200 dpi)", "Text (grey 200 dpi)"),
     "sc.profile.photo": ("Ảnh, màu (200 dpi)", "Photo, colour (200 dpi)"),

@@ -46,6 +46,14 @@ def status_label(status: str) -> str:
 
 
 @dataclass
+class LookupScanStored(Message):
+    code: str
+    index: int
+    pages: int
+    error: str
+
+
+@dataclass
 class LookupFormDone(Message):
     code: str
     result: FormResult
@@ -82,6 +90,7 @@ class LookupScreen(Screen):
         Binding("f6", "return_result", "lk.key.return"),
         Binding("f7", "supplemented", "lk.key.supplemented"),
         Binding("f8", "print_form", "lk.key.print"),
+        Binding("f12", "scan", "lk.key.scan"),
         Binding("ctrl+f", "focus_search", "lk.key.search", priority=True),
         Binding("escape", "close", "lk.key.close"),
     ]
@@ -234,6 +243,11 @@ class LookupScreen(Screen):
             line("lk.detail.components", f"{got}/{len(comps)}")
             for m in d.get("missing") or []:
                 text.append(f"  ✗ {m['index']}. {m['name']}: {m.get('lacking', '')}\n", style="red")
+            for c in comps:
+                pages = sum(int(a.get("pages") or 0) for a in c.get("attachments") or [])
+                scan = t("sc.status.pages", n=pages) if pages else t("sc.status.none")
+                text.append(f"  ▤ {c.get('index')}. {c.get('name', '')}: ", style="dim")
+                text.append(scan + "\n", style="green" if pages else "dim")
         if d.get("reason"):
             line("rc.review.reason", d["reason"])
         if d.get("returned_to"):
@@ -265,6 +279,8 @@ class LookupScreen(Screen):
         if action == "supplemented":
             # Shown only when it applies (the footer is short at 80 columns).
             return bool(self.current) and self.current["status"] == rules.Status.NEED_SUPPLEMENT.value
+        if action == "scan":
+            return bool(self.current and self.current.get("components"))
         if action == "print_form":
             return bool(self.current) and form_kind(self.current["status"]) is not None or None
         return True
@@ -363,6 +379,64 @@ class LookupScreen(Screen):
                 self._print(code, "receipt")
 
         self.app.push_screen(SupplementDialog(d, submit), done)
+
+    def action_scan(self) -> None:
+        """Digitize a component of the dossier shown (received earlier): stored on Accept."""
+        from counter_app.ui.widgets.reception_scan import ScanDialog
+
+        if not self.current:
+            self.say(t("lk.msg.pick"), "error")
+            return
+        d = self.current
+        code = d["code"]
+        comps = [(int(c["index"]), str(c.get("name", ""))) for c in d.get("components") or []]
+        if not comps:
+            return
+        profile = "text"
+        try:
+            from counter_app.devices.scanner.imaging import profile_for_component
+
+            profile = profile_for_component(comps[0][1]).name
+        except Exception:  # noqa: BLE001 - the default profile is only a suggestion
+            pass
+        dialog = ScanDialog(
+            t("sc.title_dossier", code=code, index=comps[0][0], name=comps[0][1]),
+            self.ctx.blobs, self.ctx.settings, profile=profile, components=comps,
+            request_defaults=self.ctx.extras.get("scan_request_defaults"),  # type: ignore[arg-type]
+        )
+
+        def done(batch: Any) -> None:
+            if batch is None or dialog.component_index is None:
+                return
+            self.say(t("rc.done.form_pending"))
+            self._store_scan(code, dialog.component_index, batch, list(dialog.imported))
+
+        self.app.push_screen(dialog, done)
+
+    @work(thread=True, group="scan-commit", exit_on_error=False)
+    def _store_scan(self, code: str, index: int, batch: Any, imported: list[Any]) -> None:
+        from counter_app.services import digitization as dg
+        from counter_app.ui.widgets.reception_scan import mark_inbox_imported
+
+        pages, error = len(batch.pages), ""
+        try:
+            dg.commit_batch(self.ctx.store, self.ctx.blobs, batch, code, index,
+                            actor=self.ctx.actor, settings=self.ctx.settings)
+            mark_inbox_imported(imported)
+        except Exception as exc:  # noqa: BLE001 - shown; nothing half-stored (see commit_batch)
+            error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        finally:
+            batch.close()
+        self.post_message(LookupScanStored(code, index, pages, error))
+
+    @on(LookupScanStored)
+    def _scan_stored(self, event: LookupScanStored) -> None:
+        if event.error:
+            self.say(t("sc.msg.store_failed", index=event.index, error=event.error), "error")
+            return
+        if self.current and self.current.get("code") == event.code:
+            self.show_detail(event.code)
+        self.say(t("sc.msg.stored", n=event.pages, index=event.index), "ok")
 
     def action_print_form(self) -> None:
         if not self.current:

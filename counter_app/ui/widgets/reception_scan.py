@@ -198,6 +198,7 @@ class ScanDialog(ModalScreen["dg.ScanBatch | None"]):
         profile: str = "text",
         request_defaults: dict[str, Any] | None = None,
         batch: dg.ScanBatch | None = None,
+        components: list[tuple[int, str]] | None = None,
     ) -> None:
         super().__init__()
         localize_bindings(self)
@@ -211,12 +212,23 @@ class ScanDialog(ModalScreen["dg.ScanBatch | None"]):
         self.cancel_event = threading.Event()
         self.imported: list[Path] = []
         self.status = ""
+        # Lookup: the officer picks the component here; the wizard passes none (cursor row).
+        self.components = list(components or [])
+        self.component_index: int | None = self.components[0][0] if self.components else None
 
     # --- layout ----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.heading, classes="title")
+            if self.components:
+                with Horizontal(classes="row"):
+                    yield Label(t("sc.component"))
+                    yield Select(
+                        [(f"{i}. {name}", i) for i, name in self.components],
+                        value=self.components[0][0], allow_blank=False, id="sc-component",
+                        compact=True,
+                    )
             with Horizontal(classes="row"):
                 yield Label(t("sc.device"))
                 yield Select([], prompt=t("sc.searching"), id="sc-device", compact=True)
@@ -295,6 +307,18 @@ class ScanDialog(ModalScreen["dg.ScanBatch | None"]):
             return dg.inbox_folder(self.settings) if self.settings is not None else None
         except Exception:  # noqa: BLE001 - an unusable folder is the same as none
             return None
+
+    @on(Select.Changed, "#sc-component")
+    def _component_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, int):
+            self.component_index = event.value
+            name = dict(self.components).get(event.value, "")
+            try:
+                from counter_app.devices.scanner.imaging import profile_for_component
+
+                self.query_one("#sc-profile", Select).value = profile_for_component(name).name
+            except Exception:  # noqa: BLE001 - the default profile is only a suggestion
+                pass
 
     @on(Select.Changed, "#sc-device")
     def _device_changed(self, event: Select.Changed) -> None:

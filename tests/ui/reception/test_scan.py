@@ -168,3 +168,71 @@ async def test_no_scanner_says_so(ctx, no_scanner) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and screen.pending_scans == {}
+
+
+@pytest.mark.sane
+async def test_lookup_digitizes_a_received_dossier(ctx, sane_test) -> None:
+    from counter_app.ui.screens.lookup import LookupScreen
+
+    from .conftest import FROZEN_NOW
+
+    d = dossiers.receive(
+        ctx.store, ctx.settings,
+        {"procedure": "1.001193",
+         "applicant": {"id_number": "001085012345", "full_name": "Phạm Văn Bình",
+                       "date_of_birth": "1985-02-01", "phone": "0987654321"},
+         "components": [{"index": 1, "original": 1}, {"index": 2, "original": 1},
+                        {"index": 3, "presented": True}]},
+        actor="canbo1", now=FROZEN_NOW,
+    )
+    app = HostApp(ctx, LookupScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await type_text(pilot, d["code"][-6:])
+        await pilot.pause()
+        assert screen.current and screen.current["code"] == d["code"]
+        assert "chưa số hóa" in str(screen.query_one("#lk-detail").render())
+        dialog = await open_dialog(pilot, app)
+        dialog.query_one("#sc-component").value = 2
+        await pilot.pause()
+        assert dialog.component_index == 2
+        await scan(pilot, dialog, 1)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert app.screen is screen
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "đã số hóa 1 trang" in str(screen.query_one("#lk-detail").render())
+    got = dossiers.get(ctx.store, d["code"], with_history=False)
+    assert [len(c["attachments"]) for c in got["components"]] == [0, 1, 0, 0]
+    assert got["components"][1]["attachments"][0]["pages"] == 1
+
+
+async def test_no_scanner_import_from_watched_folder(ctx, no_scanner, tmp_path: Path) -> None:
+    from PIL import Image
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    Image.new("L", (850, 1100), 255).save(inbox / "giay-chung-sinh.png", dpi=(100, 100))
+    ctx.settings.scan_inbox = inbox
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await to_checklist(pilot, screen)
+        await pilot.press("tab", "tab", "tab", "tab")  # component 1's fields → component 2
+        await pilot.pause()
+        assert screen._focused_row().spec.index == 2
+        dialog = await open_dialog(pilot, app, devices=False)
+        assert "Không tìm thấy máy quét" in dialog.status and "thư mục" in dialog.status
+        await pilot.press("enter")  # the file list has focus: take the newest file
+        await pilot.pause()
+        assert len(dialog.batch.pages) == 1, dialog.status
+        await pilot.press("f9")
+        await pilot.pause()
+        result = await receive(pilot, app, screen)
+    got = dossiers.get(ctx.store, result["code"], with_history=False)
+    assert [len(c["attachments"]) for c in got["components"]] == [0, 1, 0, 0]
+    assert not (inbox / "giay-chung-sinh.png").exists()
+    assert (inbox / ".imported").is_dir()
