@@ -76,7 +76,10 @@ def run_demo(args: argparse.Namespace) -> int:
         from counter_app.ui.app import make_app
 
         app = make_app(settings, ctx=ctx)
-        app.run()
+        try:
+            app.run()
+        finally:
+            app.stop_background()
         log(f"counter-app demo: data kept in {data_dir}" if not args.clean else "")
         return int(app.return_code or 0)
     finally:

@@ -45,6 +45,7 @@ def run_tui(args: argparse.Namespace) -> int:
     try:
         app.run()
     finally:
+        app.stop_background()
         if app.ctx is not None:
             app.ctx.close()
     if app.load_error is not None:

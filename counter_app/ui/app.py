@@ -158,6 +158,7 @@ class CounterApp(App[None]):
         self.poll_seconds = poll_seconds
         self._last_input = time.monotonic()
         self._queue = queue
+        self._stop_sync = threading.Event()  # for background loops that must end with the app
         if lang:
             i18n.set_language(lang)
         if ctx is not None:
@@ -304,6 +305,13 @@ class CounterApp(App[None]):
         self.ctx.officer = officer
         self._last_input = time.monotonic()
         self.switch_screen(HomeScreen(self.ctx))
+
+    def stop_background(self) -> None:
+        self._stop_sync.set()
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        self._stop_sync.set()
+        super().exit(*args, **kwargs)
 
     async def sign_out(self) -> None:
         from counter_app.ui.screens.signin import SignInScreen
