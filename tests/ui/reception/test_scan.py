@@ -3,6 +3,7 @@ dialog, pages kept pending until the dossier is received, then committed to the 
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -236,3 +237,43 @@ async def test_no_scanner_import_from_watched_folder(ctx, no_scanner, tmp_path: 
     assert [len(c["attachments"]) for c in got["components"]] == [0, 1, 0, 0]
     assert not (inbox / "giay-chung-sinh.png").exists()
     assert (inbox / ".imported").is_dir()
+
+
+@pytest.mark.sane
+async def test_cancel_during_adf_batch_keeps_scanned_pages(ctx, sane_test) -> None:
+    # A slow feeder (the test backend waits after each buffer) so Esc lands mid-batch.
+    ctx.extras["scan_request_defaults"] = {
+        "resolution": 75, "max_pages": 10,
+        "backend_args": ["--read-delay=yes", "--read-delay-duration=20000"],
+    }
+    seen: list[str] = []
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await to_checklist(pilot, screen)
+        dialog = await open_dialog(pilot, app)
+        dialog.query_one("#sc-source").value = "adf"
+        # Pilot.press/pause wait for the app to be idle, which it is not while progress messages
+        # stream in; so this test calls the actions bound to F5 and Esc and polls with sleep.
+        dialog.action_scan()
+        for _ in range(600):
+            seen.append(dialog.status)
+            if "Đang quét trang 2:" in dialog.status or not dialog.scanning:
+                break
+            await asyncio.sleep(0.02)
+        assert dialog.scanning, (dialog.status, len(dialog.batch.pages))
+        dialog.action_cancel_or_discard()  # Esc while scanning: cancel, the dialog stays
+        await wait_until(pilot, lambda: not dialog.scanning, "the cancel")
+        assert app.screen is dialog
+        assert "Đã hủy quét" in dialog.status, dialog.status
+        kept = len(dialog.batch.pages)
+        assert kept < 10
+        assert any("Đang quét trang 1:" in s for s in seen), seen  # per-page progress shown
+        if kept:
+            await pilot.press("f9")
+            await pilot.pause()
+            assert len(screen.pending_scans[1].pages) == kept
+            screen.drop_pending_scans()
+        else:
+            await pilot.press("escape")
