@@ -52,6 +52,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sc.cancelled": ("Đã hủy quét; giữ {n} trang.", "Scan cancelled; {n} page(s) kept."),
     "sc.cancelling": ("Đang hủy…", "Cancelling…"),
     "sc.error": ("{error} — giữ {n} trang đã quét.", "{error} — {n} page(s) kept."),
+    "sc.confirm_discard": ("Bấm Esc lần nữa để bỏ {n} trang đã quét (F9: giữ lại).",
+                           "Press Esc again to discard {n} scanned page(s) (F9: keep them)."),
     "sc.nothing": ("Chưa có trang nào để lưu.", "No pages to keep yet."),
     "sc.no_pages": ("(chưa có trang)", "(no pages yet)"),
     "sc.page": ("Trang {n}", "Page {n}"),

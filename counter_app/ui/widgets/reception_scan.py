@@ -186,7 +186,8 @@ class ScanDialog(ModalScreen["dg.ScanBatch | None"]):
     BINDINGS = [
         Binding("f5", "scan", "sc.key.scan", priority=True),
         Binding("f9", "accept", "sc.key.accept", priority=True),
-        Binding("escape", "cancel_or_discard", "sc.key.discard", priority=True),
+        # Not priority: an open Select list closes on Esc first.
+        Binding("escape", "cancel_or_discard", "sc.key.discard"),
     ]
 
     def __init__(
@@ -212,6 +213,7 @@ class ScanDialog(ModalScreen["dg.ScanBatch | None"]):
         self.cancel_event = threading.Event()
         self.imported: list[Path] = []
         self.status = ""
+        self._confirm_discard = False
         # Lookup: the officer picks the component here; the wizard passes none (cursor row).
         self.components = list(components or [])
         self.component_index: int | None = self.components[0][0] if self.components else None
@@ -430,6 +432,10 @@ class ScanDialog(ModalScreen["dg.ScanBatch | None"]):
 
     # --- accept / discard ------------------------------------------------------------------------
 
+    def on_key(self, event: Any) -> None:
+        if event.key != "escape":
+            self._confirm_discard = False
+
     def action_accept(self) -> None:
         if self.scanning:
             return
@@ -443,6 +449,10 @@ class ScanDialog(ModalScreen["dg.ScanBatch | None"]):
             self.cancel_event.set()
             self.batch.cancel()
             self.say(t("sc.cancelling"))
+            return
+        if self.batch.pages and not self._confirm_discard:
+            self._confirm_discard = True  # pages would be lost: ask for a second Esc
+            self.say(t("sc.confirm_discard", n=len(self.batch.pages)), "error")
             return
         self.imported.clear()
         self.batch.close()

@@ -142,6 +142,9 @@ async def test_discard_leaves_nothing(ctx, sane_test) -> None:
         dialog = await open_dialog(pilot, app)
         await scan(pilot, dialog, 1)
         workdir = dialog.batch.workdir
+        await pilot.press("escape")  # pages would be lost: a second Esc is needed
+        await pilot.pause()
+        assert app.screen is dialog and "Esc lần nữa" in dialog.status
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and screen.pending_scans == {}
