@@ -63,6 +63,7 @@ def run_demo(args: argparse.Namespace) -> int:
             if server.wait_ready(START_TIMEOUT_S, log=log):
                 settings.server_url = server.url
                 info["server_url"] = server.url
+                info["enrolled"] = _enroll_demo(ctx, settings, server.url, log)
             else:
                 server = None
         if args.seed_only:
@@ -88,3 +89,18 @@ def run_demo(args: argparse.Namespace) -> int:
         ctx.close()
         if args.clean and not given:
             shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _enroll_demo(ctx, settings, url: str, log) -> bool:  # type: ignore[no-untyped-def]
+    """Enrol the demo install with the embedded server (token waived for DEMO) and push the
+    seeded data, so the TUI's background sync has a server to talk to."""
+    from counter_app.services.enrolment import enroll
+
+    try:
+        out = enroll(ctx.store, settings, server=url, center=settings.center_code, username="canbo1",
+                     password="demo")
+    except Exception as exc:  # the demo still runs, local-only, and says why
+        log(f"counter-app demo: chưa đăng ký được với máy chủ / not enrolled: {exc}")
+        return False
+    log(f"counter-app demo: đã đăng ký thiết bị / enrolled as slot {out['slot']}")
+    return True

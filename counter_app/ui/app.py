@@ -305,6 +305,41 @@ class CounterApp(App[None]):
         self.ctx.officer = officer
         self._last_input = time.monotonic()
         self.switch_screen(HomeScreen(self.ctx))
+        self._start_background_sync()
+
+    def _start_background_sync(self) -> None:
+        """An enrolled install syncs by itself (push, blobs, pull; bounded jittered backoff).
+
+        A daemon thread rather than a Textual worker: it never touches widgets (the header's
+        indicator reads the status it records in the store) and it never delays the app's exit.
+        """
+        if getattr(self, "_sync_thread", None) is not None:
+            return
+        from counter_app.sync.device import load
+
+        try:
+            if load(self.ctx.settings.data_dir) is None:
+                return  # not enrolled: nothing to sync with (`counter-app enroll`)
+        except Exception:  # a damaged device file is reported by `sync status`, not here
+            return
+        ctx, stop = self.ctx, self._stop_sync
+
+        def loop() -> None:
+            from counter_app.sync.engine import SyncEngine
+
+            try:
+                engine = SyncEngine(ctx.store, ctx.settings)
+            except Exception:
+                return
+            try:
+                engine.run_forever(stop)
+            except Exception:  # never kill the app; `sync status` shows the last error
+                pass
+            finally:
+                engine.close()
+
+        self._sync_thread = threading.Thread(target=loop, name="background-sync", daemon=True)
+        self._sync_thread.start()
 
     def stop_background(self) -> None:
         self._stop_sync.set()
