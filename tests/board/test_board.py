@@ -56,7 +56,8 @@ async def test_board_reconnects_after_server_restart(server_factory, tmp_path):
     app = BoardApp(client, voice_dir=tmp_path / "voice", mute=True, backoff=(0.1, 0.3))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.connected, 15)
-        srv.stop()
+        srv.proc.kill()  # a crash; a graceful stop waits for the open event stream
+        srv.proc.wait(timeout=10)
         await wait_for(pilot, lambda: not app.connected, 10)
         assert DISCONNECTED in str(app.query_one("#conn").render())
         # same data dir and port: the board comes back on its own
