@@ -33,7 +33,7 @@ class ServerSettings(BaseModel):
     enrol_token_ttl_hours: int = Field(default=72, ge=1)
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=60, ge=1)
-    heartbeat_seconds: float = Field(default=15.0, gt=0)
+    heartbeat_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "warning"
 
     @field_validator("database_url")

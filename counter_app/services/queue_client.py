@@ -259,15 +259,20 @@ class QueueClient:
     def health(self) -> dict[str, Any]:
         return self._send("GET", "/health", auth=False).json()
 
-    def events(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Server-sent events as (type, data); heartbeats are skipped. Ends when the server closes."""
+    def events(self, *, heartbeats: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Server-sent events as (type, data). Ends when the server closes.
+
+        With `heartbeats=True` the server's heartbeat comments come through as ("heartbeat", {}),
+        so a consumer thread regains control every few seconds (to notice it was cancelled).
+        A connection silent for 3 heartbeat periods (a dead link) raises ServerUnreachable.
+        """
         headers = self._auth_header()
         try:
             with self._http.stream(
                 "GET",
                 self.api + "/queue/events",
                 headers=headers,
-                timeout=httpx.Timeout(10.0, read=None),
+                timeout=httpx.Timeout(10.0, read=90.0),
             ) as r:
                 if r.status_code >= 400:
                     r.read()
@@ -278,6 +283,9 @@ class QueueClient:
                         if data:
                             yield kind, json.loads("\n".join(data))
                         kind, data = "message", []
+                    elif line.startswith(":"):
+                        if heartbeats:
+                            yield "heartbeat", {}
                     elif line.startswith("event:"):
                         kind = line[6:].strip()
                     elif line.startswith("data:"):

@@ -67,9 +67,11 @@ def listen_forever(
         try:
             on_connect()
             delay = backoff[0]
-            for kind, data in client.events():
+            for kind, data in client.events(heartbeats=True):
                 if cancelled():
                     return
+                if kind == "heartbeat":
+                    continue
                 on_event(kind, data)
             reason = "server closed the stream"
         except CounterAppError as exc:
