@@ -60,7 +60,9 @@ class PushResponse(BaseModel):
 class SyncError(BaseModel):
     """Body of a 409 / 410 / 426 answer."""
 
-    code: Literal["seq_gap", "device_regressed", "stale_epoch", "cursor_expired", "protocol_too_old"]
+    code: Literal[
+        "seq_gap", "device_regressed", "stale_epoch", "cursor_expired", "protocol_too_old"
+    ]
     detail: str
     expected_seq: int | None = None
     last_seq: int | None = None
