@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 from counter_app.server.crud import admin
-from tests.helpers import run_cli
+from tests.helpers import ROOT, run_cli
 from tests.server.conftest import free_port, open_server_db
 
 
@@ -45,16 +45,15 @@ def test_admin_then_queue_cli(server_factory, tmp_path: Path) -> None:
     tok = _admin(sdir, "token", "create", "--center", "HCM7", "--json")
     assert tok.returncode == 0 and len(json.loads(tok.stdout)["token"]) == 23
     cat = tmp_path / "cat.json"
-    cat.write_text(
-        json.dumps(
-            [
-                {"code": "1.001", "name": "Đăng ký khai sinh"},
-                {"code": "1.002", "name": "Chứng thực bản sao"},
-            ]
-        )
-    )
+    demo = json.loads((ROOT / "assets" / "catalog" / "demo_catalog.json").read_text(encoding="utf-8"))
+    cat.write_text(json.dumps(demo[:2], ensure_ascii=False), encoding="utf-8")
     imp = _admin(sdir, "catalog", "import", str(cat), "--json")
     assert json.loads(imp.stdout) == {"added": 2, "unchanged": 0, "total": 2}
+    # the server refuses what a counter would refuse (a procedure without its components)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"code": "1.001", "name": "Đăng ký khai sinh"}]), encoding="utf-8")
+    refused = _admin(sdir, "catalog", "import", str(bad), "--json")
+    assert refused.returncode == 2 and "procedures[0]" in refused.stderr
     assert _admin(sdir, "catalog", "import", str(tmp_path / "none.json")).returncode == 3
 
     srv = server_factory(demo=False, data_dir=sdir)
