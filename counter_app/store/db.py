@@ -27,10 +27,13 @@ BUSY_TIMEOUT_MS = 15_000
 SCHEMA_VERSION = 1  # version of the op payloads written to the outbox
 
 
-def _make_engine(db_path: Path, *, immediate: bool) -> Engine:
+def sqlite_engine(url: str, *, immediate: bool, **engine_kw: object) -> Engine:
+    """A SQLite engine with the pragmas of DESIGN.md §4.1; its transactions start with
+    BEGIN IMMEDIATE (writers) or BEGIN (readers). Shared by the counter store and the server."""
     engine = create_engine(
-        f"sqlite:///{db_path}",
+        url,
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        **engine_kw,  # type: ignore[arg-type]
     )
 
     @event.listens_for(engine, "connect")
@@ -49,6 +52,10 @@ def _make_engine(db_path: Path, *, immediate: bool) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _make_engine(db_path: Path, *, immediate: bool) -> Engine:
+    return sqlite_engine(f"sqlite:///{db_path}", immediate=immediate)
 
 
 class Store:
