@@ -473,6 +473,21 @@ def _own_center(device: Device, row: dict[str, Any]) -> str | None:
     return None
 
 
+def _new_dossier(device: Device, row: dict[str, Any], *, conflict: bool) -> ServerDossier:
+    """The server's copy of a dossier first seen in a counter's op (the whole row, as recorded)."""
+    return ServerDossier(
+        id=row["id"],
+        center_code=device.center_code,
+        code=row["code"],
+        status=row["status"],
+        version=int(row.get("version", 1)),
+        device_id=device.id,
+        data=row,
+        conflict=conflict,
+        updated_at=now_iso(),
+    )
+
+
 def _apply_dossier(s: Session, device: Device, op: Op, batch: _Batch) -> tuple[str, str | None]:
     row = op.payload["dossier"]
     if (
@@ -506,33 +521,13 @@ def _apply_dossier(s: Session, device: Device, op: Op, batch: _Batch) -> tuple[s
                 "conflict",
                 f"dossier code {row['code']} already used by another dossier",
             )
-        current = ServerDossier(
-            id=row["id"],
-            center_code=device.center_code,
-            code=row["code"],
-            status=row["status"],
-            version=int(row.get("version", 1)),
-            device_id=device.id,
-            data=row,
-            conflict=conflict,
-            updated_at=now_iso(),
-        )
+        current = _new_dossier(device, row, conflict=conflict)
     else:
         decision = sync_rules.dossier_transition(
             current.status if current else None, op.payload.get("from"), row["status"]
         )
         if current is None:
-            current = ServerDossier(
-                id=row["id"],
-                center_code=device.center_code,
-                code=row["code"],
-                status=row["status"],
-                version=int(row.get("version", 1)),
-                device_id=device.id,
-                data=row,
-                conflict=True,
-                updated_at=now_iso(),
-            )
+            current = _new_dossier(device, row, conflict=True)
             status, reason = "conflict", decision.reason
         elif not decision.apply:
             return ("conflict" if decision.conflict else "applied"), decision.reason or None
