@@ -158,15 +158,9 @@ def _receive(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from counter_app.errors import BadInput
     from counter_app.services import dossiers
 
-    day = None
-    if args.day:
-        try:
-            day = dt.date.fromisoformat(args.day)
-        except ValueError:
-            raise BadInput(f"--day: '{args.day}' is not YYYY-MM-DD") from None
+    day = _iso_option(args.day, "--day", dt.date)
     _, store = _open(args)
     rows = dossiers.list_dossiers(
         store, status=args.status, day=day, counter_code=args.counter, limit=args.limit
@@ -220,15 +214,9 @@ def _find(args: argparse.Namespace) -> int:
 def _set_status(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from counter_app.errors import BadInput
     from counter_app.services import dossiers
 
-    new_due = None
-    if args.new_due:
-        try:
-            new_due = dt.datetime.fromisoformat(args.new_due)
-        except ValueError:
-            raise BadInput(f"--new-due: '{args.new_due}' is not an ISO datetime") from None
+    new_due = _iso_option(args.new_due, "--new-due", dt.datetime)
     settings, store = _open(args)
     d = dossiers.transition(
         store,
@@ -268,19 +256,42 @@ def _return(args: argparse.Namespace) -> int:
 
 
 def _form(args: argparse.Namespace) -> int:
+    import datetime as dt
     from pathlib import Path
 
     from counter_app.services import forms
 
+    new_due = _iso_option(args.new_due, "--new-due", dt.datetime)
     settings, store = _open(args)
     path = forms.render_form(
-        store, settings, args.code, args.kind, Path(args.out), paper=args.paper
+        store,
+        settings,
+        args.code,
+        args.kind,
+        Path(args.out),
+        paper=args.paper,
+        new_due=new_due,
+        reason=args.reason,
     )
+    printed = forms.print_pdf(settings, path) if args.print_it else None
     if args.json:
-        emit_json({"path": str(path), "kind": args.kind, "code": args.code})
+        emit_json({"path": str(path), "kind": args.kind, "code": args.code, "printed": printed})
     else:
-        log(str(path))
+        log(str(path) if printed is None else f"{path} → {printed}")
     return 0
+
+
+def _iso_option(value: str | None, option: str, kind: type):  # type: ignore[no-untyped-def]
+    """Parse an ISO date/datetime option; a bad value is exit 2 naming the option."""
+    from counter_app.errors import BadInput
+
+    if not value:
+        return None
+    try:
+        return kind.fromisoformat(value)
+    except ValueError:
+        what = "YYYY-MM-DD" if kind.__name__ == "date" else "an ISO datetime"
+        raise BadInput(f"{option}: '{value}' is not {what}") from None
 
 
 def _attach(args: argparse.Namespace) -> int:

@@ -148,3 +148,18 @@ def test_kill_9_during_receive_leaves_whole_dossiers_only(tmp_path: Path, env) -
     r = run_cli("dossier", "receive", "--from-json", str(one), "--json", env=env)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["code"].endswith(f"{len(dossiers) + 1:04d}")
+
+
+def test_apology_form_uses_new_due_and_reason(tmp_path: Path, env) -> None:
+    f = tmp_path / "one.json"
+    f.write_text(json.dumps(body(received_at="2026-11-20T09:00:00+07:00")), encoding="utf-8")
+    d = json.loads(run_cli("dossier", "receive", "--from-json", str(f), "--json", env=env).stdout)
+    out = tmp_path / "04.pdf"
+    r = run_cli("dossier", "form", d["code"], "--kind", "apology", "--out", str(out),
+                "--new-due", "2026-12-02T09:00", "--reason", "Cần xác minh thêm", "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "02/12/2026" in text and "Cần xác minh thêm" in text
+    bad = run_cli("dossier", "form", d["code"], "--kind", "apology", "--out", str(out),
+                  "--new-due", "tomorrow", env=env)
+    assert bad.returncode == 2 and "--new-due" in bad.stderr
