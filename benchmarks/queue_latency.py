@@ -18,6 +18,7 @@ the client's own CPU use.
 from __future__ import annotations
 
 import argparse
+import queue
 import random
 import shutil
 import sys
@@ -151,12 +152,13 @@ def open_loop(
         schedule.append((t, f"C{rng.randint(1, counters):03d}"))
     lat: list[float] = []
     lock = threading.Lock()
-    local = threading.local()
-
-    def client() -> httpx.Client:
-        if not hasattr(local, "c"):
-            local.c = httpx.Client(base_url=api, headers=headers, timeout=60)
-        return local.c
+    # A counter PC keeps one connection open (QueueClient holds an httpx.Client): the clients are
+    # created and connected before the clock starts, as they would be at a real center.
+    idle: queue.SimpleQueue[httpx.Client] = queue.SimpleQueue()
+    clients = [httpx.Client(base_url=api, headers=headers, timeout=60) for _ in range(64)]
+    for c in clients:
+        c.get("/health")
+        idle.put(c)
 
     start = time.perf_counter() + 0.5
 
@@ -164,7 +166,11 @@ def open_loop(
         delay = start + at - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
-        r = client().post(f"/queue/counters/{code}/call-next")
+        c = idle.get()
+        try:
+            r = c.post(f"/queue/counters/{code}/call-next")
+        finally:
+            idle.put(c)
         done = time.perf_counter()
         assert r.status_code in (200, 204, 409), r.text
         with lock:
@@ -173,16 +179,20 @@ def open_loop(
     with ThreadPoolExecutor(max_workers=64) as pool:
         for at, code in schedule:
             pool.submit(fire, at, code)
+    for c in clients:
+        c.close()
     return lat
 
 
-def run_backend(name: str, url: str | None, base: Path, quick: bool) -> None:
+def run_backend(
+    name: str, url: str | None, base: Path, quick: bool, open_only: bool = False
+) -> None:
     data_dir = base / f"srv-{name}"
     seed(data_dir, url)
     srv = start_server(base, url, demo=False, data_dir=data_dir)
     try:
         headers = login(srv, "bench", "bench-pw")
-        levels = [10, 50, 200]
+        levels = [] if open_only else [10, 50, 200]
         calls = {10: 300, 50: 600, 200: 800} if quick else {10: 600, 50: 1200, 200: 1600}
         duration = 10.0 if quick else 30.0
         rate = MAX_COUNTERS * 10 / 180  # ≈ 11.1 calls/s
@@ -215,18 +225,27 @@ def main() -> None:
     )
     ap.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     ap.add_argument("--quick", action="store_true", help="fewer calls, 10 s open loop")
+    ap.add_argument(
+        "--open-loop-only", action="store_true", help="skip the closed-loop saturation runs"
+    )
     args = ap.parse_args()
     base = Path(tempfile.mkdtemp(prefix="queue-bench-"))
     try:
         if args.backend in ("sqlite", "both"):
-            run_backend("SQLite", None, base, args.quick)
+            run_backend("SQLite", None, base, args.quick, args.open_loop_only)
         if args.backend in ("postgres", "both"):
             pg_base = Path(tempfile.mkdtemp(prefix="queue-bench-pg-"))
             pg_base.chmod(0o755)
             cluster = PgCluster(pg_base, free_port())
             try:
                 cluster.start(durable=True)
-                run_backend("PostgreSQL 15", cluster.database_url("bench"), base, args.quick)
+                run_backend(
+                    "PostgreSQL 15",
+                    cluster.database_url("bench"),
+                    base,
+                    args.quick,
+                    args.open_loop_only,
+                )
             finally:
                 cluster.stop()
                 shutil.rmtree(pg_base, ignore_errors=True)

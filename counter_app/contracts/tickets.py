@@ -58,6 +58,9 @@ class Ticket(BaseModel):
     priority: PriorityReason | None = None
     service_day: str
     target_counter: str | None = None
+    officer: str | None = Field(
+        default=None, description="username of the officer who called it (null until called)"
+    )
     issued_at: str
     called_at: str | None = None
     serving_at: str | None = None

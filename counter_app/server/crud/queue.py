@@ -9,10 +9,12 @@ call order are exact. The ordering rule itself is `counter_app.domain.queue.choo
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, or_, union_all
+from sqlalchemy import bindparam, delete, func, or_, union_all
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
@@ -53,6 +55,7 @@ def ticket_json(t: Ticket, position: int | None = None) -> dict[str, Any]:
         "priority": t.priority,
         "service_day": t.service_day,
         "target_counter": t.target_counter,
+        "officer": t.officer,
         "issued_at": t.issued_at,
         "called_at": t.called_at,
         "serving_at": t.serving_at,
@@ -80,27 +83,39 @@ def _center(session: Session, code: str) -> Center:
     return center
 
 
+# Statements of the hot path (call-next, issue), built once: building a SQLAlchemy expression
+# tree costs more than running it on a small indexed table (see benchmarks/queue_latency.py).
+_QUEUE_STATE = select(QueueState).where(QueueState.center_code == bindparam("center"))
+_QUEUE_STATE_FOR_UPDATE = _QUEUE_STATE.with_for_update()
+_COUNTER = select(Counter).where(
+    Counter.center_code == bindparam("center"), Counter.code == bindparam("counter")
+)
+_COUNTER_FOR_UPDATE = _COUNTER.with_for_update(nowait=True)
+_OPEN_AT_COUNTER = select(Ticket).where(
+    Ticket.center_code == bindparam("center"),
+    Ticket.counter_code == bindparam("counter"),
+    Ticket.state.in_(("called", "serving")),
+)
+
+
 def _lock_queue(db: Database, session: Session, center: str) -> QueueState:
-    stmt = select(QueueState).where(QueueState.center_code == center)
-    if not db.is_sqlite:
-        stmt = stmt.with_for_update()
-    row = session.exec(stmt).first()
+    stmt = _QUEUE_STATE if db.is_sqlite else _QUEUE_STATE_FOR_UPDATE
+    params = {"center": center}
+    row = session.exec(stmt, params=params).first()
     if row is None:
         session.add(QueueState(center_code=center))
         session.flush()
-        row = session.exec(stmt).one()
+        row = session.exec(stmt, params=params).one()
     return row
 
 
 def _counter(
     db: Database, session: Session, center: str, code: str, *, lock: bool = False
 ) -> Counter:
-    stmt = select(Counter).where(Counter.center_code == center, Counter.code == code)
-    if lock and not db.is_sqlite:
-        # a second call-next for the same counter at the same instant: 409, the caller retries
-        stmt = stmt.with_for_update(nowait=True)
+    # a second call-next for the same counter at the same instant (PostgreSQL): 409, retry
+    stmt = _COUNTER_FOR_UPDATE if lock and not db.is_sqlite else _COUNTER
     try:
-        counter = session.exec(stmt).first()
+        counter = session.exec(stmt, params={"center": center, "counter": code}).first()
     except OperationalError as exc:
         if "lock" in str(exc).lower():
             raise ApiError(409, "counter_busy", "quầy đang gọi số / counter busy, retry") from None
@@ -125,6 +140,22 @@ def _idempotent(
     return row
 
 
+# Answers kept for retries: a client retries within seconds or minutes (a counter PC that was
+# offline replays its queue calls only the same day), so two days is ample.
+IDEMPOTENCY_RETENTION = dt.timedelta(days=2)
+_PRUNE_EVERY_SECONDS = 3600.0
+_last_prune = [float("-inf")]
+_DELETE_OLD_ANSWERS = delete(IdempotentRequest).where(
+    IdempotentRequest.created_at < bindparam("cutoff")
+)
+
+
+def prune_idempotent(session: Session, moment: dt.datetime) -> int:
+    """Delete remembered answers older than the retention; the number deleted."""
+    cutoff = iso(moment - IDEMPOTENCY_RETENTION)
+    return session.execute(_DELETE_OLD_ANSWERS, {"cutoff": cutoff}).rowcount or 0
+
+
 def _remember(
     session: Session,
     center: str,
@@ -133,20 +164,26 @@ def _remember(
     who: str,
     status: int,
     body: Any,
-    at: str,
+    moment: dt.datetime,
 ) -> None:
-    if key:
-        session.add(
-            IdempotentRequest(
-                center_code=center,
-                key=key,
-                username=who,
-                endpoint=endpoint,
-                status_code=status,
-                body=body,
-                created_at=at,
-            )
+    if not key:
+        return
+    session.add(
+        IdempotentRequest(
+            center_code=center,
+            key=key,
+            username=who,
+            endpoint=endpoint,
+            status_code=status,
+            body=body,
+            created_at=iso(moment),
         )
+    )
+    # at most once an hour per server process, inside this (already locked) transaction
+    tick = time.monotonic()
+    if tick - _last_prune[0] >= _PRUNE_EVERY_SECONDS:
+        _last_prune[0] = tick
+        prune_idempotent(session, moment)
 
 
 # --- issue ---------------------------------------------------------------------------------------
@@ -231,13 +268,7 @@ def _position(s: Session, t: Ticket) -> int:
 
 def _close_current(s: Session, center: str, counter: str, at: str, who: str, events: list) -> None:
     """Call-next closes the counter's ticket being served as done, one only called as a no-show."""
-    open_ones = s.exec(
-        select(Ticket).where(
-            Ticket.center_code == center,
-            Ticket.counter_code == counter,
-            Ticket.state.in_(("called", "serving")),
-        )
-    ).all()
+    open_ones = s.exec(_OPEN_AT_COUNTER, params={"center": center, "counter": counter}).all()
     for t in open_ones:
         t.state = "done" if t.state == "serving" else "no_show"
         t.finished_at = at
@@ -256,32 +287,50 @@ def _close_current(s: Session, center: str, counter: str, at: str, who: str, eve
         events.append(_event(t.state, t))
 
 
-def _heads(s: Session, center: str, day: str, counter: str, services: list[str]) -> list[Ticket]:
-    """The head of each class this counter may call — transferred to it, priority, ordinary —
-    in one round trip. `choose_next` only ever picks a class head, so this is all it needs.
-
-    Each branch has an equality on `state`, so it walks `ix_ticket_queue_head` in issue order and
-    stops at its first match (tickets sent to a counter are always in state "transferred")."""
-    branches: list[tuple[str, tuple[Any, ...]]] = [
-        ("transferred", (Ticket.target_counter == counter,))
-    ]
-    if services:
-        untargeted = (Ticket.target_counter.is_(None), Ticket.service.in_(services))
-        for state in rules.WAITING_STATES:
-            branches.append((state, (*untargeted, Ticket.priority.is_not(None))))
-            branches.append((state, (*untargeted, Ticket.priority.is_(None))))
-    heads = [
+def _head_branch(state: str, *conds: Any) -> Any:
+    return (
         select(Ticket.id)
         .where(
-            Ticket.center_code == center, Ticket.service_day == day, Ticket.state == state, *conds
+            Ticket.center_code == bindparam("center"),
+            Ticket.service_day == bindparam("day"),
+            Ticket.state == state,
+            *conds,
         )
         .order_by(Ticket.pos)
         .limit(1)
         .subquery()
         .select()
-        for state, conds in branches
-    ]
-    rows = list(s.exec(select(Ticket).where(Ticket.id.in_(union_all(*heads)))).all())
+    )
+
+
+def _heads_statement(with_services: bool) -> Any:
+    """The head of each class a counter may call — transferred to it, then per waiting state
+    priority and ordinary tickets of its services — as one statement.
+
+    Each branch has an equality on `state`, so it walks `ix_ticket_queue_head` in issue order and
+    stops at its first match (tickets sent to a counter are always in state "transferred")."""
+    branches = [_head_branch("transferred", Ticket.target_counter == bindparam("counter"))]
+    if with_services:
+        untargeted = (
+            Ticket.target_counter.is_(None),
+            Ticket.service.in_(bindparam("services", expanding=True)),
+        )
+        for state in rules.WAITING_STATES:
+            branches.append(_head_branch(state, *untargeted, Ticket.priority.is_not(None)))
+            branches.append(_head_branch(state, *untargeted, Ticket.priority.is_(None)))
+    return select(Ticket).where(Ticket.id.in_(union_all(*branches)))
+
+
+_HEADS = {True: _heads_statement(True), False: _heads_statement(False)}
+
+
+def _heads(s: Session, center: str, day: str, counter: str, services: list[str]) -> list[Ticket]:
+    """The head of each class this counter may call, in one round trip. `choose_next` only ever
+    picks a class head, so this is all it needs."""
+    params: dict[str, Any] = {"center": center, "day": day, "counter": counter}
+    if services:
+        params["services"] = list(services)
+    rows = list(s.exec(_HEADS[bool(services)], params=params).all())
     # one head per class: the oldest of the waiting/transferred heads
     best: dict[tuple[bool, bool], Ticket] = {}
     for t in rows:
@@ -329,7 +378,7 @@ def call_next(
             policy=rules.FairnessPolicy(center.max_priority_streak),
         )
         if chosen is None:
-            _remember(s, center.code, idem_key, endpoint, who.username, 204, None, at)
+            _remember(s, center.code, idem_key, endpoint, who.username, 204, None, moment)
             body = None
             status = 204
         else:
@@ -338,7 +387,7 @@ def call_next(
             _mark_called(s, state, t, counter.code, who, at)
             body = ticket_json(t)
             status = 200
-            _remember(s, center.code, idem_key, endpoint, who.username, 200, body, at)
+            _remember(s, center.code, idem_key, endpoint, who.username, 200, body, moment)
             events.append(
                 {
                     "type": "called",
@@ -410,7 +459,7 @@ def call_number(
         _mark_called(s, state, t, counter.code, who, at)
         s.add(state)
         body = ticket_json(t)
-        _remember(s, center.code, idem_key, endpoint, who.username, 200, body, at)
+        _remember(s, center.code, idem_key, endpoint, who.username, 200, body, moment)
         events.append(
             {
                 "type": "called",
