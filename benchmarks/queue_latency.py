@@ -4,10 +4,11 @@ For SQLite and PostgreSQL 15 (a throwaway durable cluster: fsync on):
 - baseline: GET /health round trip (the floor of one HTTP request on this machine);
 - ticket issue throughput (20 client threads) with its p50/p99;
 - closed-loop call-next at 10, 50 and 200 concurrent counters (saturation: every counter calls
-  again as soon as it has an answer) — p50/p99 and calls/s;
-- open-loop call-next: Poisson arrivals at 200 counters × 10 × the peak of a 28-counter ward
-  (one call per counter every 3 minutes) ≈ 11 calls/s, latency measured from the scheduled
-  arrival (no coordinated omission); target p99 < 50 ms.
+  again as soon as it has an answer) — the capacity in calls/s, with its p50/p99;
+- open-loop call-next at 10, 50 and 200 counters: Poisson arrivals, each counter calling once
+  every 6 s on average (30× a busy ward's peak of one call per counter every 3 minutes), latency
+  measured from the scheduled arrival (no coordinated omission); target p99 < 50 ms. Counter PCs
+  keep their connection open, so the clients connect before the clock starts.
 
 The load generator runs on the same 2-core machine as the server, so saturation figures include
 the client's own CPU use.
@@ -184,6 +185,18 @@ def open_loop(
     return lat
 
 
+# Open loop: each counter calls on average once every OPEN_LOOP_INTERVAL seconds (Poisson). A
+# busy ward's counter calls about once every 3 minutes; 6 s is 30× that (an officer pressing F5
+# through a chain of no-shows), so 200 counters make ~33 calls/s.
+OPEN_LOOP_INTERVAL = 6.0
+
+
+def open_loop_duration(counters: int, quick: bool) -> float:
+    """Long enough for ~300 calls (p99 needs samples), 10–90 s."""
+    rate = counters / OPEN_LOOP_INTERVAL
+    return min(30.0 if quick else 90.0, max(10.0, 300 / rate))
+
+
 def run_backend(
     name: str, url: str | None, base: Path, quick: bool, open_only: bool = False
 ) -> None:
@@ -192,29 +205,33 @@ def run_backend(
     srv = start_server(base, url, demo=False, data_dir=data_dir)
     try:
         headers = login(srv, "bench", "bench-pw")
-        levels = [] if open_only else [10, 50, 200]
+        levels = [10, 50, 200]
+        closed_levels = [] if open_only else levels
         calls = {10: 300, 50: 600, 200: 800} if quick else {10: 600, 50: 1200, 200: 1600}
-        duration = 10.0 if quick else 30.0
-        rate = MAX_COUNTERS * 10 / 180  # ≈ 11.1 calls/s
-        need = sum(calls.values()) + int(rate * duration * 1.5) + 200
+        open_calls = sum(
+            int(c / OPEN_LOOP_INTERVAL * open_loop_duration(c, quick) * 1.5) for c in levels
+        )
+        need = sum(calls[c] for c in closed_levels) + open_calls + 200
         print(f"\n== {name} ==")
         base_lat = baseline(srv.api, headers)
         print(f"baseline GET /health            {fmt(base_lat)}")
         lat, tput = issue_phase(srv.api, headers, need)
         print(f"issue ({need} tickets, 20 thr)   {fmt(lat)}   {tput:7.1f} tickets/s")
         for c in levels:
+            rate = c / OPEN_LOOP_INTERVAL
+            lat = open_loop(srv.api, headers, rate, open_loop_duration(c, quick), counters=c)
+            verdict = "OK" if pct(lat, 99) < 0.050 else "ABOVE TARGET"
+            print(
+                f"call-next open loop   {c:>3} ctrs  {fmt(lat)}   {rate:5.1f} calls/s offered"
+                f" ({len(lat)} calls)   target p99 < 50 ms: {verdict}"
+            )
+        for c in closed_levels:
             lat, cps, conflicts = closed_loop(srv.api, headers, c, calls[c])
             ratio = pct(lat, 50) / pct(base_lat, 50)
             print(
                 f"call-next closed loop {c:>3} ctrs  {fmt(lat)}   {cps:7.1f} calls/s"
-                f"   p50 = {ratio:4.1f}× baseline   409s {conflicts}"
+                f"   p50 = {ratio:4.1f}× baseline   409s {conflicts}   (saturation)"
             )
-        lat = open_loop(srv.api, headers, rate, duration)
-        verdict = "OK" if pct(lat, 99) < 0.050 else "ABOVE TARGET"
-        print(
-            f"call-next open loop {rate:.1f}/s over 200 ctrs ({len(lat)} calls) {fmt(lat)}"
-            f"   target p99 < 50 ms: {verdict}"
-        )
     finally:
         srv.stop()
 
