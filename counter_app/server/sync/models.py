@@ -140,6 +140,7 @@ class HeldOp(ServerModel, table=True):
     """Ops pushed by a revoked device: kept for review, not applied."""
 
     __tablename__ = "sync_held_op"
+    __table_args__ = (Index("ux_sync_held_op_device_op", "device_id", "op_id", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     device_id: str = Field(max_length=64, index=True)

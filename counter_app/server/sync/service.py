@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from sqlalchemy import text, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from counter_app.contracts.sync import (
@@ -279,16 +280,48 @@ def _lock_state(db: Database, s: Session, device: Device) -> SyncDeviceState:
     return state
 
 
-def hold(db: Database, device: Device, body: dict[str, Any]) -> None:
-    """A revoked device's pushes are kept for review, never applied."""
+def _held_op_id(op: Any) -> str:
+    """The op's id, or (for a malformed op without one) a digest of its content."""
+    if isinstance(op, dict) and isinstance(op.get("op_id"), str) and op["op_id"]:
+        return op["op_id"][:64]
+    raw = json.dumps(op, sort_keys=True, default=str).encode()
+    return "?" + hashlib.sha256(raw).hexdigest()[:32]
+
+
+def hold(db: Database, device: Device, body: dict[str, Any]) -> int:
+    """A revoked device's pushes are kept for review, never applied — each op once, however
+    often the device retries. The number of ops newly held."""
+    ops = body.get("ops", []) if isinstance(body, dict) else []
+    ops = ops[:1000] if isinstance(ops, list) else []
+    rows: dict[str, Any] = {}
+    for o in ops:
+        rows.setdefault(_held_op_id(o), o)
+    at = now_iso()
+    try:
+        return _hold_new(db, device, rows, len(ops), at)
+    except IntegrityError:  # the same ops held by a concurrent retry (PostgreSQL): now known
+        return _hold_new(db, device, rows, len(ops), at)
+
+
+def _hold_new(db: Database, device: Device, rows: dict[str, Any], total: int, at: str) -> int:
     with db.write() as s:
-        for op in body.get("ops", [])[:1000]:
+        known = set()
+        if rows:
+            known = set(
+                s.exec(
+                    select(HeldOp.op_id).where(
+                        HeldOp.device_id == device.id, HeldOp.op_id.in_(list(rows))
+                    )
+                ).all()
+            )
+        fresh = {k: o for k, o in rows.items() if k not in known}
+        for op_id, o in fresh.items():
             s.add(
                 HeldOp(
                     device_id=device.id,
-                    op_id=str(op.get("op_id", "?"))[:64],
-                    data=op,
-                    received_at=now_iso(),
+                    op_id=op_id,
+                    data=o if isinstance(o, dict) else {"value": o},
+                    received_at=at,
                 )
             )
         audit(
@@ -298,8 +331,9 @@ def hold(db: Database, device: Device, body: dict[str, Any]) -> None:
             device_id=device.id,
             entity="device",
             entity_id=device.id,
-            data={"ops": len(body.get("ops", []))},
+            data={"ops": total, "new": len(fresh)},
         )
+    return len(fresh)
 
 
 def push(
