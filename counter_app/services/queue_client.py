@@ -256,6 +256,16 @@ class QueueClient:
     def board(self) -> dict[str, Any]:
         return self._send("GET", "/queue/board").json()
 
+    # --- sync conflicts (supervisors) ------------------------------------------------------------
+
+    def conflicts(self, state: str = "open", limit: int = 200) -> dict[str, Any]:
+        return self._send("GET", "/sync/conflicts", params={"state": state, "limit": limit}).json()
+
+    def resolve_conflict(self, conflict_id: int, note: str) -> dict[str, Any]:
+        return self._send(
+            "POST", f"/sync/conflicts/{conflict_id}/resolve", json={"note": note}
+        ).json()
+
     def health(self) -> dict[str, Any]:
         return self._send("GET", "/health", auth=False).json()
 

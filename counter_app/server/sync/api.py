@@ -10,16 +10,16 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Request, Response
-from pydantic import ValidationError
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from pydantic import BaseModel, Field, ValidationError
 
 from counter_app.server.core import security
 from counter_app.server.crud.common import ApiError
-from counter_app.server.deps import AppContext, ctx
+from counter_app.server.deps import AppContext, Ctx, SupervisorUser, ctx
 from counter_app.server.models import Device
-from counter_app.server.sync import blobs, service
+from counter_app.server.sync import blobs, conflicts, service
 
 router = APIRouter(tags=["sync"])
 
@@ -184,3 +184,35 @@ def new_epoch(
             data={"epoch": row.epoch},
         )
         return {"epoch": row.epoch}
+
+
+# --- conflicts (supervisors, signed in as officers: not device credentials) ---------------------
+
+
+class ResolveConflict(BaseModel):
+    note: str = Field(min_length=1, max_length=500, description="what the supervisor did")
+
+
+@router.get("/sync/conflicts", summary="Sync conflicts of the caller's center (supervisors)")
+def list_conflicts(
+    p: SupervisorUser,
+    c: Ctx,
+    state: Annotated[Literal["open", "resolved", "all"], Query()] = "open",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> dict:
+    """Newest first, with what identifies each record (dossier code and applicant, or ticket
+    number) and the counter slot that pushed it; `open` counts the unresolved ones."""
+    return conflicts.list_conflicts(c.db, p, state, limit)
+
+
+@router.post(
+    "/sync/conflicts/{conflict_id}/resolve",
+    summary="Mark a sync conflict resolved, with a note (supervisors)",
+)
+def resolve_conflict(
+    conflict_id: Annotated[int, Path(ge=1, le=2**62)],
+    body: ResolveConflict,
+    p: SupervisorUser,
+    c: Ctx,
+) -> dict:
+    return conflicts.resolve(c.db, p, conflict_id, body.note)

@@ -1,0 +1,114 @@
+"""Sync conflicts reach a supervisor: a counter restored from a backup re-used a dossier code
+another dossier already has; the server keeps both facts, flags a conflict, and a supervisor of
+the same center (never an officer, never another center) lists it and resolves it with a note —
+once."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import httpx
+import pytest
+
+from counter_app.server.crud import admin as admin_crud
+from tests.server.conftest import login, open_server_db
+from tests.sync import clientlib
+from tests.sync.test_protocol import outbox_ops, raw_push
+
+RNG = random.Random(17)
+
+
+@pytest.fixture
+def clash(server, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Two counters; B's dossier arrives with the code A's dossier already has."""
+    stores = []
+    try:
+        made = []
+        for name in ("a", "b"):
+            clientlib.setup_client(tmp_path / name, server.url)
+            store, settings = clientlib.open_client(tmp_path / name)
+            stores.append(store)
+            made.append((store, settings, clientlib.receive(store, settings, RNG)))
+        (store_a, set_a, dos_a), (store_b, set_b, dos_b) = made
+        assert raw_push(server, set_a.data_dir, outbox_ops(store_a)).status_code == 200
+        ops = outbox_ops(store_b)
+        ops[0]["payload"]["dossier"]["code"] = dos_a["code"]
+        r = raw_push(server, set_b.data_dir, ops)
+        assert r.status_code == 200, r.text
+        assert r.json()["results"][0]["status"] == "conflict"
+        yield dos_a, dos_b
+    finally:
+        for store in stores:
+            store.close()
+
+
+def _mine(listing: dict, dossier_id: str) -> list[dict]:
+    return [c for c in listing["conflicts"] if c["entity_id"] == dossier_id]
+
+
+def test_supervisor_lists_and_resolves_a_conflict_once(server, clash) -> None:  # type: ignore[no-untyped-def]
+    dos_a, dos_b = clash
+    sup = login(server, "giamsat")
+    r = httpx.get(server.api + "/sync/conflicts", headers=sup, timeout=10)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    [c] = _mine(body, dos_b["id"])
+    assert body["open"] >= 1 and c["resolved_at"] is None
+    assert c["entity"] == "dossier" and dos_a["code"] in c["reason"]
+    assert c["summary"]["code"] == dos_a["code"]
+    assert c["summary"]["applicant"] == clientlib.APPLICANT["full_name"]
+    assert c["device_slot"]
+
+    empty = httpx.post(
+        f"{server.api}/sync/conflicts/{c['id']}/resolve", json={"note": ""}, headers=sup
+    )
+    assert empty.status_code == 422
+    note = "Giữ cả hai hồ sơ; đã cấp mã mới cho hồ sơ của quầy B và báo công dân."
+    done = httpx.post(
+        f"{server.api}/sync/conflicts/{c['id']}/resolve", json={"note": note}, headers=sup
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["resolved_by"] == "giamsat" and done.json()["note"] == note
+    again = httpx.post(
+        f"{server.api}/sync/conflicts/{c['id']}/resolve", json={"note": "lần hai"}, headers=sup
+    )
+    assert again.status_code == 409 and again.json()["code"] == "already_resolved"
+
+    still_open = httpx.get(server.api + "/sync/conflicts", headers=sup, timeout=10).json()
+    assert _mine(still_open, dos_b["id"]) == []
+    resolved = httpx.get(
+        server.api + "/sync/conflicts", params={"state": "resolved"}, headers=sup, timeout=10
+    ).json()
+    assert [x["resolved_by"] for x in _mine(resolved, dos_b["id"])] == ["giamsat"]
+
+
+def test_officers_and_other_centers_cannot_see_conflicts(server, clash) -> None:  # type: ignore[no-untyped-def]
+    _dos_a, dos_b = clash
+    officer = login(server, "canbo1")
+    assert httpx.get(server.api + "/sync/conflicts", headers=officer).status_code == 403
+    assert httpx.get(server.api + "/sync/conflicts").status_code == 401
+    admin = login(server, "admin")
+    other = "KHAC01"
+    db = open_server_db(server.data_dir, server.database_url)
+    try:
+        if not any(c["code"] == other for c in admin_crud.list_centers(db)):
+            admin_crud.create_center(db, other, "Trung tâm khác")
+            admin_crud.create_officer(db, "gs_khac", "pw-khac-123", center=other, role="supervisor")
+    finally:
+        db.dispose()
+    sup_other = login(server, "gs_khac", "pw-khac-123")
+    listing = httpx.get(
+        server.api + "/sync/conflicts", params={"state": "all"}, headers=sup_other
+    ).json()
+    assert listing["conflicts"] == [] and listing["open"] == 0
+    own = httpx.get(server.api + "/sync/conflicts", headers=login(server, "giamsat")).json()
+    [c] = _mine(own, dos_b["id"])
+    r = httpx.post(
+        f"{server.api}/sync/conflicts/{c['id']}/resolve",
+        json={"note": "không phải của tôi"},
+        headers=sup_other,
+    )
+    assert r.status_code == 404
+    bad = httpx.get(server.api + "/sync/conflicts", params={"state": "x"}, headers=admin)
+    assert bad.status_code == 422
