@@ -54,3 +54,43 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         data_dir=getattr(args, "data_dir", None),
         lang=getattr(args, "lang", None),
     )
+
+
+def add_officer_options(parser: argparse.ArgumentParser) -> None:
+    """--server and --username for commands that sign in to the server as an officer."""
+    import os
+
+    parser.add_argument(
+        "--server",
+        help="server URL (default: server_url in the config; env COUNTER_APP_SERVER_URL)",
+    )
+    parser.add_argument(
+        "--username",
+        default=os.environ.get("COUNTER_APP_USERNAME"),
+        help="sign-in name (env COUNTER_APP_USERNAME); password from COUNTER_APP_PASSWORD or a prompt",
+    )
+
+
+def officer_client(args: argparse.Namespace):  # -> (QueueClient, Settings)
+    """A signed-in client of the server (the token is cached in the data dir between calls)."""
+    import os
+
+    from counter_app.services.queue_client import QueueClient
+
+    settings = settings_from_args(args)
+    url = args.server or settings.server_url
+
+    def password() -> str:
+        env = os.environ.get("COUNTER_APP_PASSWORD")
+        if env:
+            return env
+        if not sys.stdin.isatty():
+            return ""
+        import getpass
+
+        return getpass.getpass(f"Mật khẩu / password for {args.username}: ")
+
+    client = QueueClient(
+        url or "", data_dir=settings.data_dir, username=args.username, password=password
+    )
+    return client, settings

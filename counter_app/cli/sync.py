@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from counter_app.cli._common import add_data_dir, add_json_flag, emit_json, log, settings_from_args
+from counter_app.cli._common import (
+    add_data_dir,
+    add_json_flag,
+    add_officer_options,
+    emit_json,
+    log,
+    officer_client,
+    settings_from_args,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +29,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_flag(st)
     add_data_dir(st)
     st.set_defaults(func=_status)
+    c = ss.add_parser(
+        "conflicts",
+        help="xung đột đồng bộ của trung tâm (giám sát) / the center's sync conflicts (supervisors)",
+    )
+    c.add_argument("--state", choices=["open", "resolved", "all"], default="open")
+    c.add_argument("--limit", type=int, default=200)
+    add_officer_options(c)
+    add_json_flag(c)
+    add_data_dir(c)
+    c.set_defaults(func=_conflicts)
+    rs = ss.add_parser(
+        "resolve", help="đánh dấu đã xử lý một xung đột / mark a sync conflict resolved"
+    )
+    rs.add_argument("conflict_id", type=int, metavar="ID")
+    rs.add_argument("--note", required=True, help="what was done (required)")
+    add_officer_options(rs)
+    add_json_flag(rs)
+    add_data_dir(rs)
+    rs.set_defaults(func=_resolve)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -74,4 +101,48 @@ def _status(args: argparse.Namespace) -> int:
             print(
                 f"bị từ chối / rejected: #{r['device_seq']} {r['entity']} {r['op']}: {r['reason']}"
             )
+    return 0
+
+
+def _conflict_line(c: dict) -> str:
+    sm = c.get("summary") or {}
+    what = " ".join(
+        str(x)
+        for x in (sm.get("code") or sm.get("number"), sm.get("applicant"), sm.get("procedure"))
+        if x
+    )
+    done = (
+        f" — đã xử lý / resolved by {c['resolved_by']} {c['resolved_at']}"
+        if c.get("resolved_at")
+        else ""
+    )
+    slot = f" (máy / device {c['device_slot']})" if c.get("device_slot") else ""
+    return f"#{c['id']} {c['created_at'][:16]} {c['entity']} {what}{slot}: {c['reason']}{done}"
+
+
+def _conflicts(args: argparse.Namespace) -> int:
+    client, _settings = officer_client(args)
+    with client:
+        out = client.conflicts(args.state, args.limit)
+    if args.json:
+        emit_json(out)
+        return 0
+    print(f"Xung đột chưa xử lý / open conflicts: {out['open']}")
+    for c in out["conflicts"]:
+        print(_conflict_line(c))
+    return 0
+
+
+def _resolve(args: argparse.Namespace) -> int:
+    from counter_app.errors import BadInput
+
+    if not args.note.strip():
+        raise BadInput("cần ghi chú cách xử lý / --note must say what was done")
+    client, _settings = officer_client(args)
+    with client:
+        out = client.resolve_conflict(args.conflict_id, args.note)
+    if args.json:
+        emit_json(out)
+    else:
+        print(_conflict_line(out))
     return 0

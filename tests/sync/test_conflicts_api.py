@@ -112,3 +112,39 @@ def test_officers_and_other_centers_cannot_see_conflicts(server, clash) -> None:
     assert r.status_code == 404
     bad = httpx.get(server.api + "/sync/conflicts", params={"state": "x"}, headers=admin)
     assert bad.status_code == 422
+
+
+def test_cli_lists_and_resolves(server, clash, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tests.helpers import run_cli
+
+    _dos_a, dos_b = clash
+    env = {"COUNTER_APP_PASSWORD": "demo"}
+    common = ["--server", server.url, "--username", "giamsat", "--data-dir", str(tmp_path / "s")]
+    out = run_cli("sync", "conflicts", *common, "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    [c] = _mine(json.loads(out.stdout), dos_b["id"])
+    text = run_cli("sync", "conflicts", *common, env=env)
+    assert text.returncode == 0 and f"#{c['id']} " in text.stdout
+    assert "Xung đột chưa xử lý / open conflicts:" in text.stdout
+
+    blank = run_cli("sync", "resolve", str(c["id"]), "--note", "  ", *common, env=env)
+    assert blank.returncode == 2 and "--note" in blank.stderr
+    ok = run_cli("sync", "resolve", str(c["id"]), "--note", "Đã gọi công dân", *common, env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert "resolved by giamsat" in ok.stdout
+    twice = run_cli("sync", "resolve", str(c["id"]), "--note", "lại", *common, env=env)
+    assert twice.returncode == 2 and "already resolved" in twice.stderr
+    officer = run_cli(
+        "sync",
+        "conflicts",
+        "--server",
+        server.url,
+        "--username",
+        "canbo1",
+        "--data-dir",
+        str(tmp_path / "o"),
+        env=env,
+    )
+    assert officer.returncode == 4 and "supervisor" in officer.stderr
