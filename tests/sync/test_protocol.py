@@ -437,6 +437,11 @@ def test_clock_offset_recorded_drift_warned_and_legal_time_corrected(server, cli
 def test_pull_pages_with_a_cursor_and_410_after_compaction(server, client, tmp_path):  # type: ignore[no-untyped-def]
     store, settings = client
     ids = [clientlib.receive(store, settings, RNG)["id"] for _ in range(30)]
+    sha = clientlib.attach_blob(store, settings, ids[0], clientlib.random_blob(RNG, 5000))
+    issued = httpx.post(
+        server.api + "/queue/tickets", json={"service": "A"}, headers=login(server, "canbo1")
+    )
+    assert issued.status_code == 201, issued.text
     run(store, settings)
     h = headers(settings.data_dir)
     cursor, seen, pages = 0, [], 0
@@ -468,14 +473,26 @@ def test_pull_pages_with_a_cursor_and_410_after_compaction(server, client, tmp_p
         db.dispose()
         old = httpx.get(server.api + "/sync/pull", params={"cursor": 1}, headers=h, timeout=10)
         assert old.status_code == 410
+        from counter_app.store.models import Ticket
+
         with other.write() as s:
             from counter_app.store.db import set_state
 
             set_state(s, "sync_cursor", 1)
+            for a in s.exec(select(Attachment)).all():
+                s.delete(a)
+            s.flush()
             for d in s.exec(select(Dossier).where(col(Dossier.id).in_(ids))).all():
                 s.delete(d)  # lost locally: only the snapshot can bring them back
+            for t in s.exec(select(Ticket)).all():
+                s.delete(t)
         run(other, other_settings)
         with other.read() as s:
             assert set(ids) <= {d.id for d in s.exec(select(Dossier)).all()}
+            # the snapshot also carries the attachments (after their dossier) and today's tickets
+            assert sha in {a.sha256 for a in s.exec(select(Attachment)).all()}
+            tickets = {t.id: t for t in s.exec(select(Ticket)).all()}
+            assert issued.json()["id"] in tickets
+            assert tickets[issued.json()["id"]].number == issued.json()["number"]
     finally:
         other.close()

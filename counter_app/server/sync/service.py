@@ -3,6 +3,7 @@ serve the change log of the device's center from a cursor."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import time
@@ -21,7 +22,8 @@ from counter_app.contracts.sync import (
     upgrade_op,
 )
 from counter_app.domain import sync_rules
-from counter_app.server.crud.common import ApiError, audit, now_iso
+from counter_app.domain.queue import service_day
+from counter_app.server.crud.common import DEFAULT_TZ, ApiError, audit, now, now_iso
 from counter_app.server.db import Database
 from counter_app.server.models import (
     Center,
@@ -761,19 +763,7 @@ def pull(
             )
         snapshot = cursor == 0 and compacted_before > 0
         if snapshot:
-            changes = [
-                {
-                    "cursor": 0,
-                    "entity": "dossier",
-                    "entity_id": d.id,
-                    "version": d.version,
-                    "data": d.data,
-                    "origin_device": None,
-                }
-                for d in s.exec(
-                    select(ServerDossier).where(ServerDossier.center_code == device.center_code)
-                )
-            ]
+            changes = _snapshot(s, device.center_code)
             more, next_c = True, compacted_before - 1
         else:
             rows = s.exec(
@@ -819,6 +809,41 @@ def pull(
         ],
         "proc_cursor": procs[-1].id if procs else proc_after,
     }
+
+
+def _snapshot(s: Session, center: str) -> list[dict[str, Any]]:
+    """Everything a counter of `center` needs when the change log it missed was compacted: every
+    dossier, then every attachment (after its dossier), then the tickets of today and yesterday
+    (older tickets are history on the server; a counter only works with the current day)."""
+
+    def change(entity: str, entity_id: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "cursor": 0,
+            "entity": entity,
+            "entity_id": entity_id,
+            "version": version,
+            "data": data,
+            "origin_device": None,
+        }
+
+    out = [
+        change("dossier", d.id, d.version, d.data)
+        for d in s.exec(select(ServerDossier).where(ServerDossier.center_code == center))
+    ]
+    out += [
+        change("attachment", a.id, 1, a.model_dump(mode="json"))
+        for a in s.exec(select(ServerAttachment).where(ServerAttachment.center_code == center))
+    ]
+    c = s.get(Center, center)
+    today = service_day(now(c.timezone if c else DEFAULT_TZ), c.timezone if c else DEFAULT_TZ)
+    since = (dt.date.fromisoformat(today) - dt.timedelta(days=1)).isoformat()
+    for t in s.exec(
+        select(Ticket).where(Ticket.center_code == center, Ticket.service_day >= since)
+    ):
+        data = t.model_dump(mode="json")
+        data["origin"] = "local" if t.device_id else "server"
+        out.append(change("ticket", t.id, t.version, data))
+    return out
 
 
 def _compacted_before(s: Session) -> int:
