@@ -35,6 +35,7 @@ class QueueClient:
         password: Callable[[], str] | str | None = None,
         timeout: float = 15.0,
         transport: httpx.BaseTransport | None = None,
+        token: str | None = None,
     ) -> None:
         if not server_url:
             raise BadInput(
@@ -46,7 +47,7 @@ class QueueClient:
         self.username = username
         self._password = password
         self._http = httpx.Client(timeout=timeout, transport=transport)
-        self._token: str | None = None
+        self._token: str | None = token  # e.g. the TUI officer's sign-in token
 
     def close(self) -> None:
         self._http.close()
