@@ -46,6 +46,7 @@ class SupervisorScreen(Screen):
 
     BINDINGS = [
         Binding("f5", "refresh_data", "sv.key.refresh"),
+        Binding("f6", "conflicts", "sv.key.conflicts"),
         Binding("escape", "close", "sv.key.close"),
     ]
 
@@ -148,3 +149,9 @@ class SupervisorScreen(Screen):
     def action_close(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def action_conflicts(self) -> None:
+        """The center's sync conflicts (from the server; supervisors only)."""
+        from counter_app.ui.screens.conflicts import ConflictsScreen
+
+        self.app.push_screen(ConflictsScreen(self.ctx))
