@@ -50,6 +50,11 @@ class Database:
             )
             self.reader = self.writer
 
+    def is_cached(self, key: object) -> bool:
+        """True if `cached(key, …)` would answer without loading."""
+        hit = self._cache.get(key)
+        return hit is not None and hit[0] > time.monotonic()
+
     def cached(self, key: object, ttl: float, load):  # -> Any
         """A small TTL cache for rows read on every request (the signed-in officer)."""
         hit = self._cache.get(key)
