@@ -581,40 +581,36 @@ def recall(
     return _mutate(db, who, counter_code, "recall", fn, publish)
 
 
+def _advance_current(
+    db: Database, who: Principal, counter_code: str, new_state: str, stamp: str, publish
+) -> dict[str, Any]:
+    """Move the counter's current ticket to `new_state`, stamping the time field `stamp`."""
+
+    def fn(s, center, counter, state, moment):
+        t = _current(s, center.code, counter.code)
+        _transition(t, new_state)
+        setattr(t, stamp, iso(moment))
+        return t, {}
+
+    return _mutate(db, who, counter_code, new_state, fn, publish)
+
+
 def start(
     db: Database, who: Principal, counter_code: str, publish: Publish | None = None
 ) -> dict[str, Any]:
-    def fn(s, center, counter, state, moment):
-        t = _current(s, center.code, counter.code)
-        _transition(t, "serving")
-        t.serving_at = iso(moment)
-        return t, {}
-
-    return _mutate(db, who, counter_code, "serving", fn, publish)
+    return _advance_current(db, who, counter_code, "serving", "serving_at", publish)
 
 
 def no_show(
     db: Database, who: Principal, counter_code: str, publish: Publish | None = None
 ) -> dict[str, Any]:
-    def fn(s, center, counter, state, moment):
-        t = _current(s, center.code, counter.code)
-        _transition(t, "no_show")
-        t.finished_at = iso(moment)
-        return t, {}
-
-    return _mutate(db, who, counter_code, "no_show", fn, publish)
+    return _advance_current(db, who, counter_code, "no_show", "finished_at", publish)
 
 
 def finish(
     db: Database, who: Principal, counter_code: str, publish: Publish | None = None
 ) -> dict[str, Any]:
-    def fn(s, center, counter, state, moment):
-        t = _current(s, center.code, counter.code)
-        _transition(t, "done")
-        t.finished_at = iso(moment)
-        return t, {}
-
-    return _mutate(db, who, counter_code, "done", fn, publish)
+    return _advance_current(db, who, counter_code, "done", "finished_at", publish)
 
 
 def transfer(
