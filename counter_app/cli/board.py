@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 
-from counter_app.cli._common import add_data_dir
+from counter_app.cli._common import add_data_dir, add_officer_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -13,15 +12,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "board", help="bảng gọi số / public board (full screen), --supervisor: live view"
     )
     p.add_argument("--center", help="center code; must match the signed-in account's center")
-    p.add_argument(
-        "--server",
-        help="server URL (default: server_url in the config; env COUNTER_APP_SERVER_URL)",
-    )
-    p.add_argument(
-        "--username",
-        default=os.environ.get("COUNTER_APP_USERNAME"),
-        help="sign-in name (env COUNTER_APP_USERNAME); password from COUNTER_APP_PASSWORD",
-    )
+    add_officer_options(p)
     p.add_argument("--mute", action="store_true", help="do not play announcements")
     p.add_argument("--recent", type=int, default=10, help="how many past calls to list")
     p.add_argument(
@@ -38,20 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from counter_app.cli._common import settings_from_args
+    from counter_app.cli._common import officer_client
     from counter_app.errors import BadInput
-    from counter_app.services.queue_client import QueueClient
 
-    settings = settings_from_args(args)
-    url = args.server or settings.server_url
     if args.recent < 1 or args.recent > 100:
         raise BadInput("--recent phải từ 1 đến 100 / --recent must be 1..100", field="recent")
-    client = QueueClient(
-        url or "",
-        data_dir=settings.data_dir,
-        username=args.username,
-        password=lambda: os.environ.get("COUNTER_APP_PASSWORD", ""),
-    )
+    client, settings = officer_client(args)
     board = client.board()  # signs in and checks the server before going full screen
     if args.center and board.get("center") != args.center:
         client.close()

@@ -19,28 +19,31 @@ from tests.sync.test_protocol import outbox_ops, raw_push
 RNG = random.Random(17)
 
 
+def make_code_clash(server, base: Path, rng: random.Random):  # type: ignore[no-untyped-def]
+    """Two enrolled counters; B's dossier arrives with the code A's dossier already has (as
+    work done on a restored backup would). Returns (dossier A, dossier B, [stores to close])."""
+    stores, made = [], []
+    for name in ("a", "b"):
+        clientlib.setup_client(base / name, server.url)
+        store, settings = clientlib.open_client(base / name)
+        stores.append(store)
+        made.append((store, settings, clientlib.receive(store, settings, rng)))
+    (store_a, set_a, dos_a), (store_b, set_b, dos_b) = made
+    assert raw_push(server, set_a.data_dir, outbox_ops(store_a)).status_code == 200
+    ops = outbox_ops(store_b)
+    ops[0]["payload"]["dossier"]["code"] = dos_a["code"]
+    r = raw_push(server, set_b.data_dir, ops)
+    assert r.status_code == 200, r.text
+    assert r.json()["results"][0]["status"] == "conflict"
+    return dos_a, dos_b, stores
+
+
 @pytest.fixture
 def clash(server, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Two counters; B's dossier arrives with the code A's dossier already has."""
-    stores = []
-    try:
-        made = []
-        for name in ("a", "b"):
-            clientlib.setup_client(tmp_path / name, server.url)
-            store, settings = clientlib.open_client(tmp_path / name)
-            stores.append(store)
-            made.append((store, settings, clientlib.receive(store, settings, RNG)))
-        (store_a, set_a, dos_a), (store_b, set_b, dos_b) = made
-        assert raw_push(server, set_a.data_dir, outbox_ops(store_a)).status_code == 200
-        ops = outbox_ops(store_b)
-        ops[0]["payload"]["dossier"]["code"] = dos_a["code"]
-        r = raw_push(server, set_b.data_dir, ops)
-        assert r.status_code == 200, r.text
-        assert r.json()["results"][0]["status"] == "conflict"
-        yield dos_a, dos_b
-    finally:
-        for store in stores:
-            store.close()
+    dos_a, dos_b, stores = make_code_clash(server, tmp_path, RNG)
+    yield dos_a, dos_b
+    for store in stores:
+        store.close()
 
 
 def _mine(listing: dict, dossier_id: str) -> list[dict]:

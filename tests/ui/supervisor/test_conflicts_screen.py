@@ -19,28 +19,16 @@ from counter_app.services.context import AppContext, Officer
 from counter_app.ui.screens.conflicts import ConflictsScreen
 from counter_app.ui.screens.supervisor import SupervisorScreen
 from tests.server.conftest import free_port, login, start_server
-from tests.sync import clientlib
-from tests.sync.test_protocol import outbox_ops, raw_push
+from tests.sync.test_conflicts_api import make_code_clash
 
 
 @pytest.fixture(scope="module")
 def clash(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, dict]]:
     base = tmp_path_factory.mktemp("conflicts-ui")
     server = start_server(base)
-    rng = random.Random(29)
     stores = []
     try:
-        made = []
-        for name in ("a", "b"):
-            clientlib.setup_client(base / name, server.url)
-            store, settings = clientlib.open_client(base / name)
-            stores.append(store)
-            made.append((store, settings, clientlib.receive(store, settings, rng)))
-        (store_a, set_a, dos_a), (store_b, set_b, _dos_b) = made
-        assert raw_push(server, set_a.data_dir, outbox_ops(store_a)).status_code == 200
-        ops = outbox_ops(store_b)
-        ops[0]["payload"]["dossier"]["code"] = dos_a["code"]
-        assert raw_push(server, set_b.data_dir, ops).json()["results"][0]["status"] == "conflict"
+        dos_a, _dos_b, stores = make_code_clash(server, base, random.Random(29))
         yield server, dos_a
     finally:
         for store in stores:
