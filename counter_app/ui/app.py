@@ -58,6 +58,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("new_dossier", "f3", "key.new_dossier", "cmd.new_dossier", "signed"),
     ActionSpec("lookup", "f4", "key.lookup", "cmd.lookup", "signed"),
     ActionSpec("supervisor", "f10", "key.supervisor", "cmd.supervisor", "signed"),
+    ActionSpec("live_view", "f11", "key.live_view", "cmd.live_view", "signed"),
     ActionSpec("sync_now", "ctrl+s", "key.sync", "cmd.sync", "signed"),
     ActionSpec("refresh", "ctrl+r", "key.refresh", "cmd.refresh", "home"),
     ActionSpec("lock", "ctrl+l", "key.lock", "cmd.lock", "signed"),
@@ -128,6 +129,7 @@ class CounterApp(App[None]):
         Binding("f3", "new_dossier", "key.new_dossier"),
         Binding("f4", "lookup", "key.lookup"),
         Binding("f10", "supervisor", "key.supervisor", show=False),
+        Binding("f11", "live_view", "key.live_view", show=False),
         Binding("ctrl+s", "sync_now", "key.sync", show=False),
     ]
 
@@ -466,6 +468,23 @@ class CounterApp(App[None]):
 
     def action_supervisor(self) -> None:
         self.open_screen("supervisor")
+
+    def action_live_view(self) -> None:
+        """The center's queue live, from the server (supervisors): every counter, waits, alerts,
+        the day's summary. The screen talks to the server in its own workers."""
+        from counter_app.errors import CounterAppError
+        from counter_app.services import server_session
+        from counter_app.ui.screens.live_view import LiveViewScreen
+
+        if self.ctx is None or any(isinstance(s, LiveViewScreen) for s in self.screen_stack):
+            return
+        try:
+            server_session.require_supervisor(self.ctx)
+            client = server_session.officer_client(self.ctx)
+        except CounterAppError as exc:
+            self.notify(exc.message, severity="warning")
+            return
+        self.push_screen(LiveViewScreen(client, owns_client=True))
 
     def action_sync_now(self) -> None:
         home = self.home_screen()

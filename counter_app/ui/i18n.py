@@ -43,6 +43,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.new_dossier": ("Tiếp nhận", "New dossier"),
     "key.lookup": ("Tra cứu", "Lookup"),
     "key.supervisor": ("Giám sát", "Supervisor"),
+    "key.live_view": ("Hàng đợi trực tiếp", "Live queue"),
     "key.sync": ("Đồng bộ", "Sync now"),
     "key.lock": ("Khóa", "Lock"),
     "key.language": ("English", "Tiếng Việt"),
@@ -68,6 +69,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cmd.new_dossier": ("Tiếp nhận hồ sơ mới", "Receive a new dossier"),
     "cmd.lookup": ("Tra cứu hồ sơ, trả kết quả", "Find a dossier, return a result"),
     "cmd.supervisor": ("Số liệu trong ngày, hồ sơ sắp/đã trễ hạn", "Today's figures, due and overdue dossiers"),
+    "cmd.live_view": (
+        "Giám sát hàng đợi mọi quầy trực tiếp từ máy chủ (giám sát)",
+        "Every counter's queue live from the server (supervisors)",
+    ),
     "cmd.sync": ("Đồng bộ với máy chủ ngay", "Synchronise with the server now"),
     "cmd.lock": ("Khóa màn hình", "Lock the screen"),
     "cmd.language": ("Chuyển ngôn ngữ Việt / Anh", "Switch language Vietnamese / English"),

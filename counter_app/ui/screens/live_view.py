@@ -109,9 +109,16 @@ class LiveViewScreen(Screen):
     """
     BINDINGS = [Binding("escape", "close", "Đóng"), Binding("r", "refresh", "Làm mới")]
 
-    def __init__(self, client: Any, *, alert_minutes: float = DEFAULT_ALERT_MINUTES) -> None:
+    def __init__(
+        self,
+        client: Any,
+        *,
+        alert_minutes: float = DEFAULT_ALERT_MINUTES,
+        owns_client: bool = False,
+    ) -> None:
         super().__init__()
         self.client = client
+        self.owns_client = owns_client  # closed with the screen (ends the event stream too)
         self.alert_seconds = alert_minutes * 60
         self.connected = False
         self.last_status: dict[str, Any] | None = None
@@ -142,6 +149,8 @@ class LiveViewScreen(Screen):
 
     def on_unmount(self) -> None:
         self.workers.cancel_group(self, "live")
+        if self.owns_client:
+            self.client.close()
 
     def action_close(self) -> None:
         if len(self.app.screen_stack) > 2:
