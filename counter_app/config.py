@@ -102,6 +102,9 @@ class Settings(BaseModel):
     # Printing: a CUPS queue name for `lp`; None = save the PDF and show its path
     printer: str | None = None
     paper: Literal["A5", "A4"] = "A5"
+    # Queue tickets issued at this PC: an ESC/POS printer ("/dev/usb/lp0", "host:9100"), "pdf"
+    # (a small PDF, sent to `printer` with lp when one is set), or None = not printed
+    ticket_printer: str | None = None
     # Scanning
     scan_inbox: Path | None = None
     scan_max_pages: int = Field(default=200, ge=1)
@@ -168,7 +171,7 @@ class Settings(BaseModel):
 _ENV_PREFIX = "COUNTER_APP_"
 _ENV_KEYS = {
     "center_code", "center_name", "agency_id", "counter_code", "server_url", "timezone",
-    "cut_off", "lang", "printer", "paper", "parent_body", "place_name",
+    "cut_off", "lang", "printer", "paper", "ticket_printer", "parent_body", "place_name",
 }
 
 

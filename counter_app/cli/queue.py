@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 
-from counter_app.cli._common import add_data_dir, add_json_flag, emit_json
+from counter_app.cli._common import (
+    add_data_dir,
+    add_json_flag,
+    add_officer_options,
+    emit_json,
+    log,
+    officer_client,
+)
 
 PRIORITIES = ("merit", "elderly", "disabled", "pregnant", "small_child")
 
@@ -27,6 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     i = leaf("issue", "phát số / issue a ticket", _issue, counter=False)
     i.add_argument("--service", required=True, help="service group letter, e.g. A")
     i.add_argument("--priority", choices=PRIORITIES, help="priority reason by law")
+    i.add_argument(
+        "--print",
+        dest="print_ticket",
+        action="store_true",
+        help="print it on ticket_printer (config): ESC/POS device or host:port, or 'pdf'",
+    )
     leaf("call-next", "gọi số tiếp theo / call the next ticket", _call_next)
     c = leaf("call", "gọi một số cụ thể / call a specific number", _call)
     c.add_argument("--number", required=True)
@@ -43,41 +55,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--server",
-        help="server URL (default: server_url in the config; env COUNTER_APP_SERVER_URL)",
-    )
-    p.add_argument(
-        "--username",
-        default=os.environ.get("COUNTER_APP_USERNAME"),
-        help="sign-in name (env COUNTER_APP_USERNAME); password from COUNTER_APP_PASSWORD or a prompt",
-    )
+    add_officer_options(p)
     add_json_flag(p)
     add_data_dir(p)
 
 
 def _client(args: argparse.Namespace):  # -> (QueueClient, Settings)
-    from counter_app.cli._common import settings_from_args
-    from counter_app.services.queue_client import QueueClient
-
-    settings = settings_from_args(args)
-    url = args.server or settings.server_url
-
-    def password() -> str:
-        env = os.environ.get("COUNTER_APP_PASSWORD")
-        if env:
-            return env
-        import getpass
-        import sys
-
-        if not sys.stdin.isatty():
-            return ""
-        return getpass.getpass(f"Mật khẩu / password for {args.username}: ")
-
-    client = QueueClient(
-        url or "", data_dir=settings.data_dir, username=args.username, password=password
-    )
-    return client, settings
+    return officer_client(args)
 
 
 def _counter(args: argparse.Namespace, settings) -> str:
@@ -98,9 +82,17 @@ def _show(args: argparse.Namespace, ticket: dict | None, verb: str) -> int:
 
 
 def _issue(args: argparse.Namespace) -> int:
-    client, _s = _client(args)
+    client, settings = _client(args)
     with client:
-        return _show(args, client.issue(args.service.upper(), args.priority), "Số mới / issued")
+        ticket = client.issue(args.service.upper(), args.priority)
+    _show(args, ticket, "Số mới / issued")
+    if args.print_ticket:
+        from counter_app.services import ticket_printing
+
+        # the ticket is issued (printed above, or in the JSON): a printer failure exits 3
+        done = ticket_printing.print_issued(settings, ticket)
+        log(f"đã in / printed {done.number}: {done.detail}")
+    return 0
 
 
 def _call_next(args: argparse.Namespace) -> int:

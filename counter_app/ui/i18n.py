@@ -138,6 +138,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.serving": ("Đang phục vụ số {number}", "Serving {number}"),
     "home.transferred": ("Đã chuyển số {number} sang nhóm {service}", "Moved {number} to group {service}"),
     "home.issued": ("Đã cấp số {number}", "Issued ticket {number}"),
+    "home.printed": ("Đã cấp và in số {number} ({where})", "Issued and printed {number} ({where})"),
     "home.no_current": ("Chưa có số nào đang phục vụ.", "No ticket is being served."),
     "home.transfer_title": ("Chuyển số {number} sang nhóm dịch vụ", "Move {number} to service group"),
     "home.issue_title": ("Cấp số thứ tự: chọn nhóm dịch vụ", "Issue a ticket: choose the service group"),

@@ -462,6 +462,11 @@ class HomeScreen(Screen[None]):
             }[message.action]
             text = t(key, number=ticket["number"], service=ticket.get("service", ""))
         self._say(text)
+        if message.action == "issue" and ticket is not None:
+            from counter_app.services import ticket_printing
+
+            if ticket_printing.enabled(self.ctx.settings):
+                self._print_ticket(ticket)
         if message.action in ("call_next", "recall", "serve"):
             self.current = ticket
         elif message.action in ("no_show", "finish", "transfer"):
@@ -469,6 +474,23 @@ class HomeScreen(Screen[None]):
         self._render_ticket()
         self.refresh_data()
         self.refresh_sync()
+
+    @work(thread=True, group="ticket-print", exit_on_error=False)
+    def _print_ticket(self, ticket: dict[str, Any]) -> None:
+        """The ticket is already issued: a printer problem is said, never undoes it."""
+        from counter_app.services import ticket_printing
+
+        service = str(ticket.get("service") or "")
+        label = t(f"svc.{service}")
+        name = f"{service} — {label}" if label != f"svc.{service}" else None
+        try:
+            done = ticket_printing.print_issued(self.ctx.settings, ticket, service_name=name)
+        except CounterAppError as exc:
+            self.app.call_from_thread(self._say, exc.message, error=True)
+            return
+        self.app.call_from_thread(
+            self._say, t("home.printed", number=done.number, where=done.detail)
+        )
 
     # --- sync ------------------------------------------------------------------------------------
 
