@@ -405,6 +405,59 @@ def commit_batch(
     return result
 
 
+def stash_batch(blobs: BlobStore, batch: ScanBatch) -> dict[str, Any]:
+    """Keep the batch's pages safe before the dossier exists: its PDF goes into the blob store
+    (content-addressed, fsynced) and the returned item is recorded in the wizard's draft, so a
+    crash or a power cut before "receive" loses no scan. The batch stays as it is (editable);
+    `commit_stashed` attaches the item once the dossier is stored. A blob no draft and no
+    attachment references any more is removed by the orphan sweep."""
+    if not batch.pages:
+        raise BadInput("chưa có trang nào / no page scanned", field="pages")
+    pdf, n = batch.build_pdf()
+    try:
+        info = blobs.put_file(pdf)
+    finally:
+        pdf.unlink(missing_ok=True)
+    return {"sha256": info.sha256, "size": info.size, "pages": n, "mime": "application/pdf"}
+
+
+def commit_stashed(
+    store: Store,
+    blobs: BlobStore,
+    dossier_code: str,
+    component_index: int,
+    items: Sequence[dict[str, Any]],
+    *,
+    actor: str,
+    settings: Settings | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Attach stashed scans to the component (one transaction; an item already attached is
+    reported as a duplicate, so replaying after a crash attaches nothing twice)."""
+    return _store_attachments(
+        store, blobs, dossier_code, component_index, list(items),
+        actor=actor, settings=settings, now=now, source="scan",
+    )
+
+
+def draft_blob_refs(session: Any) -> set[str]:
+    """Blobs that open reception drafts hold (stashed scans waiting for "receive")."""
+    from sqlmodel import select
+
+    from counter_app.store.models import Draft
+
+    refs: set[str] = set()
+    for data in session.exec(select(Draft.data)).all():
+        scans = (data or {}).get("scans") if isinstance(data, dict) else None
+        if not isinstance(scans, dict):
+            continue
+        for items in scans.values():
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict) and isinstance(item.get("sha256"), str):
+                    refs.add(item["sha256"])
+    return refs
+
+
 def attach_files(
     store: Store,
     blobs: BlobStore,
@@ -507,8 +560,8 @@ def scan_component(
 
 def gc_orphan_blobs(store: Store, blobs: BlobStore, *, grace_s: float = ORPHAN_GRACE_S
                     ) -> dict[str, int]:
-    """Delete blobs no live Attachment row references (a kill between blob and commit, or
-    between a retention purge's commit and its deletions).
+    """Delete blobs no live Attachment row and no open reception draft references (a kill between
+    blob and commit, a discarded draft's scans, or a retention purge's leftovers).
 
     Blobs younger than `grace_s` are kept (an attach in another process may be about to commit);
     the final check and the deletions happen under the store's write lock, so a row can never be
@@ -529,7 +582,7 @@ def gc_orphan_blobs(store: Store, blobs: BlobStore, *, grace_s: float = ORPHAN_G
     removed = 0
     if candidates:
         with store.write() as session:
-            referenced: set[str] = set()
+            referenced: set[str] = draft_blob_refs(session)
             for i in range(0, len(candidates), 500):
                 chunk = candidates[i:i + 500]
                 referenced |= set(session.exec(

@@ -86,6 +86,27 @@ class ScansCommitted(Message):
     errors: list[str]
 
 
+def _scans_of(data: dict[str, Any]) -> dict[int, list[dict[str, Any]]]:
+    """The stashed scans a draft names, per component index (malformed entries dropped)."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    scans = data.get("scans")
+    if not isinstance(scans, dict):
+        return out
+    for key, items in scans.items():
+        try:
+            index = int(key)
+        except (TypeError, ValueError):
+            continue
+        good = [
+            dict(x)
+            for x in (items if isinstance(items, list) else [])
+            if isinstance(x, dict) and {"sha256", "size", "pages", "mime"} <= x.keys()
+        ]
+        if good:
+            out[index] = good
+    return out
+
+
 @dataclass
 class FormDone(Message):
     """A thread worker finished rendering (and maybe printing) the outcome's form."""
@@ -193,9 +214,14 @@ class ReceptionScreen(Screen):
         self._last_qr = ""
         self._card_data: dict[str, Any] | None = None
         self._apply_error = ""
-        # Accepted scans per component index, stored with commit_batch once the dossier exists.
+        # Accepted scans per component index: the batch (still editable in the dialog), its PDF
+        # stashed in the blob store and named in the draft (`scans`), and the stashed items of a
+        # resumed draft; all attached to the dossier once it exists.
         self.pending_scans: dict[int, Any] = {}
         self.pending_inbox: dict[int, list[Any]] = {}
+        self.batch_stash: dict[int, dict[str, Any]] = {}
+        self._stash_gen: dict[int, int] = {}
+        self.saved_scans: dict[int, list[dict[str, Any]]] = {}
         self.scan_results: dict[int, str] = {}
 
     # --- layout ----------------------------------------------------------------------------------
@@ -346,8 +372,20 @@ class ReceptionScreen(Screen):
             "reason": self._input("r-reason").value,
             "note": self._input("r-note").value,
             "ticket": self.ticket,
+            "scans": self._stashed_items(),
         }
         return data
+
+    def _stashed_items(self) -> dict[str, list[dict[str, Any]]]:
+        """Per component, the scans already safe in the blob store (the draft's `scans`)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for index in sorted(set(self.saved_scans) | set(self.batch_stash)):
+            items = list(self.saved_scans.get(index, []))
+            if index in self.batch_stash:
+                items.append(self.batch_stash[index])
+            if items:
+                out[str(index)] = items
+        return out
 
     def save_draft(self) -> None:
         if self.step == "done" or self._restoring:
@@ -378,7 +416,10 @@ class ReceptionScreen(Screen):
             return
         self.draft_id = draft.id
         if draft.dossier_code:
-            # Received just before a crash: show the stored dossier, never receive it twice.
+            # Received just before a crash: show the stored dossier, never receive it twice,
+            # and attach the scans the draft kept (attaching twice is a no-op).
+            self.saved_scans = _scans_of(draft.data)
+            self.scan_results = self._attach_stashed(draft.dossier_code)
             self.result = dossiers.get(self.ctx.store, draft.dossier_code, with_history=False)
             drafts.discard(self.ctx.store, draft.id)
             self._show_result()
@@ -414,6 +455,7 @@ class ReceptionScreen(Screen):
             self._input("f-copies").value = str(data.get("copies") or "1")
             self._input("r-reason").value = data.get("reason") or ""
             self._input("r-note").value = data.get("note") or ""
+            self.saved_scans = _scans_of(data)
             code = data.get("procedure")
             if code:
                 try:
@@ -917,9 +959,12 @@ class ReceptionScreen(Screen):
     # --- scanning (số hóa) -----------------------------------------------------------------------
 
     def _show_scan_state(self, row: ComponentRow) -> None:
-        batch = self.pending_scans.get(row.spec.index)
-        if batch is not None and batch.pages:
-            row.show_scan(t("sc.status.pending", n=len(batch.pages)), True)
+        index = row.spec.index
+        batch = self.pending_scans.get(index)
+        n = sum(int(item.get("pages") or 0) for item in self.saved_scans.get(index, []))
+        n += len(batch.pages) if batch is not None else 0
+        if n:
+            row.show_scan(t("sc.status.pending", n=n), True)
         else:
             row.show_scan(t("sc.status.none"), False)
 
@@ -963,10 +1008,15 @@ class ReceptionScreen(Screen):
             if result is None:
                 self.pending_scans.pop(index, None)
                 self.pending_inbox.pop(index, None)
+                self._stash_gen[index] = self._stash_gen.get(index, 0) + 1
+                if self.batch_stash.pop(index, None) is not None:
+                    self.save_draft()
             else:
                 self.pending_scans[index] = result
                 self.pending_inbox.setdefault(index, []).extend(dialog.imported)
                 self.say(t("sc.msg.pending", n=len(result.pages), index=index), "ok")
+                self._stash_gen[index] = self._stash_gen.get(index, 0) + 1
+                self._stash(index, result, self._stash_gen[index])
             self._show_scan_state(row)
             row.query_one(Input).focus()
 
@@ -977,6 +1027,54 @@ class ReceptionScreen(Screen):
             batch.close()
         self.pending_scans = {}
         self.pending_inbox = {}
+        self.batch_stash = {}
+        self.saved_scans = {}
+
+    @work(thread=True, group="scan-stash", exit_on_error=False)
+    def _stash(self, index: int, batch: Any, generation: int) -> None:
+        """Put the accepted pages in the blob store and name them in the draft (a worker: the
+        PDF takes a moment). On failure the pages stay in memory and are stored on receive."""
+        from counter_app.services import digitization as dg
+
+        try:
+            item = dg.stash_batch(self.ctx.blobs, batch)
+        except Exception as exc:  # noqa: BLE001 - the batch itself is still there
+            msg = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            self.app.call_from_thread(self.say, t("sc.msg.store_failed", index=index, error=msg),
+                                      "error")
+            return
+        self.app.call_from_thread(self._stashed, index, batch, generation, item)
+
+    def _stashed(self, index: int, batch: Any, generation: int, item: dict[str, Any]) -> None:
+        # Only the newest acceptance of this component's batch counts (a later one re-stashes).
+        if self._stash_gen.get(index) == generation and self.pending_scans.get(index) is batch:
+            self.batch_stash[index] = item
+            self.save_draft()
+
+    def _attach_stashed(self, code: str) -> dict[int, str]:
+        """Attach every stashed scan (resumed draft + accepted batches) to dossier `code`, before
+        the draft is discarded. Batches whose stash is not ready are left to `_commit_scans`."""
+        from counter_app.services import digitization as dg
+
+        results: dict[int, str] = {}
+        for index, items in sorted(self._stashed_items().items()):
+            i = int(index)
+            try:
+                dg.commit_stashed(self.ctx.store, self.ctx.blobs, code, i, items,
+                                  actor=self.ctx.actor, settings=self.ctx.settings)
+                results[i] = t("sc.status.pages", n=sum(int(x["pages"]) for x in items))
+            except CounterAppError as exc:
+                results[i] = t("sc.msg.store_failed", index=i, error=exc.message)
+            if i in self.batch_stash:
+                batch = self.pending_scans.pop(i, None)
+                if batch is not None:
+                    batch.close()
+                from counter_app.ui.widgets.reception_scan import mark_inbox_imported
+
+                mark_inbox_imported(self.pending_inbox.pop(i, []))
+        self.batch_stash = {}
+        self.saved_scans = {}
+        return results
 
     @work(thread=True, exclusive=True, group="scan-commit", exit_on_error=False)
     def _commit_scans(
@@ -988,6 +1086,7 @@ class ReceptionScreen(Screen):
 
         results: dict[int, str] = {}
         errors: list[str] = []
+        results.update(self.scan_results)
         for index, batch in sorted(pending.items()):
             try:
                 n = len(batch.pages)
@@ -1233,6 +1332,8 @@ class ReceptionScreen(Screen):
             self.say(t("rc.err.unexpected", error=f"{type(exc).__name__}: {exc}"), "error")
             return
         self.result = result
+        # the stashed scans are attached before the draft that names them goes
+        self.scan_results = self._attach_stashed(result["code"])
         drafts.discard(self.ctx.store, self.draft_id)
         pending, inbox = self.pending_scans, self.pending_inbox
         self.pending_scans, self.pending_inbox = {}, {}
