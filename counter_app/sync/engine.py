@@ -400,7 +400,10 @@ class SyncEngine:
         stop: threading.Event,
         progress: Progress | None = None,
         on_status: Callable[[dict[str, Any]], None] | None = None,
+        wake: threading.Event | None = None,
     ) -> None:
+        """Sync until `stop` is set: every 30 s after a success, with jittered backoff after a
+        failure. Setting `wake` starts the next round at once (new work while online)."""
         delay = BACKOFF_MIN_S
         while not stop.is_set():
             try:
@@ -412,7 +415,22 @@ class SyncEngine:
                 delay = min(delay * 2, BACKOFF_MAX_S)
             if on_status:
                 on_status(status(self.store, self.settings))
-            stop.wait(wait)
+            _pause(stop, wake, wait)
+
+
+def _pause(stop: threading.Event, wake: threading.Event | None, seconds: float) -> None:
+    """Wait up to `seconds`, ending early when `stop` or `wake` is set (`wake` is consumed)."""
+    if wake is None:
+        stop.wait(seconds)
+        return
+    deadline = time.monotonic() + seconds
+    while not stop.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        if wake.wait(min(left, 0.25)):
+            wake.clear()
+            return
 
 
 def next_delay(delay: float, rng: random.Random | None = None) -> float:

@@ -141,6 +141,7 @@ class CounterApp(App[None]):
         idle_lock_seconds: float | None = None,
         queue: Any = None,
         poll_seconds: float = 5.0,
+        sync_poll_seconds: float = 5.0,
         settings_loader: Callable[[], Settings] | None = None,
         lang: str | None = None,
     ) -> None:
@@ -158,9 +159,11 @@ class CounterApp(App[None]):
         self._idle_override = idle_lock_seconds
         self.idle_lock_seconds = idle_lock_seconds if idle_lock_seconds is not None else 600.0
         self.poll_seconds = poll_seconds
+        self.sync_poll_seconds = sync_poll_seconds  # the header's sync indicator (probes /health)
         self._last_input = time.monotonic()
         self._queue = queue
         self._stop_sync = threading.Event()  # for background loops that must end with the app
+        self._sync_wake = threading.Event()  # new local work while online: sync now
         if lang:
             i18n.set_language(lang)
         if ctx is not None:
@@ -324,7 +327,7 @@ class CounterApp(App[None]):
                 return  # not enrolled: nothing to sync with (`counter-app enroll`)
         except Exception:  # a damaged device file is reported by `sync status`, not here
             return
-        ctx, stop = self.ctx, self._stop_sync
+        ctx, stop, wake = self.ctx, self._stop_sync, self._sync_wake
 
         def loop() -> None:
             from counter_app.sync.engine import SyncEngine
@@ -334,7 +337,7 @@ class CounterApp(App[None]):
             except Exception:
                 return
             try:
-                engine.run_forever(stop)
+                engine.run_forever(stop, wake=wake)
             except Exception:  # never kill the app; `sync status` shows the last error
                 pass
             finally:
@@ -342,6 +345,10 @@ class CounterApp(App[None]):
 
         self._sync_thread = threading.Thread(target=loop, name="background-sync", daemon=True)
         self._sync_thread.start()
+
+    def wake_sync(self) -> None:
+        """Ask the background sync to run now (it is between rounds, or busy: then next)."""
+        self._sync_wake.set()
 
     def stop_background(self) -> None:
         self._stop_sync.set()
@@ -533,6 +540,7 @@ def make_app(
     idle_lock_seconds: float | None = None,
     queue: Any = None,
     poll_seconds: float = 5.0,
+    sync_poll_seconds: float = 5.0,
     settings_loader: Callable[[], Settings] | None = None,
     lang: str | None = None,
 ) -> CounterApp:
@@ -550,6 +558,7 @@ def make_app(
         idle_lock_seconds=idle_lock_seconds,
         queue=queue,
         poll_seconds=poll_seconds,
+        sync_poll_seconds=sync_poll_seconds,
         settings_loader=settings_loader,
         lang=lang,
     )

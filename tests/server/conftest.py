@@ -156,11 +156,16 @@ def backend(request: pytest.FixtureRequest) -> str | None:
 
 class ServerProcess:
     def __init__(
-        self, data_dir: Path, database_url: str | None, demo: bool, args: tuple[str, ...]
+        self,
+        data_dir: Path,
+        database_url: str | None,
+        demo: bool,
+        args: tuple[str, ...],
+        port: int | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.database_url = database_url
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.api = self.url + "/api/v1"
         self.log_path = data_dir.parent / f"server-{self.port}.log"
@@ -223,9 +228,11 @@ def start_server(
     demo: bool = True,
     args: tuple[str, ...] = (),
     data_dir: Path | None = None,
+    port: int | None = None,
 ) -> ServerProcess:
+    """A server process; `data_dir` + `port` of a stopped one restart it where it was."""
     data_dir = data_dir or base / f"srv-{uuid.uuid4().hex[:8]}"
-    return ServerProcess(data_dir, database_url, demo, tuple(args))
+    return ServerProcess(data_dir, database_url, demo, tuple(args), port)
 
 
 @pytest.fixture

@@ -111,7 +111,9 @@ class HomeScreen(Screen[None]):
         self.call_after_refresh(self.refresh_sync)
         app: Any = self.app
         self.set_interval(app.poll_seconds, self.refresh_data, name="home-poll")
-        self.set_interval(max(app.poll_seconds, 5.0), self.refresh_sync, name="sync-poll")
+        self.set_interval(
+            getattr(app, "sync_poll_seconds", 5.0), self.refresh_sync, name="sync-poll"
+        )
         self.set_interval(15.0, self._tick, name="clock")
         self.query_one(DataTable).focus()
 
@@ -226,6 +228,12 @@ class HomeScreen(Screen[None]):
         self._sync_loading = False
         self.sync = message
         self._render_sync()
+        if message.online and message.pending:
+            # new work while the server answers: do not wait for the next 30 s round (offline,
+            # the engine keeps its backoff)
+            wake = getattr(self.app, "wake_sync", None)
+            if callable(wake):
+                wake()
 
     # --- rendering -------------------------------------------------------------------------------
 
