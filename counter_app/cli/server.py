@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--demo-data", action="store_true", help="seed center DEMO (DESIGN.md §6) if absent"
     )
     p.add_argument("--token-ttl-minutes", type=int, default=480, help="access token lifetime")
-    p.add_argument("--heartbeat", type=float, default=15.0, help="event stream heartbeat, seconds")
+    p.add_argument("--heartbeat", type=float, default=5.0, help="event stream heartbeat, seconds")
     p.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     add_data_dir(p)
     p.set_defaults(func=_run)
@@ -87,7 +87,7 @@ def _run(args: argparse.Namespace) -> int:
     app = create_app(settings, db)
     where = "SQLite " + str(settings.sqlite_path) if settings.is_sqlite else "PostgreSQL"
     log(f"counter-app server: http://{settings.host}:{settings.port}/api/v1 ({where})")
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
@@ -96,4 +96,12 @@ def _run(args: argparse.Namespace) -> int:
         access_log=settings.log_level == "debug",
         timeout_graceful_shutdown=5,
     )
+    broker = app.state.ctx.broker
+
+    class _Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: object) -> None:
+            broker.close()  # event streams end now, so the shutdown does not wait for them
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+
+    _Server(config).run()
     return 0

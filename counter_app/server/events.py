@@ -21,12 +21,30 @@ class Broker:
         self._event_ids = itertools.count(1)
         self.max_queue = max_queue
 
+    closed = False
+
     def subscribe(self, center: str) -> tuple[int, asyncio.Queue]:
         q: asyncio.Queue = asyncio.Queue(maxsize=self.max_queue)
         sub_id = next(self._ids)
         with self._lock:
-            self._subs[sub_id] = (asyncio.get_running_loop(), q, center)
+            if self.closed:  # shutting down: the stream ends at once
+                q.put_nowait(None)
+            else:
+                self._subs[sub_id] = (asyncio.get_running_loop(), q, center)
         return sub_id, q
+
+    def close(self) -> None:
+        """The server is stopping: end every stream now (clients reconnect to the next server)
+        instead of keeping the shutdown waiting for them."""
+        with self._lock:
+            self.closed = True
+            subs = list(self._subs.items())
+            self._subs.clear()
+        for _sub_id, (loop, q, _center) in subs:
+            try:
+                loop.call_soon_threadsafe(_end_stream, q)
+            except RuntimeError:  # loop closed
+                pass
 
     def unsubscribe(self, sub_id: int) -> None:
         with self._lock:
@@ -60,3 +78,14 @@ class Broker:
             except asyncio.QueueEmpty:
                 pass
             q.put_nowait(None)
+
+
+def _end_stream(q: asyncio.Queue) -> None:
+    try:
+        q.put_nowait(None)
+    except asyncio.QueueFull:
+        try:
+            q.get_nowait()
+        except asyncio.QueueEmpty:
+            pass
+        q.put_nowait(None)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -48,8 +50,19 @@ class QueueClient:
         self._password = password
         self._http = httpx.Client(timeout=timeout, transport=transport)
         self._token: str | None = token  # e.g. the TUI officer's sign-in token
+        self._streams: set[Any] = set()  # sockets of open event streams
+        self._streams_lock = threading.Lock()
 
     def close(self) -> None:
+        """Close the client; an event stream being read in another thread ends at once (its
+        socket is shut down: closing the pool alone leaves that thread blocked in recv)."""
+        with self._streams_lock:
+            streams, self._streams = list(self._streams), set()
+        for sock in streams:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         self._http.close()
 
     def __enter__(self) -> QueueClient:
@@ -288,20 +301,42 @@ class QueueClient:
                 if r.status_code >= 400:
                     r.read()
                     self._raise(r)
-                kind, data = "message", []
-                for line in r.iter_lines():
-                    if not line:
-                        if data:
-                            yield kind, json.loads("\n".join(data))
-                        kind, data = "message", []
-                    elif line.startswith(":"):
-                        if heartbeats:
-                            yield "heartbeat", {}
-                    elif line.startswith("event:"):
-                        kind = line[6:].strip()
-                    elif line.startswith("data:"):
-                        data.append(line[5:].strip())
+                sock = _socket_of(r)
+                if sock is not None:
+                    with self._streams_lock:
+                        self._streams.add(sock)
+                try:
+                    yield from _sse(r, heartbeats)
+                finally:
+                    if sock is not None:
+                        with self._streams_lock:
+                            self._streams.discard(sock)
         except httpx.TransportError as exc:
             raise ServerUnreachable(
                 f"mất kết nối máy chủ / connection to {self.base} failed: {exc}"
             ) from None
+
+
+def _socket_of(r: httpx.Response) -> Any:
+    stream = r.extensions.get("network_stream")
+    try:
+        return stream.get_extra_info("socket") if stream is not None else None
+    except Exception:  # noqa: BLE001 - a transport without sockets (tests): not interruptible
+        return None
+
+
+def _sse(r: httpx.Response, heartbeats: bool) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Parse a text/event-stream body into (type, data) pairs (heartbeat comments optional)."""
+    kind, data = "message", []
+    for line in r.iter_lines():
+        if not line:
+            if data:
+                yield kind, json.loads("\n".join(data))
+            kind, data = "message", []
+        elif line.startswith(":"):
+            if heartbeats:
+                yield "heartbeat", {}
+        elif line.startswith("event:"):
+            kind = line[6:].strip()
+        elif line.startswith("data:"):
+            data.append(line[5:].strip())
