@@ -160,7 +160,10 @@ def sample(kind: str, data_dir: Path) -> dict[str, float]:
     if proc.returncode != 0:
         raise SystemExit(f"{kind} failed:\n{proc.stderr.decode()[-2000:]}")
     try:
-        return {k: v - t0 for k, v in json.loads(mark.read_text()).items()}
+        text = mark.read_text()
+        if not text:
+            raise SystemExit(f"{kind}: no mark written\n{proc.stderr.decode()[-2000:]}")
+        return {k: v - t0 for k, v in json.loads(text).items()}
     finally:
         mark.unlink(missing_ok=True)
 

@@ -297,6 +297,12 @@ class CounterApp(App[None]):
             forms.warm_up()
         except Exception:
             log.warning("forms warm-up failed", exc_info=True)
+        try:  # the screen after the sign-in, and what its first data load needs
+            import counter_app.services.counter_queue  # noqa: F401
+            import counter_app.services.sync_view  # noqa: F401
+            import counter_app.ui.screens.home  # noqa: F401
+        except Exception:
+            log.warning("home warm-up failed", exc_info=True)
 
     def _enter_home(self) -> None:
         from counter_app.ui.screens.home import HomeScreen
