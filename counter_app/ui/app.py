@@ -297,7 +297,10 @@ class CounterApp(App[None]):
             forms.warm_up()
         except Exception:
             log.warning("forms warm-up failed", exc_info=True)
-        try:  # the screen after the sign-in, and what its first data load needs
+        try:  # the sign-in's own needs, the screen after it, and what its first data load needs
+            import httpx  # noqa: F401
+            from argon2 import PasswordHasher  # noqa: F401
+
             import counter_app.services.counter_queue  # noqa: F401
             import counter_app.services.sync_view  # noqa: F401
             import counter_app.ui.screens.home  # noqa: F401
