@@ -39,6 +39,9 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        # an API answers the path it was given: "/queue/tickets//" (an id that decodes to "/")
+        # is 404, not a redirect to another resource
+        redirect_slashes=False,
     )
     app.state.ctx = AppContext(
         settings=settings,
