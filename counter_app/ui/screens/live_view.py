@@ -48,6 +48,14 @@ def _parse(value: str | None) -> dt.datetime | None:
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
+def _day(value: str | None) -> str:
+    """A service day (YYYY-MM-DD from the server) as the officer reads dates: dd/mm/yyyy."""
+    try:
+        return dt.date.fromisoformat(value or "").strftime("%d/%m/%Y")
+    except ValueError:
+        return value or ""
+
+
 def fmt_duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
@@ -204,7 +212,7 @@ class LiveViewScreen(Screen):
         d = self.digest = summarize(status, now, self.alert_seconds)
         self.query_one("#lv-title", Static).update(
             f"GIÁM SÁT HÀNG ĐỢI — trung tâm {status.get('center', '')} — ngày "
-            f"{status.get('service_day', '')} — cảnh báo khi chờ quá "
+            f"{_day(status.get('service_day'))} — cảnh báo khi chờ quá "
             f"{fmt_duration(self.alert_seconds)}"
         )
         counters = self.query_one("#lv-counters", DataTable)

@@ -5,10 +5,11 @@ stream (number and officer), and closes back to the home screen. Officers get a 
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import httpx
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from counter_app.ui.app import CounterApp, make_app
 from counter_app.ui.screens.home import HomeScreen
@@ -49,6 +50,8 @@ async def test_supervisor_opens_the_live_view_and_sees_calls(settings, ctx, real
         screen = app.screen
         assert isinstance(screen, LiveViewScreen)
         assert await _until(pilot, lambda: len(_counter_rows(screen)) >= 2)
+        title = str(screen.query_one("#lv-title", Static).render())
+        assert re.search(r"ngày \d{2}/\d{2}/\d{4}", title), title  # dates as dd/mm/yyyy
 
         # Another counter calls a ticket: the live view shows its number and officer.
         api = real_server + "/api/v1"
