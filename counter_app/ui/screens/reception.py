@@ -1055,6 +1055,7 @@ class ReceptionScreen(Screen):
         """Attach every stashed scan (resumed draft + accepted batches) to dossier `code`, before
         the draft is discarded. Batches whose stash is not ready are left to `_commit_scans`."""
         from counter_app.services import digitization as dg
+        from counter_app.ui.widgets.reception_scan import mark_inbox_imported
 
         results: dict[int, str] = {}
         for index, items in sorted(self._stashed_items().items()):
@@ -1069,8 +1070,6 @@ class ReceptionScreen(Screen):
                 batch = self.pending_scans.pop(i, None)
                 if batch is not None:
                     batch.close()
-                from counter_app.ui.widgets.reception_scan import mark_inbox_imported
-
                 mark_inbox_imported(self.pending_inbox.pop(i, []))
         self.batch_stash = {}
         self.saved_scans = {}
