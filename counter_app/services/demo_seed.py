@@ -16,6 +16,8 @@ from counter_app.store.models import Center, Counter
 from counter_app.store.models import Officer as OfficerRow
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from counter_app.config import Settings
     from counter_app.store.db import Store
 
@@ -144,6 +146,20 @@ def _components(store: Store, code: str, complete: bool) -> list[dict[str, Any]]
     return out
 
 
+def _minutes_ago(now: dt.datetime) -> Callable[[float], dt.timedelta]:
+    """The seeded morning spans the last 95 minutes; seeded soon after midnight, it is squeezed
+    into the minutes since midnight, so every ticket and dossier belongs to today's service day
+    (a ticket issued yesterday cannot be served today, and the seed would fail)."""
+    span = max(m for m, _svc, _prio in TICKETS) + 1
+    since_midnight = (now - now.replace(hour=0, minute=0, second=0, microsecond=0)).total_seconds()
+    scale = min(1.0, since_midnight / (span * 60.0))
+
+    def ago(minutes: float) -> dt.timedelta:
+        return dt.timedelta(seconds=int(minutes * 60 * scale))
+
+    return ago
+
+
 def seed_today(
     store: Store, settings: Settings, *, now: dt.datetime | None = None
 ) -> tuple[int, list[str]]:
@@ -151,6 +167,7 @@ def seed_today(
     from counter_app.services import catalog, dossiers, local_queue
 
     now = (now or dt.datetime.now(settings.tz)).astimezone(settings.tz).replace(microsecond=0)
+    ago = _minutes_ago(now)
     # Issue the tickets and let the counters serve the oldest ones, in time order.
     events: list[tuple[int, int, str, Any]] = [(m, 1, "issue", (svc, prio)) for m, svc, prio in TICKETS]
     for step in range(2):
@@ -158,7 +175,7 @@ def seed_today(
             events.append((86 - step * 30 - i * 3, 0, "call", (counter, f"canbo{i + 1}")))
     issued = 0
     for minutes, _order, kind, data in sorted(events, key=lambda e: (-e[0], e[1])):
-        at = now - dt.timedelta(minutes=minutes)
+        at = now - ago(minutes)
         if kind == "issue":
             local_queue.issue(store, settings, data[0], priority=data[1], actor="kiosk", now=at)
             issued += 1
@@ -166,8 +183,8 @@ def seed_today(
         counter, officer = data
         if local_queue.call_next(store, settings, counter, actor=officer, now=at) is None:
             continue
-        local_queue.serve(store, settings, counter, actor=officer, now=at + dt.timedelta(minutes=1))
-        local_queue.finish(store, settings, counter, actor=officer, now=at + dt.timedelta(minutes=9))
+        local_queue.serve(store, settings, counter, actor=officer, now=at + ago(1))
+        local_queue.finish(store, settings, counter, actor=officer, now=at + ago(9))
     codes: list[str] = []
     procs = catalog.search(store, "khai sinh", limit=1) + catalog.search(store, "chứng thực bản sao", limit=1)
     procs += catalog.search(store, "kết hôn", limit=1) + catalog.search(store, "xác nhận tình trạng hôn nhân", limit=1)
@@ -180,14 +197,14 @@ def seed_today(
             "procedure": proc,
             "applicant": APPLICANTS[who],
             "components": _components(store, proc, complete),
-            "received_at": (now - dt.timedelta(minutes=minutes)).isoformat(),
+            "received_at": (now - ago(minutes)).isoformat(),
             "outcome": outcome,
             "reason": "" if complete else "Bổ sung giấy tờ còn thiếu theo danh sách",
         }
         try:
             d = dossiers.receive(
                 store, settings, req, actor=officer, counter_code=counter,
-                now=now - dt.timedelta(minutes=minutes),
+                now=now - ago(minutes),
             )
         except Exception:  # a demo procedure whose rules changed: skip it, the demo still runs
             continue
