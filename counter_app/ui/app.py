@@ -243,19 +243,21 @@ class CounterApp(App[None]):
 
     # --- lifecycle ---------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         from counter_app.ui.screens.signin import SignInScreen
 
         self.theme = "textual-dark"
         # After the first paint: the import work must not hold the GIL while the screen draws.
         self.call_after_refresh(self._prefetch)
-        if self.ctx is None or self.ctx.officer is None:
-            self.push_screen(SignInScreen(self.ctx))
-        else:
-            self._enter_home()
         if self.ctx is not None:
             interval = max(0.05, min(15.0, self.idle_lock_seconds / 4))
             self.set_interval(interval, self._check_idle, name="idle-lock")
+        # Awaited: keys typed while the app starts wait in the app's queue until the first screen
+        # is mounted and has focused its field (else they would go to the empty default screen).
+        if self.ctx is None or self.ctx.officer is None:
+            await self.push_screen(SignInScreen(self.ctx))
+        else:
+            await self._enter_home()
 
     @work(thread=True, group="prefetch", exit_on_error=False)
     def _prefetch(self) -> None:
@@ -307,10 +309,10 @@ class CounterApp(App[None]):
         except Exception:
             log.warning("home warm-up failed", exc_info=True)
 
-    def _enter_home(self) -> None:
+    def _enter_home(self) -> Any:
         from counter_app.ui.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen(self.ctx))
+        return self.push_screen(HomeScreen(self.ctx))
 
     def signed_in(self, officer: Officer) -> None:
         """Called by the sign-in screen: replace it with the counter home."""

@@ -29,12 +29,41 @@ def _vi_part(message: str) -> str:
     return en if get_language() == "en" else vi
 
 
-class SignInScreen(Screen[None]):
-    # ctrl+j: an Enter typed ahead while the app was starting arrives as a newline.
-    BINDINGS = [
-        Binding("escape", "clear", show=False),
-        Binding("ctrl+j", "typed_ahead_enter", show=False),
-    ]
+# Typed ahead (the app still starting, or busy painting), the keys arrive in one burst and the app
+# hands each to the field focused *at that moment*, before the previous key is handled. So Tab and
+# Enter are priority bindings that move the focus at once, and a submit is queued on the password
+# field behind the letters already on their way to it. Enter typed before the terminal went raw
+# arrives as a newline: ctrl+j.
+TYPE_AHEAD_BINDINGS = [
+    Binding("tab", "move_focus(1)", show=False, priority=True),
+    Binding("shift+tab", "move_focus(-1)", show=False, priority=True),
+    Binding("enter,ctrl+j", "enter", show=False, priority=True),
+]
+
+
+class _TypeAheadForm(Screen[None]):
+    """Input fields filled in order however fast the keys come; Enter on the last one submits."""
+
+    def action_move_focus(self, step: int) -> None:
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def action_enter(self) -> None:
+        focused = self.focused
+        if not isinstance(focused, Input):
+            return
+        fields = list(self.query(Input))
+        if focused is not fields[-1]:
+            self.set_focus(fields[fields.index(focused) + 1])
+            return
+        # Queued on the field: handled after the keys it has not processed yet.
+        focused.post_message(Input.Submitted(focused, focused.value))
+
+
+class SignInScreen(_TypeAheadForm):
+    BINDINGS = [Binding("escape", "clear", show=False), *TYPE_AHEAD_BINDINGS]
 
     def __init__(self, ctx: AppContext | None) -> None:
         """`ctx` may be None while the app still loads its settings (see `context_ready`)."""
@@ -96,15 +125,6 @@ class SignInScreen(Screen[None]):
         username.focus()
         self.query_one("#signin-error", Static).update("")
 
-    def action_typed_ahead_enter(self) -> None:
-        focused = self.focused
-        if isinstance(focused, Input):
-            focused.post_message(Input.Submitted(focused, focused.value))
-
-    @on(Input.Submitted, "#username")
-    def _next_field(self) -> None:
-        self.query_one("#password", Input).focus()
-
     @on(Input.Submitted, "#password")
     def _submit(self) -> None:
         if self.busy:
@@ -151,13 +171,13 @@ class SignInScreen(Screen[None]):
         self.app.signed_in(message.officer)  # type: ignore[attr-defined]
 
 
-class LockScreen(Screen[None]):
+class LockScreen(_TypeAheadForm):
     """Covers everything; only the same officer's password (or signing out) leaves it."""
 
     BINDINGS = [
         Binding("ctrl+o", "sign_out", "key.sign_out"),
         Binding("escape", "clear", show=False),
-        Binding("ctrl+j", "typed_ahead_enter", show=False),
+        *TYPE_AHEAD_BINDINGS,
     ]
 
     def __init__(self, ctx: AppContext, *, idle_minutes: float | None = None) -> None:
@@ -202,22 +222,19 @@ class LockScreen(Screen[None]):
     def action_clear(self) -> None:
         self.query_one("#password", Input).value = ""
 
-    def action_typed_ahead_enter(self) -> None:
-        pw = self.query_one("#password", Input)
-        pw.post_message(Input.Submitted(pw, pw.value))
-
     async def action_sign_out(self) -> None:
         await self.app.sign_out()  # type: ignore[attr-defined]
 
     @on(Input.Submitted, "#password")
-    def _submit(self, event: Input.Submitted) -> None:
+    def _submit(self) -> None:
         if self.busy or self.ctx.officer is None:
             return
-        if not event.value:
+        password = self.query_one("#password", Input).value  # now, not when Enter was read
+        if not password:
             return
         self.busy = True
         self.query_one("#lock-error", Static).update(t("signin.working"))
-        self._check(self.ctx.officer.username, event.value)
+        self._check(self.ctx.officer.username, password)
 
     @work(thread=True, group="unlock", exit_on_error=False)
     def _check(self, username: str, password: str) -> None:
