@@ -156,7 +156,7 @@ def sample(kind: str, data_dir: Path) -> dict[str, float]:
         cmd = [sys.executable, "-c", COUNTER, str(mark), kind, str(data_dir)]
     env = dict(os.environ, TEXTUAL="")  # no devtools
     t0 = time.time()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, timeout=120)
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, timeout=float(os.environ.get("BENCH_TIMEOUT", "120")))
     if proc.returncode != 0:
         raise SystemExit(f"{kind} failed:\n{proc.stderr.decode()[-2000:]}")
     try:

@@ -164,6 +164,8 @@ class CounterApp(App[None]):
         self._queue = queue
         self._stop_sync = threading.Event()  # for background loops that must end with the app
         self._sync_wake = threading.Event()  # new local work while online: sync now
+        # Keys typed before the sign-in screen has focus (the officer types while the app starts).
+        self._typeahead: list[events.Key] | None = []
         if lang:
             i18n.set_language(lang)
         if ctx is not None:
@@ -243,21 +245,20 @@ class CounterApp(App[None]):
 
     # --- lifecycle ---------------------------------------------------------------------------
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         from counter_app.ui.screens.signin import SignInScreen
 
         self.theme = "textual-dark"
         # After the first paint: the import work must not hold the GIL while the screen draws.
         self.call_after_refresh(self._prefetch)
+        if self.ctx is None or self.ctx.officer is None:
+            self.push_screen(SignInScreen(self.ctx))
+        else:
+            self.call_later(self.release_typeahead)
+            self._enter_home()
         if self.ctx is not None:
             interval = max(0.05, min(15.0, self.idle_lock_seconds / 4))
             self.set_interval(interval, self._check_idle, name="idle-lock")
-        # Awaited: keys typed while the app starts wait in the app's queue until the first screen
-        # is mounted and has focused its field (else they would go to the empty default screen).
-        if self.ctx is None or self.ctx.officer is None:
-            await self.push_screen(SignInScreen(self.ctx))
-        else:
-            await self._enter_home()
 
     @work(thread=True, group="prefetch", exit_on_error=False)
     def _prefetch(self) -> None:
@@ -309,10 +310,10 @@ class CounterApp(App[None]):
         except Exception:
             log.warning("home warm-up failed", exc_info=True)
 
-    def _enter_home(self) -> Any:
+    def _enter_home(self) -> None:
         from counter_app.ui.screens.home import HomeScreen
 
-        return self.push_screen(HomeScreen(self.ctx))
+        self.push_screen(HomeScreen(self.ctx))
 
     def signed_in(self, officer: Officer) -> None:
         """Called by the sign-in screen: replace it with the counter home."""
@@ -381,7 +382,18 @@ class CounterApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
             self._last_input = time.monotonic()
+        if self._typeahead is not None and isinstance(event, events.Key) and not event.is_forwarded:
+            self._typeahead.append(event)  # the sign-in is not focused yet: keep it for later
+            return
         await super().on_event(event)
+
+    async def release_typeahead(self) -> None:
+        """The first screen has focused its field: hand it the keys typed while the app started,
+        in order. Call it with `call_later`: it then runs in the app's queue, so no key still
+        waiting there can overtake these."""
+        keys, self._typeahead = self._typeahead, None
+        for key in keys or ():
+            await super().on_event(key)
 
     def _check_idle(self) -> None:
         if self.ctx is None or self.ctx.officer is None or self.is_locked:

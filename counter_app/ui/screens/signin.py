@@ -94,7 +94,10 @@ class SignInScreen(_TypeAheadForm):
 
     def on_mount(self) -> None:
         self.relabel()
-        self.query_one("#username", Input).focus()
+        self.set_focus(self.query_one("#username", Input))  # now, not later: see below
+        release = getattr(self.app, "release_typeahead", None)
+        if release is not None:  # the keys typed while the app started, now that they have a field
+            self.app.call_later(release)
 
     def relabel(self) -> None:
         settings = self.ctx.settings if self.ctx is not None else None
