@@ -13,6 +13,11 @@ import importlib
 import logging
 import threading
 import time
+
+# zoneinfo imported here, in the main thread, before any worker starts: when the settings worker
+# and the UI thread imported it at the same moment, both could find no time zone at all
+# ("No time zone found with key Asia/Ho_Chi_Minh", 3 starts in 15 on this machine).
+import zoneinfo  # noqa: F401
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
