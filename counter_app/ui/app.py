@@ -287,6 +287,8 @@ class CounterApp(App[None]):
             if callable(open_now):
                 open_now()
             from counter_app.services import auth_local, dossiers  # noqa: F401  (imports only)
+
+            auth_local.warm_up(self.ctx.store)
         except Exception as exc:
             log.exception("cannot open the data store")
             self.call_from_thread(
@@ -327,7 +329,9 @@ class CounterApp(App[None]):
         self.ctx.officer = officer
         self._last_input = time.monotonic()
         self.switch_screen(HomeScreen(self.ctx))
-        self._start_background_sync()
+        # Not before the home's first frame: the sync's imports and first round would compete
+        # with it for the interpreter.
+        self.set_timer(0.5, self._start_background_sync)
 
     def _start_background_sync(self) -> None:
         """An enrolled install syncs by itself (push, blobs, pull; bounded jittered backoff).

@@ -106,8 +106,8 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.relabel()
-        # Data after the first paint (a cold store open must not delay the screen itself).
-        self.call_after_refresh(self.refresh_data)
+        # The data loads in `on_screen_resume` (sent when the screen is first shown, too), in a
+        # worker: a cold store open must not delay the screen itself.
         self.call_after_refresh(self.refresh_sync)
         app: Any = self.app
         self.set_interval(app.poll_seconds, self.refresh_data, name="home-poll")

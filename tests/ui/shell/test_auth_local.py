@@ -178,3 +178,25 @@ def test_real_server_sign_in_then_offline(ctx, settings, real_server: str) -> No
     settings.server_url = f"http://127.0.0.1:{free_port()}"
     again = auth_local.sign_in(ctx.store, settings, "canbo4", "demo")
     assert again.offline and again.officer.username == "canbo4"
+
+
+def test_one_lane_verifier_still_signs_in_and_is_remade_with_two(ctx, settings) -> None:
+    """Verifiers cached before the two-lane setting still work, and the next good sign-in
+    re-makes them (same expiry: the cache date is kept)."""
+    from argon2 import PasswordHasher
+
+    cached_at = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=2)
+    old = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1).hash("demo")
+    with ctx.store.write() as session:
+        row = session.get(OfficerRow, "canbo2")
+        row.password_verifier = old
+        row.verifier_updated_at = cached_at.isoformat(timespec="seconds")
+        session.add(row)
+    assert auth_local.verify_offline(ctx.store, settings, "canbo2", "demo").username == "canbo2"
+    with ctx.store.read() as session:
+        row = session.get(OfficerRow, "canbo2")
+    assert row.password_verifier != old and ",p=2$" in row.password_verifier
+    assert dt.datetime.fromisoformat(row.verifier_updated_at) == cached_at
+    assert auth_local.verify_offline(ctx.store, settings, "canbo2", "demo").username == "canbo2"
+    with pytest.raises(Denied):
+        auth_local.verify_offline(ctx.store, settings, "canbo2", "sai")
