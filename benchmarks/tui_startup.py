@@ -56,6 +56,8 @@ Bare().run(headless=True, size=(120, 35))
 
 COUNTER = r"""
 import json, sys, time
+from counter_app.ui import startup_gc
+startup_gc.pause()  # as `counter-app` does (cli/tui.py)
 from counter_app.ui.app import make_app
 
 mark, mode, data_dir = sys.argv[1], sys.argv[2], sys.argv[3]

@@ -38,6 +38,9 @@ def quick_lang(args: argparse.Namespace) -> str | None:
 
 
 def run_tui(args: argparse.Namespace) -> int:
+    from counter_app.ui import startup_gc
+
+    startup_gc.pause()  # back once the app has warmed up (CounterApp._prefetch)
     from counter_app.cli._common import settings_from_args
     from counter_app.ui.app import make_app
 

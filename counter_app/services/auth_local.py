@@ -221,13 +221,12 @@ def sign_in_online(
     Wrong credentials from the server are final (`Denied`); a network failure or a server error
     falls back to the offline verifier.
     """
-    import httpx
-
     username = _clean_username(username)
     if not password:
         raise BadInput("hãy nhập mật khẩu / enter the password", field="password")
     if not settings.server_url:
         return SignInResult(verify_offline(store, settings, username, password, now=now), True)
+    import httpx  # only with a server: an offline counter's sign-in does not pay this import
     wall = time.time()
     _check_throttle(store, username, wall)
     url = f"{settings.server_url}/api/v1/auth/token"

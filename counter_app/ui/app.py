@@ -268,7 +268,15 @@ class CounterApp(App[None]):
     @work(thread=True, group="prefetch", exit_on_error=False)
     def _prefetch(self) -> None:
         """Load the settings, open the store and pay the big imports while the officer reads the
-        sign-in screen."""
+        sign-in screen; then the garbage collector gets the survivors frozen (see startup_gc)."""
+        from counter_app.ui import startup_gc
+
+        try:
+            self._warm_up()
+        finally:
+            startup_gc.settle()
+
+    def _warm_up(self) -> None:
         if self.ctx is None and self._settings_loader is not None:
             from counter_app.services.lazy_store import LazyStore
 
@@ -295,6 +303,21 @@ class CounterApp(App[None]):
                 self.notify, t("app.error", message=str(exc)), severity="error", timeout=30
             )
             return
+        # First what the sign-in and the home need (the officer may have typed ahead and be
+        # waiting), then the wizard's catalog and the forms.
+        try:
+            from argon2 import PasswordHasher  # noqa: F401
+            from rich.text import Text
+
+            Text.from_markup("")  # loads rich's emoji table: 14 ms of the home's first frame
+            import counter_app.services.counter_queue  # noqa: F401
+            import counter_app.services.sync_view  # noqa: F401
+            import counter_app.ui.screens.home  # noqa: F401
+
+            if self.ctx.settings.server_url:
+                import httpx  # noqa: F401
+        except Exception:
+            log.warning("home warm-up failed", exc_info=True)
         try:
             from counter_app.services import catalog
 
@@ -307,15 +330,6 @@ class CounterApp(App[None]):
             forms.warm_up()
         except Exception:
             log.warning("forms warm-up failed", exc_info=True)
-        try:  # the sign-in's own needs, the screen after it, and what its first data load needs
-            import httpx  # noqa: F401
-            from argon2 import PasswordHasher  # noqa: F401
-
-            import counter_app.services.counter_queue  # noqa: F401
-            import counter_app.services.sync_view  # noqa: F401
-            import counter_app.ui.screens.home  # noqa: F401
-        except Exception:
-            log.warning("home warm-up failed", exc_info=True)
 
     def _enter_home(self) -> None:
         from counter_app.ui.screens.home import HomeScreen
