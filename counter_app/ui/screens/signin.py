@@ -203,7 +203,7 @@ class LockScreen(_TypeAheadForm):
 
     def on_mount(self) -> None:
         self.relabel()
-        self.query_one("#password", Input).focus()
+        self.set_focus(self.query_one("#password", Input))  # now: a burst's Enter needs a field
 
     def relabel(self) -> None:
         officer = self.ctx.officer

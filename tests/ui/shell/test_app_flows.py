@@ -369,3 +369,40 @@ async def test_settings_load_after_the_first_paint(settings, clock) -> None:
         await sign_in(app, pilot)
         assert isinstance(app.screen, SignInScreen)
         assert "cấu hình không hợp lệ" in text_of(app, "#signin-error")
+
+
+def burst(app: CounterApp, keys: list[str]) -> None:
+    """Keys as a terminal delivers them when the officer types while the app is busy: all
+    queued at once, none handled before the next arrives."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_letters_in_a_burst_after_ctrl_l_never_reach_the_home_keys(settings, ctx, clock) -> None:
+    """Ctrl+L then letters in one burst: the lock comes first; the letters (s = serve,
+    i = issue a ticket on the home) do nothing to the queue. Then the password in one burst."""
+    app = make_app(settings, ctx=ctx, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        before = {n: t.state for n, t in ticket_rows(ctx).items()}
+        burst(app, ["ctrl+l", *"sai", "enter"])
+        await settle(app, pilot)
+        assert isinstance(app.screen, LockScreen)
+        assert {n: t.state for n, t in ticket_rows(ctx).items()} == before
+        burst(app, [*"sai", "enter"])
+        await settle(app, pilot)
+        assert "Sai tên đăng nhập hoặc mật khẩu" in text_of(app, "#lock-error")
+        burst(app, [*"demo", "enter"])
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_sign_in_takes_a_burst_with_tab_and_enter(settings, ctx, clock) -> None:
+    app = make_app(settings, ctx=ctx, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        burst(app, [*"canbo1", "tab", *"demo", "enter"])
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert ctx.officer is not None and ctx.officer.username == "canbo1"
