@@ -330,6 +330,11 @@ class CounterApp(App[None]):
             forms.warm_up()
         except Exception:
             log.warning("forms warm-up failed", exc_info=True)
+        try:  # the screens an officer opens first: F3's wizard (its first open was 600 ms)
+            import counter_app.ui.screens.lookup  # noqa: F401
+            import counter_app.ui.screens.reception  # noqa: F401
+        except Exception:
+            log.warning("screen warm-up failed", exc_info=True)
 
     def _enter_home(self) -> None:
         from counter_app.ui.screens.home import HomeScreen
