@@ -34,24 +34,28 @@ def make_settings(data_dir: Path, **kw: Any) -> Settings:
     return load_settings(data_dir=data_dir, **kw)
 
 
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One seeded data dir per session; tests get a copy (seeding costs seconds)."""
-    from counter_app.services import demo_seed
+def seed_data_dir(base: Path, *, today_at: dt.datetime | None) -> Path:
+    """The demo's officers, counters and catalog in `base`; with `today_at`, also that day's
+    tickets and dossiers."""
+    from counter_app.services import catalog, demo_seed
 
-    base = tmp_path_factory.mktemp("seeded")
     settings = make_settings(base)
     ctx = AppContext.open(settings)
     try:
         # Verifiers stamped with the real time (offline sign-in is valid for N days from now).
         demo_seed.seed_reference(ctx.store, settings)
-        from counter_app.services import catalog
-
         catalog.ensure_demo_catalog(ctx.store, actor="admin")
-        demo_seed.seed_today(ctx.store, settings, now=NOW - dt.timedelta(minutes=5))
+        if today_at is not None:
+            demo_seed.seed_today(ctx.store, settings, now=today_at)
     finally:
         ctx.close()
     return base
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One seeded data dir per session; tests get a copy (seeding costs seconds)."""
+    return seed_data_dir(tmp_path_factory.mktemp("seeded"), today_at=NOW - dt.timedelta(minutes=5))
 
 
 @pytest.fixture

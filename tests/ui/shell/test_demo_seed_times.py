@@ -13,23 +13,13 @@ from counter_app.services import demo_seed, local_queue
 from counter_app.services import dossiers as dossier_service
 from counter_app.services.context import AppContext
 
-from .conftest import TZ, make_settings
+from .conftest import TZ, make_settings, seed_data_dir
 
 
 @pytest.fixture(scope="module")
 def reference_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Officers, counters and the demo catalog; no tickets or dossiers yet."""
-    from counter_app.services import catalog
-
-    base = tmp_path_factory.mktemp("reference")
-    settings = make_settings(base)
-    ctx = AppContext.open(settings)
-    try:
-        demo_seed.seed_reference(ctx.store, settings)
-        catalog.ensure_demo_catalog(ctx.store, actor="admin")
-    finally:
-        ctx.close()
-    return base
+    return seed_data_dir(tmp_path_factory.mktemp("reference"), today_at=None)
 
 
 @pytest.mark.parametrize(
