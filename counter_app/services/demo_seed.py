@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from counter_app.contracts import demo
 from counter_app.store.models import Center, Counter
 from counter_app.store.models import Officer as OfficerRow
 
@@ -21,17 +22,11 @@ if TYPE_CHECKING:
     from counter_app.config import Settings
     from counter_app.store.db import Store
 
-DEMO_PASSWORD = "demo"
-SERVICES = {"A": "Hộ tịch", "B": "Chứng thực", "C": "Đất đai", "D": "Khác"}
-COUNTERS = ("Q1", "Q2", "Q3", "Q4")
-OFFICERS: tuple[tuple[str, str, str, str | None], ...] = (
-    ("canbo1", "Nguyễn Thị Lan", "officer", "Q1"),
-    ("canbo2", "Trần Văn Minh", "officer", "Q2"),
-    ("canbo3", "Lê Thị Hồng", "officer", "Q3"),
-    ("canbo4", "Phạm Quốc Huy", "officer", "Q4"),
-    ("giamsat", "Hoàng Văn Đức", "supervisor", None),
-    ("admin", "Quản trị hệ thống", "admin", None),
-)
+# The same center as the embedded server's demo (one source: contracts/demo.py).
+DEMO_PASSWORD = demo.DEMO_PASSWORD
+SERVICES = demo.DEMO_SERVICES
+COUNTERS = demo.DEMO_COUNTERS
+OFFICERS = demo.DEMO_OFFICERS
 
 # (minutes before "now", service, priority)
 TICKETS: tuple[tuple[int, str, str | None], ...] = (

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from counter_app.contracts import demo
 from counter_app.domain import queue as rules
 from counter_app.server.core import security
 from counter_app.server.crud.common import ApiError, audit, iso, now, now_iso
@@ -30,8 +31,8 @@ from counter_app.server.models import (
 _CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 _USER_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
-DEMO_CENTER = "DEMO"
-DEMO_SERVICES = {"A": "Hộ tịch", "B": "Chứng thực", "C": "Đất đai", "D": "Khác"}
+DEMO_CENTER = demo.DEMO_CENTER
+DEMO_SERVICES = demo.DEMO_SERVICES
 
 
 def _code(value: str, what: str, pattern: re.Pattern[str] = _CODE_RE) -> str:
@@ -425,32 +426,22 @@ def seed_demo(db: Database, *, waiting_tickets: int = 6) -> bool:
     with db.read() as s:
         if s.get(Center, DEMO_CENTER) is not None:
             return False
-    create_center(db, DEMO_CENTER, "Trung tâm Phục vụ hành chính công xã Demo", actor="demo")
+    create_center(db, DEMO_CENTER, demo.DEMO_CENTER_NAME, actor="demo")
     for code, name in DEMO_SERVICES.items():
         set_service(db, DEMO_CENTER, code, name, actor="demo")
-    for i in range(1, 5):
-        set_counter(db, DEMO_CENTER, f"Q{i}", list(DEMO_SERVICES), f"Quầy {i}", actor="demo")
+    for i, code in enumerate(demo.DEMO_COUNTERS, start=1):
+        set_counter(db, DEMO_CENTER, code, list(DEMO_SERVICES), f"Quầy {i}", actor="demo")
+    for username, full_name, role, counter in demo.DEMO_OFFICERS:
         create_officer(
             db,
-            f"canbo{i}",
-            "demo",
+            username,
+            demo.DEMO_PASSWORD,
             center=DEMO_CENTER,
-            full_name=f"Cán bộ {i}",
-            counter=f"Q{i}",
+            role=role,
+            full_name=full_name,
+            counter=counter,
             actor="demo",
         )
-    create_officer(
-        db,
-        "giamsat",
-        "demo",
-        center=DEMO_CENTER,
-        role="supervisor",
-        full_name="Giám sát",
-        actor="demo",
-    )
-    create_officer(
-        db, "admin", "demo", center=DEMO_CENTER, role="admin", full_name="Quản trị", actor="demo"
-    )
     from counter_app.server.crud import queue
     from counter_app.server.crud.common import Principal
 
