@@ -44,8 +44,10 @@ def _run(args: argparse.Namespace) -> int:
             field="center",
         )
     if args.supervisor:
+        from counter_app.ui import i18n
         from counter_app.ui.screens.live_view import LiveViewApp
 
+        i18n.set_language(settings.lang)  # the supervisor's language; the public board stays vi
         LiveViewApp(client, alert_minutes=args.alert_minutes).run()
         return 0
     from counter_app.ui.board import BoardApp

@@ -15,8 +15,7 @@ from collections.abc import Callable
 LANGS = ("vi", "en")
 EXTRA_MODULES = (
     "counter_app.ui.i18n_reception",
-    "counter_app.ui.i18n_lookup",
-    "counter_app.ui.i18n_supervisor",
+    "counter_app.ui.i18n_live",
 )
 
 MESSAGES: dict[str, tuple[str, str]] = {

@@ -75,3 +75,36 @@ async def test_live_view_follows_the_server(server_factory) -> None:
         assert alert.display and "công dân chờ quá" in str(alert.render())
         assert waiting["number"] in str(alert.render()) or len(screen.digest["alerts"]) > 5
         assert screen.digest["services"]["B"]["alert"]
+
+
+async def test_live_view_in_english(server_factory) -> None:
+    """The supervisor's view follows the UI language (the public board stays Vietnamese)."""
+    from counter_app.ui import i18n
+
+    srv = server_factory(demo=True)
+    sup = QueueClient(srv.url, username="giamsat", password="demo")
+    i18n.set_language("en")
+    try:
+        app = LiveViewApp(sup, alert_minutes=0)  # every waiting ticket alerts
+        async with app.run_test(size=(140, 50)) as pilot:
+            screen = app.screen
+            await wait_for(pilot, lambda: screen.connected and screen.digest is not None, 15)
+            await pilot.pause()
+
+            def text(selector: str) -> str:
+                return str(screen.query_one(selector).render())
+
+            assert text("#lv-title").startswith("QUEUE SUPERVISION — center DEMO — ")
+            assert "Issued: " in text("#lv-summary") and "Average wait: " in text("#lv-summary")
+            assert "citizens have waited over 0:00" in text("#lv-alert")
+            services = screen.query_one("#lv-services")
+            assert [str(c.label) for c in services.columns.values()] == [
+                "Service", "Waiting", "Longest wait", "Average wait"
+            ]
+            assert str(services.get_row("A")[0]) == "A Civil status"
+            counters = screen.query_one("#lv-counters")
+            assert {str(counters.get_row(k)[2]) for k in ("Q1", "Q2")} <= {
+                "idle", "called", "serving"
+            }
+    finally:
+        i18n.set_language("vi")

@@ -26,19 +26,23 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
-from counter_app.ui.board import DISCONNECTED, listen_forever
+from counter_app.ui.board import listen_forever
+from counter_app.ui.i18n import t
+from counter_app.ui.widgets.chrome import AppFooter
 
 DEFAULT_ALERT_MINUTES = 20.0
 TICK_SECONDS = 5.0
-STATE_LABELS = {
-    "waiting": "đang chờ",
-    "transferred": "chuyển",
-    "called": "đang gọi",
-    "serving": "đang phục vụ",
-    "done": "xong",
-    "no_show": "vắng mặt",
-    "cancelled": "huỷ",
-}
+
+
+def _state_label(state: str) -> str:
+    label = t(f"lv.state.{state}")
+    return state if label.startswith("lv.state.") else label
+
+
+def _service_label(code: str) -> str:
+    """"A Hộ tịch" when the service code is one the UI names, else the code."""
+    name = t(f"svc.{code}")
+    return code if name.startswith("svc.") else f"{code} {name}"
 
 
 def _parse(value: str | None) -> dt.datetime | None:
@@ -69,15 +73,15 @@ def summarize(status: dict[str, Any], now: dt.datetime, alert_seconds: float) ->
     """Pure digest of a /queue/status body: per-service waits, alerts, the day's totals."""
     per_service: dict[str, dict[str, Any]] = {}
     alerts: list[dict[str, Any]] = []
-    for t in status.get("waiting", []):
-        issued = _parse(t.get("issued_at"))
+    for ticket in status.get("waiting", []):
+        issued = _parse(ticket.get("issued_at"))
         wait = max(0.0, (now - issued).total_seconds()) if issued else None
-        row = per_service.setdefault(t["service"], {"waiting": 0, "waits": []})
+        row = per_service.setdefault(ticket["service"], {"waiting": 0, "waits": []})
         row["waiting"] += 1
         if wait is not None:
             row["waits"].append(wait)
             if wait >= alert_seconds:
-                alerts.append({"number": t["number"], "service": t["service"], "wait": wait})
+                alerts.append({"number": ticket["number"], "service": ticket["service"], "wait": wait})
     for svc in status.get("counts", {}):
         per_service.setdefault(svc, {"waiting": 0, "waits": []})
     services = {
@@ -115,7 +119,7 @@ class LiveViewScreen(Screen):
     LiveViewScreen .lv-head { margin-top: 1; text-style: bold; }
     LiveViewScreen DataTable { height: auto; max-height: 16; }
     """
-    BINDINGS = [Binding("escape", "close", "Đóng"), Binding("r", "refresh", "Làm mới")]
+    BINDINGS = [Binding("escape", "close", "lv.key.close"), Binding("r", "refresh", "lv.key.refresh")]
 
     def __init__(
         self,
@@ -133,24 +137,25 @@ class LiveViewScreen(Screen):
         self.digest: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("GIÁM SÁT HÀNG ĐỢI — trực tiếp", id="lv-title")
-        yield Static("đang kết nối…", id="lv-conn")
+        yield Static(t("lv.title"), id="lv-title")
+        yield Static(t("lv.connecting"), id="lv-conn")
         yield Static("", id="lv-alert")
         with VerticalScroll(id="lv-body"):
-            yield Static("Quầy", classes="lv-head")
+            yield Static(t("lv.head.counters"), classes="lv-head")
             yield DataTable(id="lv-counters", cursor_type="row", zebra_stripes=True)
-            yield Static("Hàng đợi theo dịch vụ", classes="lv-head")
+            yield Static(t("lv.head.services"), classes="lv-head")
             yield DataTable(id="lv-services", cursor_type="row", zebra_stripes=True)
-            yield Static("Tổng kết trong ngày", classes="lv-head")
+            yield Static(t("lv.head.summary"), classes="lv-head")
             yield Static("", id="lv-summary")
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#lv-alert", Static).display = False
         self.query_one("#lv-counters", DataTable).add_columns(
-            "Quầy", "Tên", "Trạng thái", "Số hiện tại", "Cán bộ", "Đã phục vụ"
+            *(t(f"lv.col.{c}") for c in ("counter", "name", "state", "current", "officer", "served"))
         )
         self.query_one("#lv-services", DataTable).add_columns(
-            "Dịch vụ", "Đang chờ", "Chờ lâu nhất", "Chờ trung bình"
+            *(t(f"lv.col.{c}") for c in ("service", "waiting", "longest", "average"))
         )
         self.set_interval(TICK_SECONDS, self._tick)
         self.follow()
@@ -200,7 +205,7 @@ class LiveViewScreen(Screen):
 
     def _set_connected(self, ok: bool) -> None:
         self.connected = ok
-        self.query_one("#lv-conn", Static).update("" if ok else f"⚠ {DISCONNECTED}")
+        self.query_one("#lv-conn", Static).update("" if ok else f"⚠ {t('lv.disconnected')}")
 
     def _tick(self) -> None:
         if self.last_status is not None:
@@ -211,15 +216,18 @@ class LiveViewScreen(Screen):
         now = dt.datetime.now(dt.UTC)
         d = self.digest = summarize(status, now, self.alert_seconds)
         self.query_one("#lv-title", Static).update(
-            f"GIÁM SÁT HÀNG ĐỢI — trung tâm {status.get('center', '')} — ngày "
-            f"{_day(status.get('service_day'))} — cảnh báo khi chờ quá "
-            f"{fmt_duration(self.alert_seconds)}"
+            t(
+                "lv.title_day",
+                center=status.get("center", ""),
+                day=_day(status.get("service_day")),
+                limit=fmt_duration(self.alert_seconds),
+            )
         )
         counters = self.query_one("#lv-counters", DataTable)
         counters.clear()
         for c in status.get("counters", []):
             cur = c.get("current") or {}
-            state = STATE_LABELS.get(cur.get("state", ""), "rảnh") if cur else "rảnh"
+            state = _state_label(cur.get("state", "")) if cur else t("lv.idle")
             counters.add_row(
                 c["code"],
                 c.get("name") or "",
@@ -234,7 +242,7 @@ class LiveViewScreen(Screen):
         for svc, row in d["services"].items():
             style = "bold white on red" if row["alert"] else ""
             services.add_row(
-                Text(svc, style=style),
+                Text(_service_label(svc), style=style),
                 Text(str(row["waiting"]), style=style),
                 Text(fmt_duration(row["longest"]), style=style),
                 Text(fmt_duration(row["average"]), style=style),
@@ -245,13 +253,18 @@ class LiveViewScreen(Screen):
         if d["alerts"]:
             worst = ", ".join(f"{a['number']} ({fmt_duration(a['wait'])})" for a in d["alerts"][:5])
             alert.update(
-                f"⚠ {len(d['alerts'])} công dân chờ quá {fmt_duration(self.alert_seconds)}: {worst}"
+                t("lv.alert", n=len(d["alerts"]), limit=fmt_duration(self.alert_seconds), worst=worst)
             )
         self.query_one("#lv-summary", Static).update(
-            f"Số đã phát: {d['issued']}   Đã phục vụ xong: {d['done']}   "
-            f"Vắng mặt: {d['no_show']}   Đang chờ: {d['waiting']}\n"
-            f"Thời gian chờ trung bình: {fmt_duration(d['average_wait'])}   "
-            f"Thời gian phục vụ trung bình: {fmt_duration(d['average_service'])}"
+            t(
+                "lv.summary",
+                issued=d["issued"],
+                done=d["done"],
+                no_show=d["no_show"],
+                waiting=d["waiting"],
+                wait=fmt_duration(d["average_wait"]),
+                service=fmt_duration(d["average_service"]),
+            )
         )
 
 
