@@ -47,4 +47,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "lv.key.close": ("Đóng", "Close"),
     "lv.key.refresh": ("Làm mới", "Refresh"),
+    "lv.key.quit": ("Thoát", "Quit"),
 }

@@ -102,6 +102,8 @@ async def test_live_view_in_english(server_factory) -> None:
                 "Service", "Waiting", "Longest wait", "Average wait"
             ]
             assert str(services.get_row("A")[0]) == "A Civil status"
+            footer = " ".join(str(k.render()) for k in screen.query("FooterKey"))
+            assert "Close" in footer and "Quit" in footer and "Thoát" not in footer
             counters = screen.query_one("#lv-counters")
             assert {str(counters.get_row(k)[2]) for k in ("Q1", "Q2")} <= {
                 "idle", "called", "serving"

@@ -272,7 +272,7 @@ class LiveViewApp(App):
     """Standalone live view (`counter-app board --supervisor`)."""
 
     TITLE = "Giám sát hàng đợi"
-    BINDINGS = [Binding("q", "quit", "Thoát")]
+    BINDINGS = [Binding("q", "quit", "lv.key.quit")]
 
     def __init__(self, client: Any, *, alert_minutes: float = DEFAULT_ALERT_MINUTES) -> None:
         super().__init__()
