@@ -330,7 +330,7 @@ class CounterApp(App[None]):
             forms.warm_up()
         except Exception:
             log.warning("forms warm-up failed", exc_info=True)
-        try:  # the screens an officer opens first: F3's wizard (its first open was 600 ms)
+        try:  # the screens an officer opens first (F3, F4): their import is off the first open
             import counter_app.ui.screens.lookup  # noqa: F401
             import counter_app.ui.screens.reception  # noqa: F401
         except Exception:
