@@ -78,12 +78,13 @@ async def test_live_view_follows_the_server(server_factory) -> None:
 
 
 async def test_live_view_in_english(server_factory) -> None:
-    """The supervisor's view follows the UI language (the public board stays Vietnamese)."""
+    """The supervisor's view follows the UI language, also when switched while it is open (the
+    public board stays Vietnamese)."""
     from counter_app.ui import i18n
 
     srv = server_factory(demo=True)
     sup = QueueClient(srv.url, username="giamsat", password="demo")
-    i18n.set_language("en")
+    i18n.set_language("vi")
     try:
         app = LiveViewApp(sup, alert_minutes=0)  # every waiting ticket alerts
         async with app.run_test(size=(140, 50)) as pilot:
@@ -94,6 +95,10 @@ async def test_live_view_in_english(server_factory) -> None:
             def text(selector: str) -> str:
                 return str(screen.query_one(selector).render())
 
+            assert text("#lv-title").startswith("GIÁM SÁT HÀNG ĐỢI — trung tâm DEMO — ")
+            i18n.set_language("en")
+            screen.relabel()  # what the TUI does on F2
+            await pilot.pause()
             assert text("#lv-title").startswith("QUEUE SUPERVISION — center DEMO — ")
             assert "Issued: " in text("#lv-summary") and "Average wait: " in text("#lv-summary")
             assert "citizens have waited over 0:00" in text("#lv-alert")

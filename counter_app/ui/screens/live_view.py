@@ -151,14 +151,35 @@ class LiveViewScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#lv-alert", Static).display = False
-        self.query_one("#lv-counters", DataTable).add_columns(
-            *(t(f"lv.col.{c}") for c in ("counter", "name", "state", "current", "officer", "served"))
-        )
-        self.query_one("#lv-services", DataTable).add_columns(
-            *(t(f"lv.col.{c}") for c in ("service", "waiting", "longest", "average"))
-        )
+        self._add_columns()
         self.set_interval(TICK_SECONDS, self._tick)
         self.follow()
+
+    def _add_columns(self) -> None:
+        counters = self.query_one("#lv-counters", DataTable)
+        counters.clear(columns=True)
+        counters.add_columns(
+            *(t(f"lv.col.{c}") for c in ("counter", "name", "state", "current", "officer", "served"))
+        )
+        services = self.query_one("#lv-services", DataTable)
+        services.clear(columns=True)
+        services.add_columns(*(t(f"lv.col.{c}") for c in ("service", "waiting", "longest", "average")))
+
+    def relabel(self) -> None:
+        """Every text again, in the current language (the app calls it when F2 switches)."""
+        heads = ("lv.head.counters", "lv.head.services", "lv.head.summary")
+        for widget, key in zip(self.query(".lv-head").results(Static), heads, strict=True):
+            widget.update(t(key))
+        self._add_columns()
+        if self.last_status is not None:
+            self._apply(self.last_status)
+        else:
+            self.query_one("#lv-title", Static).update(t("lv.title"))
+        if self.connected or self.last_status is not None:
+            self._set_connected(self.connected)
+        else:
+            self.query_one("#lv-conn", Static).update(t("lv.connecting"))
+        self.query_one(AppFooter).refresh(recompose=True)
 
     def on_unmount(self) -> None:
         self.workers.cancel_group(self, "live")
