@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from counter_app.ui.board import listen_forever
-from counter_app.ui.i18n import t
+from counter_app.ui.i18n import has, t
 from counter_app.ui.widgets.chrome import AppFooter
 
 DEFAULT_ALERT_MINUTES = 20.0
@@ -35,14 +35,14 @@ TICK_SECONDS = 5.0
 
 
 def _state_label(state: str) -> str:
-    label = t(f"lv.state.{state}")
-    return state if label.startswith("lv.state.") else label
+    key = f"lv.state.{state}"
+    return t(key) if has(key) else state
 
 
 def _service_label(code: str) -> str:
     """"A Hộ tịch" when the service code is one the UI names, else the code."""
-    name = t(f"svc.{code}")
-    return code if name.startswith("svc.") else f"{code} {name}"
+    key = f"svc.{code}"
+    return f"{code} {t(key)}" if has(key) else code
 
 
 def _parse(value: str | None) -> dt.datetime | None:

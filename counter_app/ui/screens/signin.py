@@ -94,7 +94,8 @@ class SignInScreen(_TypeAheadForm):
 
     def on_mount(self) -> None:
         self.relabel()
-        self.set_focus(self.query_one("#username", Input))  # now, not later: see below
+        # set_focus, not Widget.focus (which defers it): the replayed keys need the field now.
+        self.set_focus(self.query_one("#username", Input))
         release = getattr(self.app, "release_typeahead", None)
         if release is not None:  # the keys typed while the app started, now that they have a field
             self.app.call_later(release)
