@@ -66,7 +66,10 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from counter_app import logsafe
     from counter_app.errors import CounterAppError
+
+    logsafe.install()  # files this process creates are private; logs carry no personal data
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -36,6 +36,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     ca.add_argument(
         "--grace-minutes", type=int, default=10, help="no-show grace recall window (default 10)"
     )
+    cset = leaf(center, "set", "change a center's settings", _center_set)
+    cset.add_argument("code")
+    cset.add_argument(
+        "--officers-float",
+        choices=["yes", "no"],
+        help="may officers act on counters other than their own (default no)",
+    )
     leaf(center, "list", "list centers", _center_list)
     cs = leaf(center, "show", "a center with its services and counters", _center_show)
     cs.add_argument("code")
@@ -170,6 +177,13 @@ def _center_add(args):
             no_show_grace_minutes=args.grace_minutes,
         ),
     )
+
+
+def _center_set(args):
+    from counter_app.server.crud import admin
+
+    floating = None if args.officers_float is None else args.officers_float == "yes"
+    return _run(args, lambda db: admin.set_center_options(db, args.code, officers_float=floating))
 
 
 def _center_list(args):

@@ -29,6 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--token-ttl-minutes", type=int, default=480, help="access token lifetime")
     p.add_argument("--heartbeat", type=float, default=5.0, help="event stream heartbeat, seconds")
     p.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default=os.environ.get("COUNTER_APP_FORWARDED_ALLOW_IPS", ""),
+        metavar="IPS",
+        help="reverse proxies whose X-Forwarded-For is trusted (comma-separated; default none: "
+        "the client address is the connection's)",
+    )
     add_data_dir(p)
     p.set_defaults(func=_run)
 
@@ -82,6 +89,7 @@ def _run(args: argparse.Namespace) -> int:
         token_ttl_minutes=args.token_ttl_minutes,
         heartbeat_seconds=args.heartbeat,
         log_level=args.log_level,
+        forwarded_allow_ips=args.forwarded_allow_ips,
     )
     db = open_db(settings)
     app = create_app(settings, db)
@@ -95,7 +103,16 @@ def _run(args: argparse.Namespace) -> int:
         log_level=settings.log_level,
         access_log=settings.log_level == "debug",
         timeout_graceful_shutdown=5,
+        # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default: a client on the same
+        # machine (or any, behind a local proxy) could then pick the address the sign-in rate
+        # limit keys on. Only the proxies named in --forwarded-allow-ips are believed.
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
+        server_header=False,
     )
+    from counter_app import logsafe
+
+    logsafe.install(root_handler=True)  # uvicorn configured its loggers in Config(): filter them
     broker = app.state.ctx.broker
 
     class _Server(uvicorn.Server):

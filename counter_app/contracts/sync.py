@@ -23,25 +23,16 @@ class Op(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     op_id: str = Field(min_length=8, max_length=64)
-    device_seq: int = Field(ge=1)
-    epoch: int = Field(default=1, ge=1)
+    device_seq: int = Field(ge=1, le=2**31 - 1)
+    epoch: int = Field(default=1, ge=1, le=2**31 - 1)
     hlc: str = Field(max_length=80)
-    schema_version: int = Field(default=SCHEMA_VERSION, ge=1)
+    schema_version: int = Field(default=SCHEMA_VERSION, ge=1, le=1000)
     entity: str = Field(max_length=32)
     entity_id: str = Field(max_length=128)
     op: str = Field(max_length=32)
     payload: dict[str, Any] = Field(default_factory=dict)
-    base_version: int | None = None
+    base_version: int | None = Field(default=None, ge=0, le=2**31 - 1)
     created_at: str = Field(max_length=40)
-
-
-class PushRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    protocol: int = PROTOCOL
-    device_id: str = Field(max_length=64)
-    epoch: int = Field(ge=1)
-    ops: list[Op] = Field(max_length=MAX_BATCH)
 
 
 class OpResult(BaseModel):

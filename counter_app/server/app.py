@@ -47,7 +47,13 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
         settings=settings,
         db=db,
         secret=secret,
-        limiter=security.LoginLimiter(settings.login_max_failures, settings.login_window_seconds),
+        limiter=security.LoginLimiter(
+            max_failures=settings.login_max_failures,
+            window=settings.login_window_seconds,
+            account_max_failures=settings.login_account_max_failures,
+            ip_max_failures=settings.login_ip_max_failures,
+            global_max_failures=settings.login_global_max_failures,
+        ),
         broker=Broker(),
     )
 
@@ -81,12 +87,17 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
 
     @app.exception_handler(OperationalError)
     async def _db_busy(_request: Request, exc: OperationalError) -> JSONResponse:
-        log.warning("database error: %s", exc)
+        # the driver's message may quote a row's values: name the error, not its text
+        log.warning("database busy or unavailable: %s", type(exc.orig or exc).__name__)
         return JSONResponse(
             {"detail": "cơ sở dữ liệu bận / database busy, retry", "code": "db_busy"},
             status_code=503,
             headers={"Retry-After": "1"},
         )
+
+    from counter_app.server.body_limit import BodyLimitMiddleware
+
+    app.add_middleware(BodyLimitMiddleware)
 
     from counter_app.server.api import auth, devices, health, queue
     from counter_app.server.sync import api as sync_api

@@ -46,7 +46,12 @@ class Database:
             self.reader = _sqlite_engine(self.url, immediate=False)
         else:
             self.writer = create_engine(
-                self.url, pool_size=20, max_overflow=30, pool_pre_ping=True, pool_timeout=30
+                self.url,
+                pool_size=20,
+                max_overflow=30,
+                pool_pre_ping=True,
+                pool_timeout=30,
+                hide_parameters=True,  # a failed statement's values never reach a log
             )
             self.reader = self.writer
 
@@ -55,11 +60,12 @@ class Database:
         hit = self._cache.get(key)
         return hit is not None and hit[0] > time.monotonic()
 
-    def cached(self, key: object, ttl: float, load):  # -> Any
-        """A small TTL cache for rows read on every request (the signed-in officer)."""
+    def cached(self, key: object, ttl: float, load, *, refresh: bool = False):  # -> Any
+        """A small TTL cache for rows read on every request (the signed-in officer);
+        `refresh` loads again whatever the cache holds."""
         hit = self._cache.get(key)
         now = time.monotonic()
-        if hit is not None and hit[0] > now:
+        if hit is not None and hit[0] > now and not refresh:
             return hit[1]
         value = load()
         if len(self._cache) > 10_000:

@@ -28,6 +28,7 @@ class Center(ServerModel, table=True):
     no_show_grace_minutes: int = 10
     active: bool = True
     created_at: str
+    officers_float: bool = False  # may an officer act on another counter's tickets?
 
 
 class ServiceGroup(ServerModel, table=True):
@@ -55,6 +56,7 @@ class Officer(ServerModel, table=True):
     password_hash: str
     active: bool = True
     created_at: str
+    token_version: int = 1  # raised on password reset / role or counter change: old tokens die
 
 
 class Device(ServerModel, table=True):

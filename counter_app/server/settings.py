@@ -31,8 +31,14 @@ class ServerSettings(BaseModel):
     demo_data: bool = False
     token_ttl_minutes: int = Field(default=480, ge=1, le=7 * 24 * 60)
     enrol_token_ttl_hours: int = Field(default=72, ge=1)
-    login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures: int = Field(default=5, ge=1)  # per username and IP
     login_window_seconds: int = Field(default=60, ge=1)
+    login_account_max_failures: int = Field(default=20, ge=1)  # per username, 15 minutes
+    login_ip_max_failures: int = Field(default=100, ge=1)  # per IP, 15 minutes
+    login_global_max_failures: int = Field(default=1000, ge=1)  # whole server, 5 minutes
+    # proxies whose X-Forwarded-For is believed (comma-separated IPs/networks); empty = none, so
+    # the client address is always the socket's peer
+    forwarded_allow_ips: str = Field(default="", max_length=1000)
     heartbeat_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "warning"
 

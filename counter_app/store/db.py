@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,9 +31,11 @@ SCHEMA_VERSION = 1  # version of the op payloads written to the outbox
 def sqlite_engine(url: str, *, immediate: bool, **engine_kw: object) -> Engine:
     """A SQLite engine with the pragmas of DESIGN.md §4.1; its transactions start with
     BEGIN IMMEDIATE (writers) or BEGIN (readers). Shared by the counter store and the server."""
+    _private_file(url)
     engine = create_engine(
         url,
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        hide_parameters=True,  # a failed statement's values (a citizen's data) never reach a log
         **engine_kw,  # type: ignore[arg-type]
     )
 
@@ -52,6 +55,22 @@ def sqlite_engine(url: str, *, immediate: bool, **engine_kw: object) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _private_file(url: str) -> None:
+    """The database file (and the WAL and shared-memory files SQLite creates with the same
+    mode) readable by its owner only: created 0600, or brought to 0600 if it was not."""
+    path_text = url.removeprefix("sqlite:///")
+    if path_text in ("", ":memory:") or path_text.startswith("file:") or url == path_text:
+        return
+    path = Path(path_text)
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if p.exists() and p.stat().st_mode & 0o077:
+                os.chmod(p, 0o600)
+    except OSError:
+        pass  # a read-only or missing folder: SQLite itself reports it when opening
 
 
 def _make_engine(db_path: Path, *, immediate: bool) -> Engine:

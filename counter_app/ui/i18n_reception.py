@@ -365,6 +365,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cf.col.resolved": ("Đã xử lý lúc", "Resolved at"),
     "cf.entity.dossier": ("Hồ sơ", "Dossier"),
     "cf.entity.ticket": ("Số thứ tự", "Ticket"),
+    "cf.entity.attachment": ("Bản quét", "Scan"),
+    "cf.kind.rejected": ("{what} · bị từ chối", "{what} · refused"),
     "cf.scope.open": ("chưa xử lý", "open"),
     "cf.scope.all": ("tất cả", "all"),
     "cf.summary": (

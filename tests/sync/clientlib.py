@@ -77,6 +77,7 @@ def setup_client(
     username: str = "canbo1",
     center: str = "DEMO",
     token: str | None = None,
+    password: str = "demo",
 ) -> dict[str, Any]:
     """A fresh data dir: catalog rows, enrolled (first pull done)."""
     from counter_app.services.enrolment import enroll
@@ -90,7 +91,7 @@ def setup_client(
             server=server_url,
             center=center,
             username=username,
-            password="demo",
+            password=password,
             token=token,
         )
     finally:

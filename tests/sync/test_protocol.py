@@ -385,13 +385,18 @@ def test_blob_of_another_center_is_404(server, tmp_path):  # type: ignore[no-unt
     db = open_server_db(server.data_dir, server.database_url)
     try:
         admin.create_center(db, "XA2", "Trung tâm xã Hai")
-        admin.create_officer(db, "canbo_xa2", "demo", center="XA2", full_name="Cán bộ Hai")
+        admin.create_officer(db, "canbo_xa2", "xa2-Counter-pw", center="XA2", full_name="Cán bộ Hai")
         token = admin.create_enrolment_token(db, "XA2")["token"]
     finally:
         db.dispose()
     clientlib.setup_client(tmp_path / "a", server.url)
     clientlib.setup_client(
-        tmp_path / "b", server.url, username="canbo_xa2", center="XA2", token=token
+        tmp_path / "b",
+        server.url,
+        username="canbo_xa2",
+        center="XA2",
+        token=token,
+        password="xa2-Counter-pw",
     )
     store, settings = clientlib.open_client(tmp_path / "a")
     try:

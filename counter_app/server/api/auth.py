@@ -31,6 +31,7 @@ def token(
             "cen": officer.center_code,
             "role": officer.role,
             "typ": "access",
+            "ver": officer.token_version,
         },
         ttl,
     )

@@ -147,42 +147,98 @@ def hash_enrolment_token(token: str) -> str:
 # --- sign-in rate limit --------------------------------------------------------------------------
 
 
+class _Window:
+    """Failure times of one key within a sliding window."""
+
+    __slots__ = ("times",)
+
+    def __init__(self) -> None:
+        self.times: deque[float] = deque()
+
+    def count(self, now: float, window: float) -> int:
+        while self.times and self.times[0] <= now - window:
+            self.times.popleft()
+        return len(self.times)
+
+
 @dataclass
 class LoginLimiter:
-    """At most `max_failures` failed sign-ins per (username, IP) in `window` seconds.
+    """Failure budgets for sign-in (and enrolment, which checks a password too):
 
-    Kept in memory: the server runs one process (uvicorn, one worker).
+    - per username and IP: `max_failures` in `window` seconds (a mistyping officer waits a minute);
+    - per username from any IP: `account_max_failures` in `account_window` (password guessing
+      spread over many addresses);
+    - per IP for any username: `ip_max_failures` in `account_window` (one address spraying
+      many usernames with common passwords; a center's officers behind one NAT address share it,
+      so it is generous);
+    - for the whole server: `global_max_failures` in `global_window` (a distributed attack):
+      past it every sign-in waits until the window frees (counters keep working offline, and
+      tokens already issued stay valid).
+
+    The IP is the socket's peer, or the forwarded client only when the server was told which
+    proxies to trust (`--forwarded-allow-ips`). Kept in memory: the server runs one process.
     """
 
     max_failures: int = 5
     window: float = 60.0
+    account_max_failures: int = 20
+    account_window: float = 900.0
+    ip_max_failures: int = 100
+    global_max_failures: int = 1000
+    global_window: float = 300.0
 
     def __post_init__(self) -> None:
-        self._fails: dict[tuple[str, str], deque[float]] = {}
+        self._pairs: dict[tuple[str, str], _Window] = {}
+        self._accounts: dict[str, _Window] = {}
+        self._ips: dict[str, _Window] = {}
+        self._global = _Window()
         self._lock = threading.Lock()
 
-    def _prune(self, key: tuple[str, str], now: float) -> deque[float]:
-        q = self._fails.setdefault(key, deque())
-        while q and q[0] <= now - self.window:
-            q.popleft()
-        return q
+    def _budgets(self, username: str, ip: str) -> list[tuple[dict[Any, _Window] | None, Any, int, float]]:
+        user = username.lower()[:64]
+        return [
+            (self._pairs, (user, ip), self.max_failures, self.window),
+            (self._accounts, user, self.account_max_failures, self.account_window),
+            (self._ips, ip, self.ip_max_failures, self.account_window),
+            (None, None, self.global_max_failures, self.global_window),
+        ]
 
     def retry_after(self, username: str, ip: str) -> int:
         """Seconds until another attempt is allowed (0 = allowed now)."""
         now = time.monotonic()
+        wait = 0.0
         with self._lock:
-            q = self._prune((username.lower(), ip), now)
-            if len(q) < self.max_failures:
-                return 0
-            return max(1, int(q[0] + self.window - now + 0.999))
+            for table, key, limit, window in self._budgets(username, ip):
+                w = self._global if table is None else table.get(key)
+                if w is not None and w.count(now, window) >= limit:
+                    wait = max(wait, w.times[0] + window - now)
+        return max(1, int(wait + 0.999)) if wait > 0 else 0
 
     def failed(self, username: str, ip: str) -> None:
+        now = time.monotonic()
         with self._lock:
-            q = self._prune((username.lower(), ip), time.monotonic())
-            q.append(time.monotonic())
-            if len(self._fails) > 100_000:  # bound memory under a spray of usernames
-                self._fails = {k: v for k, v in self._fails.items() if v}
+            for table, key, _limit, window in self._budgets(username, ip):
+                if table is None:
+                    w = self._global
+                else:
+                    w = table.get(key)
+                    if w is None:
+                        if len(table) > 100_000:  # bound memory under a spray of usernames
+                            self._prune(table, now, window)
+                        w = table[key] = _Window()
+                w.count(now, window)
+                w.times.append(now)
+
+    @staticmethod
+    def _prune(table: dict[Any, _Window], now: float, window: float) -> None:
+        for key in [k for k, w in table.items() if w.count(now, window) == 0]:
+            del table[key]
+        if len(table) > 100_000:  # still full of live keys: forget the oldest half
+            for key in list(table)[: len(table) // 2]:
+                del table[key]
 
     def succeeded(self, username: str, ip: str) -> None:
+        """A good password clears that officer's own mistakes from this address (not the
+        account's or the address's budgets: a guesser who also knows one password gains nothing)."""
         with self._lock:
-            self._fails.pop((username.lower(), ip), None)
+            self._pairs.pop((username.lower()[:64], ip), None)

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from counter_app.contracts import demo
 from counter_app.domain import queue as rules
 from counter_app.server.core import security
+from counter_app.server.core.passwords import password_problem
 from counter_app.server.crud.common import ApiError, audit, iso, now, now_iso
 from counter_app.server.db import Database
 from counter_app.server.models import (
@@ -161,14 +162,17 @@ def create_officer(
     full_name: str = "",
     counter: str | None = None,
     actor: str = "admin-cli",
+    demo: bool = False,
 ) -> dict[str, Any]:
+    """Create an officer, or update one: a new password, role or counter also ends every token
+    issued before (token_version), so a reset locks out whoever held the old one."""
     _code(username, "username", _USER_RE)
     if role not in security.ROLES:
         raise ApiError(
             422, "bad_role", f"vai trò phải là / role must be one of {', '.join(security.ROLES)}"
         )
-    if len(password) < 4:
-        raise ApiError(422, "weak_password", "mật khẩu quá ngắn / password too short (min 4)")
+    if not demo and (problem := password_problem(password, username)) is not None:
+        raise ApiError(422, "weak_password", problem)
     pw_hash = security.hash_password(password)
     with db.write() as s:
         _need_center(s, center)
@@ -181,6 +185,8 @@ def create_officer(
                 "exists",
                 f"tên đăng nhập đã dùng ở trung tâm khác / username {username} belongs to another center",
             )
+        if row is not None:  # a new password (maybe role, counter): tokens issued before end
+            row.token_version += 1
         row = row or Officer(
             username=username, center_code=center, password_hash=pw_hash, created_at=now_iso()
         )
@@ -262,12 +268,35 @@ def describe_center(db: Database, center: str) -> dict[str, Any]:
             "timezone": c.timezone,
             "max_priority_streak": c.max_priority_streak,
             "no_show_grace_minutes": c.no_show_grace_minutes,
+            "officers_float": c.officers_float,
             "services": [{"code": g.code, "name": g.name} for g in groups],
             "counters": [
                 {"code": k.code, "name": k.name, "services": list(k.services), "active": k.active}
                 for k in counters
             ],
         }
+
+
+def set_center_options(
+    db: Database, center: str, *, officers_float: bool | None = None, actor: str = "admin-cli"
+) -> dict[str, Any]:
+    """Center settings changed after creation (only those given)."""
+    with db.write() as s:
+        c = _need_center(s, center)
+        changed: dict[str, Any] = {}
+        if officers_float is not None:
+            c.officers_float = changed["officers_float"] = officers_float
+        s.add(c)
+        audit(
+            s,
+            action="center.set",
+            center=center,
+            actor=actor,
+            entity="center",
+            entity_id=center,
+            data=changed,
+        )
+    return describe_center(db, center)
 
 
 def list_centers(db: Database) -> list[dict[str, Any]]:
@@ -441,6 +470,7 @@ def seed_demo(db: Database, *, waiting_tickets: int = 6) -> bool:
             full_name=full_name,
             counter=counter,
             actor="demo",
+            demo=True,
         )
     from counter_app.server.crud import queue
     from counter_app.server.crud.common import Principal

@@ -178,7 +178,18 @@ def principal_from_claims(db: Database, claims: dict[str, Any], ip: str | None) 
 
     # Cached for a few seconds: a deactivated officer loses access within OFFICER_CACHE_SECONDS.
     officer = db.cached(("officer", username), OFFICER_CACHE_SECONDS, load)
-    if officer is None or not officer.active or officer.center_code != claims.get("cen"):
+    version = claims.get("ver", 1)
+    if officer is not None and isinstance(version, int) and version > officer.token_version:
+        # a token newer than the cached row (signed in just after a password reset): reload
+        officer = db.cached(("officer", username), OFFICER_CACHE_SECONDS, load, refresh=True)
+    if (
+        officer is None
+        or not officer.active
+        or officer.center_code != claims.get("cen")
+        # a password reset, role or counter change raised the version: earlier tokens end
+        # (tokens from before versions existed carry none and count as version 1)
+        or version != officer.token_version
+    ):
         raise ApiError(
             401,
             "bad_token",

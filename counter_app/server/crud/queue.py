@@ -125,6 +125,23 @@ def _counter(
     return counter
 
 
+def _may_act(center: Center, counter: Counter, who: Principal) -> None:
+    """An officer assigned to a counter acts on that counter's tickets only, unless the center
+    lets its officers float; supervisors and officers with no assigned counter act anywhere."""
+    if (
+        who.role == "officer"
+        and who.counter is not None
+        and who.counter != counter.code
+        and not center.officers_float
+    ):
+        raise ApiError(
+            403,
+            "not_your_counter",
+            f"cán bộ được phân công ở quầy {who.counter}, không phải {counter.code} / "
+            f"officer is assigned to counter {who.counter}, not {counter.code}",
+        )
+
+
 def _idempotent(
     session: Session, center: str, key: str | None, endpoint: str, who: str
 ) -> IdempotentRequest | None:
@@ -359,6 +376,7 @@ def call_next(
     with db.write() as s:
         center = _center(s, who.center)
         counter = _counter(db, s, center.code, counter_code, lock=True)
+        _may_act(center, counter, who)
         state = _lock_queue(db, s, center.code)
         done = _idempotent(s, center.code, idem_key, endpoint, who.username)
         if done is not None:
@@ -444,6 +462,7 @@ def call_number(
     with db.write() as s:
         center = _center(s, who.center)
         counter = _counter(db, s, center.code, counter_code, lock=True)
+        _may_act(center, counter, who)
         state = _lock_queue(db, s, center.code)
         done = _idempotent(s, center.code, idem_key, endpoint, who.username)
         if done is not None:
@@ -513,6 +532,7 @@ def _mutate(
     with db.write() as s:
         center = _center(s, who.center)
         counter = _counter(db, s, center.code, counter_code)
+        _may_act(center, counter, who)
         state = _lock_queue(db, s, center.code)
         moment = now(center.timezone)
         t, extra = fn(s, center, counter, state, moment)

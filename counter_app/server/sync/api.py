@@ -13,8 +13,9 @@ import zlib
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
+from counter_app.server.body_limit import PUSH_DECOMPRESSED_LIMIT, BodyTooLarge
 from counter_app.server.core import security
 from counter_app.server.crud.common import ApiError
 from counter_app.server.deps import AppContext, Ctx, SupervisorUser, ctx
@@ -23,7 +24,6 @@ from counter_app.server.sync import blobs, conflicts, service
 
 router = APIRouter(tags=["sync"])
 
-MAX_BODY = 64 * 1024 * 1024  # decompressed push body limit
 
 
 def _device_row(c: AppContext, device_id: str | None, device_secret: str | None) -> Device:
@@ -66,15 +66,17 @@ async def _read_json(request: Request) -> dict[str, Any]:
     if request.headers.get("content-encoding", "").lower() == "gzip":
         try:
             d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            raw = d.decompress(raw, MAX_BODY)
+            raw = d.decompress(raw, PUSH_DECOMPRESSED_LIMIT)
             if d.unconsumed_tail:
-                raise ApiError(413, "too_large", "push body too large")
+                raise BodyTooLarge(PUSH_DECOMPRESSED_LIMIT)
         except zlib.error as exc:
             raise ApiError(400, "bad_gzip", f"gzip body unreadable: {exc}") from None
     try:
         body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ApiError(400, "bad_json", f"JSON unreadable: {exc}") from None
+    except RecursionError:
+        raise ApiError(400, "bad_json", "JSON nested too deeply") from None
     if not isinstance(body, dict):
         raise ApiError(422, "invalid_request", "push body must be a JSON object")
     return body
@@ -95,11 +97,7 @@ async def push(
             "thiết bị đã bị thu hồi; thao tác được giữ lại để xem xét / "
             "device revoked: ops held for review",
         )
-    try:
-        req = service.parse_push(body)
-    except ValidationError as exc:
-        errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()[:20]]
-        return _json_response(request, {"detail": errors, "code": "invalid_request"}, 422)
+    req = service.parse_push(body)
     try:
         from starlette.concurrency import run_in_threadpool
 
@@ -114,13 +112,11 @@ def pull(
     request: Request,
     c: Annotated[AppContext, Depends(ctx)],
     device: Annotated[Device, Depends(device_active)],
-    cursor: int = 0,
-    limit: int = service.PULL_LIMIT,
-    ref: str | None = None,
-    proc_after: int = 0,
+    cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=5000)] = service.PULL_LIMIT,
+    ref: Annotated[str | None, Query(max_length=64)] = None,
+    proc_after: Annotated[int, Query(ge=0, le=2**62)] = 0,
 ) -> Response:
-    if cursor < 0 or proc_after < 0:
-        raise ApiError(422, "invalid_request", "cursor must be ≥ 0")
     return _json_response(
         request, service.pull(c.db, device, cursor, limit=limit, ref=ref, proc_after=proc_after)
     )

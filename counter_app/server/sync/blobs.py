@@ -2,9 +2,15 @@
 
 A blob is known to a center only after an attachment op of that center referenced it (BlobRef):
 HEAD and PATCH answer 404 for any other hash, so a center can never probe another's files.
-Bytes go to `<data_dir>/blobs/partial/<sha>` at the client's `Upload-Offset`; the received offset
-is recorded after each request (also when the connection drops midway), so a resumed upload
-re-sends almost nothing; the SHA-256 is verified before the blob is accepted.
+
+A hash is not a capability: each center proves it holds a blob by uploading all of it, verified
+against the SHA-256, before it may download it — even when another center already uploaded the
+same bytes (HEAD then still answers this center's own offset, so it cannot learn that the server
+has them). Each center's upload has its own declared size and its own partial file, so a wrong
+claim by one center never blocks another. Bytes go to `<data_dir>/blobs/partial/<center>/<sha>`
+at the client's `Upload-Offset`; the received offset is recorded after each request (also when
+the connection drops midway), so a resumed upload re-sends almost nothing. The verified file is
+stored once per hash (`<data_dir>/blobs/<sha[:2]>/<sha>`, mode 0600).
 """
 
 from __future__ import annotations
@@ -33,8 +39,9 @@ def final_path(c: AppContext, sha: str) -> Path:
     return _root(c) / sha[:2] / sha
 
 
-def _part_path(c: AppContext, sha: str) -> Path:
-    return _root(c) / "partial" / sha
+def _part_path(c: AppContext, center: str, sha: str) -> Path:
+    tag = hashlib.sha256(center.encode()).hexdigest()[:16]  # a safe folder name per center
+    return _root(c) / "partial" / tag / sha
 
 
 def _not_found() -> ApiError:
@@ -42,17 +49,16 @@ def _not_found() -> ApiError:
 
 
 def status(c: AppContext, center: str, sha: str) -> dict[str, Any]:
+    """This center's upload of the blob: its declared size, the bytes it sent, whether it is
+    verified. 404 when the center never referenced the hash."""
     sha = sha.lower()
     if not _SHA_RE.match(sha):
         raise _not_found()
     with c.db.read() as s:
         ref = s.get(BlobRef, (center, sha))
-        if ref is None:
-            raise _not_found()
-        blob = s.get(Blob, sha)
-    if blob is None:
-        return {"sha256": sha, "size": ref.size, "offset": 0, "complete": False}
-    return {"sha256": sha, "size": blob.size, "offset": blob.received, "complete": blob.complete}
+    if ref is None:
+        raise _not_found()
+    return {"sha256": sha, "size": ref.size, "offset": ref.received, "complete": ref.verified}
 
 
 def headers(st: dict[str, Any]) -> dict[str, str]:
@@ -71,16 +77,24 @@ def complete_path(c: AppContext, center: str, sha: str) -> Path:
     return final_path(c, sha.lower())
 
 
-def _record(c: AppContext, sha: str, size: int, received: int, complete: bool) -> None:
+def _record(
+    c: AppContext, center: str, sha: str, received: int, *, verified: bool = False
+) -> None:
+    """This center's progress; once verified, the blob itself is recorded complete."""
     with c.db.write() as s:
-        blob = s.get(Blob, sha)
-        if blob is None:
-            blob = Blob(sha256=sha, size=size, created_at=now_iso())
-        blob.received = received
-        blob.complete = complete
-        if complete:
-            blob.completed_at = now_iso()
-        s.add(blob)
+        ref = s.get(BlobRef, (center, sha))
+        if ref is None:  # pragma: no cover - refs are never deleted
+            return
+        ref.received = received
+        ref.verified = verified
+        s.add(ref)
+        if verified:
+            blob = s.get(Blob, sha) or Blob(sha256=sha, size=received, created_at=now_iso())
+            blob.size = received
+            blob.received = received
+            blob.complete = True
+            blob.completed_at = blob.completed_at or now_iso()
+            s.add(blob)
 
 
 def _hash_file(path: Path) -> str:
@@ -121,11 +135,12 @@ async def append(
                 headers=headers(st),
             )
         size = int(st["size"])
-        part = _part_path(c, sha)
-        part.parent.mkdir(parents=True, exist_ok=True)
+        part = _part_path(c, center, sha)
+        _private_dir(c, part.parent)
         received = offset
         interrupted: BaseException | None = None
-        with open(part, "r+b" if part.exists() else "w+b") as fh:
+        fd = os.open(part, os.O_RDWR | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "r+b") as fh:
             fh.truncate(offset)
             fh.seek(offset)
             try:
@@ -144,22 +159,36 @@ async def append(
             fh.flush()
             os.fsync(fh.fileno())
         if received < size:
-            _record(c, sha, size, received, False)
+            _record(c, center, sha, received)
             if interrupted is not None:
                 raise interrupted
             return {"sha256": sha, "size": size, "offset": received, "complete": False}
         actual = await asyncio.to_thread(_hash_file, part)
         if actual != sha:
             part.unlink(missing_ok=True)
-            _record(c, sha, size, 0, False)
+            _record(c, center, sha, 0)
             raise ApiError(
                 422,
                 "hash_mismatch",
                 "tệp tải lên sai mã băm / uploaded bytes do not match the SHA-256; start again",
             )
         target = final_path(c, sha)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(part, target)
-        _fsync_dir(target.parent)
-        _record(c, sha, size, size, True)
+        if target.exists():  # another center stored the same bytes: this one proved it has them
+            part.unlink(missing_ok=True)
+        else:
+            _private_dir(c, target.parent)
+            os.replace(part, target)
+            _fsync_dir(target.parent)
+        _record(c, center, sha, size, verified=True)
         return {"sha256": sha, "size": size, "offset": size, "complete": True}
+
+
+def _private_dir(c: AppContext, path: Path) -> None:
+    """Create the folder and every folder between it and the blob root with mode 0700."""
+    root = _root(c)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for folder in (path, *path.parents):
+        if folder == root.parent:
+            break
+        if folder.stat().st_mode & 0o077:
+            os.chmod(folder, 0o700)

@@ -1,5 +1,7 @@
 """Sync conflicts for supervisors: facts accepted from a counter that disagreed with the server
-(a dossier code or ticket number already used by another record, a stale version, …).
+(a dossier code or ticket number already used by another record, a stale version, …), and ops
+the server refused (`kind` "rejected": malformed, or naming another center's record), which the
+counter keeps quarantined while the rest of its outbox flows.
 
 A conflict is never resolved automatically: the facts of both sides stay stored, and a
 supervisor of the same center reads the list and marks each one resolved with a note saying what
@@ -49,6 +51,7 @@ def _summary(entity: str, data: dict[str, Any]) -> dict[str, Any]:
 def _json(row: SyncConflict, slots: dict[str, str]) -> dict[str, Any]:
     return {
         "id": row.id,
+        "kind": row.kind,
         "entity": row.entity,
         "entity_id": row.entity_id,
         "op_id": row.op_id,

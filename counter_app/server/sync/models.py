@@ -48,6 +48,7 @@ class SyncConflict(ServerModel, table=True):
     __tablename__ = "sync_conflict"
 
     id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default="conflict", max_length=16)  # conflict | rejected
     center_code: str = Field(max_length=32, index=True)
     entity: str = Field(max_length=32)
     entity_id: str = Field(max_length=128)
@@ -134,6 +135,10 @@ class BlobRef(ServerModel, table=True):
     center_code: str = Field(primary_key=True, max_length=32)
     sha256: str = Field(primary_key=True, max_length=64)
     size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # This center's own upload: bytes received, and whether it proved to hold the whole blob
+    # (hash verified). Only then may it download the blob: a hash alone is not a capability.
+    received: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    verified: bool = False
 
 
 class HeldOp(ServerModel, table=True):

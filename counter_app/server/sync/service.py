@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import time
 from typing import Any
 
@@ -13,14 +14,9 @@ from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from counter_app.contracts.sync import (
-    MIN_PROTOCOL,
-    PROTOCOL,
-    Op,
-    OpResult,
-    PushRequest,
-    upgrade_op,
-)
+from counter_app.contracts import sync_ops
+from counter_app.contracts.sync import MIN_PROTOCOL, PROTOCOL, Op, OpResult
+from counter_app.contracts.sync_ops import InvalidOp, PushBatch
 from counter_app.domain import sync_rules
 from counter_app.domain.queue import service_day
 from counter_app.server.crud.common import DEFAULT_TZ, ApiError, audit, now, now_iso
@@ -47,6 +43,8 @@ from counter_app.server.sync.models import (
     SyncDeviceState,
 )
 
+log = logging.getLogger("counter_app.server.sync")
+
 PULL_LIMIT = 1000
 UNANCHORED = -1  # last_seq of a fresh epoch before its first op
 
@@ -55,29 +53,30 @@ def _ms() -> int:
     return int(time.time() * 1000)
 
 
-def check_protocol(protocol: int) -> None:
+def protocol_error(protocol: int) -> ApiError:
     if protocol < MIN_PROTOCOL:
-        raise ApiError(
+        return ApiError(
             426,
             "protocol_too_old",
             f"phần mềm quầy quá cũ, hãy cập nhật / client protocol {protocol} is too old "
             f"(server accepts {MIN_PROTOCOL}–{PROTOCOL}): please update counter_app",
         )
-    if protocol > PROTOCOL:
-        raise ApiError(
-            426,
-            "protocol_too_new",
-            f"máy chủ cũ hơn phần mềm quầy / server speaks protocol ≤ {PROTOCOL}, got {protocol}",
-        )
+    return ApiError(
+        426,
+        "protocol_too_new",
+        f"máy chủ cũ hơn phần mềm quầy / server speaks protocol ≤ {PROTOCOL}, got {protocol}",
+    )
 
 
-def parse_push(body: dict[str, Any]) -> PushRequest:
-    protocol = int(body.get("protocol", 0) or 0)
-    check_protocol(protocol)
-    if protocol < PROTOCOL:
-        body = {**body, "ops": [upgrade_op(o, protocol) for o in body.get("ops", [])]}
-        body["protocol"] = PROTOCOL
-    return PushRequest.model_validate(body)
+def parse_push(body: Any) -> PushBatch:
+    """The batch op by op (`contracts.sync_ops`): 422 when its shape cannot be read, 426 for a
+    protocol this server does not speak; a malformed op inside becomes an InvalidOp."""
+    try:
+        return sync_ops.parse_push(body)
+    except sync_ops.ProtocolError as exc:
+        raise protocol_error(exc.protocol) from None
+    except sync_ops.BatchError as exc:
+        raise ApiError(422, "invalid_request", f"lô đồng bộ không hợp lệ / invalid push: {exc}") from None
 
 
 # --- change log ----------------------------------------------------------------------------------
@@ -143,22 +142,31 @@ class _Batch:
         self.queue_state: Any = None
         self.checked_codes: set[str] = set()  # looked up in prefetch: absent = unused
         self.checked_numbers: set[str] = set()
+        self.center = ""  # the pushing device's center (set by prefetch)
 
     def prefetch(self, ops: list[Op], center: str) -> None:
-        dossier_ids, ticket_ids, codes, numbers = set(), set(), set(), set()
+        """Load every row the batch names, by id in any center (so that `get` can tell a
+        record of another center from a new one), and this center's codes and numbers."""
+        self.center = center
+        dossier_ids, ticket_ids, attachment_ids = set(), set(), set()
+        codes, numbers = set(), set()
         for op in ops:
-            row = op.payload.get(op.entity) if isinstance(op.payload, dict) else None
+            row = op.payload[op.entity]  # validated by contracts.sync_ops
             if op.entity == "dossier":
-                dossier_ids.add(op.entity_id)
-                if isinstance(row, dict) and isinstance(row.get("code"), str):
-                    codes.add(row["code"])
-            elif op.entity == "ticket" and isinstance(row, dict):
-                if isinstance(row.get("id"), str):
-                    ticket_ids.add(row["id"])
-                if isinstance(row.get("number"), str):
-                    numbers.add(row["number"])
+                dossier_ids.add(row["id"])
+                codes.add(row["code"])
+            elif op.entity == "ticket":
+                ticket_ids.add(row["id"])
+                numbers.add(row["number"])
+            elif op.entity == "attachment":
+                attachment_ids.add(row["id"])
+                dossier_ids.add(row["dossier_id"])
         s = self.session
-        for model, ids in ((ServerDossier, dossier_ids), (Ticket, ticket_ids)):
+        for model, ids in (
+            (ServerDossier, dossier_ids),
+            (Ticket, ticket_ids),
+            (ServerAttachment, attachment_ids),
+        ):
             ids_list = sorted(ids)
             for i in range(0, len(ids_list), 500):
                 for r in s.exec(select(model).where(col(model.id).in_(ids_list[i : i + 500]))):
@@ -187,11 +195,16 @@ class _Batch:
                 self.numbers[(day, number)] = t_id
 
     def get(self, model: Any, ident: str) -> Any:
+        """The row of this batch's center with that id, None if there is none anywhere;
+        ForeignRecord if the id belongs to another center's row."""
         key = (model.__name__, ident)
         if key in self.rows:
-            return self.rows[key]
-        row = self.session.get(model, ident)
-        self.rows[key] = row
+            row = self.rows[key]
+        else:
+            row = self.session.get(model, ident)
+            self.rows[key] = row
+        if row is not None and row.center_code != self.center:
+            raise ForeignRecord(model.__tablename__.removeprefix("sync_"), ident)
         return row
 
     def cursor(self) -> int:
@@ -339,7 +352,7 @@ def _hold_new(db: Database, device: Device, rows: dict[str, Any], total: int, at
 
 
 def push(
-    db: Database, device: Device, req: PushRequest, *, start_seq: int | None = None
+    db: Database, device: Device, req: PushBatch, *, start_seq: int | None = None
 ) -> dict[str, Any]:
     """Apply the batch in order. Known op_ids return their stored result (idempotent)."""
     if req.device_id != device.id:
@@ -366,7 +379,7 @@ def push(
         known = _known(s, device.id, [o.op_id for o in req.ops])
         batch = _Batch(s, len(req.ops))
         with s.no_autoflush:
-            batch.prefetch(req.ops, device.center_code)
+            batch.prefetch([o for o in req.ops if isinstance(o, Op)], device.center_code)
         in_batch: set[str] = set()
         for op in req.ops:
             if state.last_seq == UNANCHORED:
@@ -406,7 +419,10 @@ def push(
                     last_seq=state.last_seq,
                 )
                 break
-            status, reason = _apply(db, s, device, op, batch)
+            if isinstance(op, InvalidOp):
+                status, reason = "rejected", op.problem
+            else:
+                status, reason = _apply(db, s, device, op, batch)
             in_batch.add(op.op_id)
             at = now_iso()
             batch.applied.append(
@@ -425,16 +441,19 @@ def push(
                     "applied_at": at,
                 }
             )
-            if status == "conflict":
+            if status in ("conflict", "rejected"):
+                # for a supervisor of the device's center: a conflict to settle, or an op that
+                # was refused (the counter keeps it quarantined; nothing else waits for it)
                 batch.conflicts.append(
                     {
+                        "kind": status,
                         "center_code": device.center_code,
                         "entity": op.entity,
                         "entity_id": op.entity_id,
                         "op_id": op.op_id,
                         "device_id": device.id,
                         "reason": reason or "",
-                        "data": op.payload,
+                        "data": op.payload if status == "conflict" else _quarantined(op),
                         "created_at": at,
                         "resolved_at": None,
                         "resolved_by": None,
@@ -444,7 +463,7 @@ def push(
                 {
                     "at": op.created_at or at,
                     "center_code": device.center_code,
-                    "actor": str(op.payload.get("actor", "")),
+                    "actor": str(op.payload.get("actor", ""))[:64],
                     "device_id": device.id,
                     "ip": None,
                     "action": f"sync.{op.entity}.{op.op}",
@@ -487,26 +506,51 @@ def _known(s: Session, device_id: str, op_ids: list[str]) -> dict[str, AppliedOp
 def _apply(
     db: Database, s: Session, device: Device, op: Op, batch: _Batch
 ) -> tuple[str, str | None]:
-    """Apply one op; returns (status, reason). Malformed or unauthorised → rejected."""
+    """Apply one op; returns (status, reason). Malformed or unauthorised → rejected: an op on a
+    record of another center is never applied (the id is looked up, then its center checked)."""
     try:
+        if (why := _own_center(device, op.payload[op.entity])) is not None:
+            return "rejected", why
         if op.entity == "dossier":
             return _apply_dossier(s, device, op, batch)
         if op.entity == "ticket":
             return _apply_ticket(db, s, device, op, batch)
         if op.entity == "attachment":
             return _apply_attachment(s, device, op, batch)
+    except ForeignRecord as exc:
+        log.warning(
+            "sync: device %s pushed %s %s on a record of another center (rejected)",
+            device.id,
+            op.entity,
+            op.op,
+        )
+        return "rejected", str(exc)
     except (KeyError, TypeError, ValueError) as exc:
-        return "rejected", f"malformed payload: {exc}"
+        return "rejected", f"malformed payload: {type(exc).__name__}"
     return "rejected", f"unknown entity '{op.entity}'"
+
+
+class ForeignRecord(Exception):
+    """The op names a record that exists in another center."""
+
+    def __init__(self, what: str, ident: str) -> None:
+        super().__init__(
+            f"unauthorised: {what} {ident[:64]} is not a record of this center "
+            "/ không phải hồ sơ của trung tâm này"
+        )
 
 
 def _own_center(device: Device, row: dict[str, Any]) -> str | None:
     center = row.get("center_code")
     if center is not None and center != device.center_code:
-        return (
-            f"unauthorised: row of center '{center}' pushed by a device of '{device.center_code}'"
-        )
+        return "unauthorised: the row names another center / bản ghi của trung tâm khác"
     return None
+
+
+def _quarantined(op: Op | InvalidOp) -> dict[str, Any]:
+    """What a supervisor sees of a refused op: its kind and a bounded copy of what it carried."""
+    raw = json.dumps(op.payload, ensure_ascii=False, default=str)
+    return op.payload if len(raw) <= 64_000 else {"truncated": raw[:2000]}
 
 
 def _new_dossier(device: Device, row: dict[str, Any], *, conflict: bool) -> ServerDossier:
@@ -525,18 +569,7 @@ def _new_dossier(device: Device, row: dict[str, Any], *, conflict: bool) -> Serv
 
 
 def _apply_dossier(s: Session, device: Device, op: Op, batch: _Batch) -> tuple[str, str | None]:
-    row = op.payload["dossier"]
-    if (
-        not isinstance(row, dict)
-        or not row.get("id")
-        or not row.get("code")
-        or not row.get("status")
-    ):
-        return "rejected", "malformed payload: dossier needs id, code and status"
-    if row["id"] != op.entity_id:
-        return "rejected", "malformed payload: entity_id differs from the dossier id"
-    if (why := _own_center(device, row)) is not None:
-        return "rejected", why
+    row = op.payload["dossier"]  # validated (contracts.sync_ops.DossierRow), of this center
     current = batch.get(ServerDossier, row["id"])
     status, reason = "applied", None
     if op.op in ("receive", "supplement", "refuse"):
@@ -596,16 +629,7 @@ def _apply_dossier(s: Session, device: Device, op: Op, batch: _Batch) -> tuple[s
 def _apply_ticket(
     db: Database, s: Session, device: Device, op: Op, batch: _Batch
 ) -> tuple[str, str | None]:
-    row = op.payload["ticket"]
-    if (
-        not isinstance(row, dict)
-        or not row.get("id")
-        or not row.get("number")
-        or not row.get("state")
-    ):
-        return "rejected", "malformed payload: ticket needs id, number and state"
-    if (why := _own_center(device, row)) is not None:
-        return "rejected", why
+    row = op.payload["ticket"]  # validated (contracts.sync_ops.TicketRow), of this center
     ticket = batch.get(Ticket, row["id"])
     decision = sync_rules.merge_ticket_state(ticket.state if ticket else None, row["state"])
     if not decision.apply:
@@ -677,15 +701,13 @@ def _apply_ticket(
 
 
 def _apply_attachment(s: Session, device: Device, op: Op, batch: _Batch) -> tuple[str, str | None]:
-    row = op.payload["attachment"]
-    sha = str(row["sha256"]).lower()
-    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
-        return "rejected", "malformed payload: sha256"
-    size = int(row["size"])
-    if size < 0:
-        return "rejected", "malformed payload: size"
-    if s.get(ServerAttachment, row["id"]) is None:
-        s.add(
+    row = op.payload["attachment"]  # validated (contracts.sync_ops.AttachmentRow)
+    sha = row["sha256"].lower()
+    size = row["size"]
+    if batch.get(ServerDossier, row["dossier_id"]) is None:
+        return "rejected", "attachment of a dossier the server does not hold"
+    if batch.get(ServerAttachment, row["id"]) is None:
+        batch.rows[("ServerAttachment", row["id"])] = att = (
             ServerAttachment(
                 id=row["id"],
                 center_code=device.center_code,
@@ -695,11 +717,17 @@ def _apply_attachment(s: Session, device: Device, op: Op, batch: _Batch) -> tupl
                 size=size,
                 pages=int(row.get("pages", 0)),
                 mime=str(row.get("mime", "application/pdf"))[:64],
-                created_at=str(row.get("created_at", now_iso())),
+                created_at=str(row.get("created_at") or now_iso()),
             )
         )
-    if s.get(BlobRef, (device.center_code, sha)) is None:
+        s.add(att)
+    ref = s.get(BlobRef, (device.center_code, sha))
+    if ref is None:
         s.add(BlobRef(center_code=device.center_code, sha256=sha, size=size))
+    elif not ref.verified and ref.size != size:
+        # a later op of this center corrects the size it declared: its upload starts again
+        ref.size, ref.received = size, 0
+        s.add(ref)
     batch.change(
         center=device.center_code,
         entity="attachment",

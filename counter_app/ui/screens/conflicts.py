@@ -1,7 +1,8 @@
 """Sync conflicts of the center, for supervisors (opened from the supervisor screen, F6).
 
 A conflict is a fact a counter recorded that disagreed with the server (a dossier code or a ticket
-number already used, a change made on a stale version…). Both facts are kept; the supervisor
+number already used, a change made on a stale version…); a refused op (malformed, or naming a
+record of another center) is listed too, marked as refused. Both facts are kept; the supervisor
 reads the list, does what is needed (calls the citizen, gives a new code…) and marks the
 conflict resolved with a note saying what was done. The server is asked from a thread worker: the
 screen never waits on the network.
@@ -163,12 +164,17 @@ class ConflictsScreen(Screen[None]):
             key = str(c["id"])
             self.rows[key] = c
             sm = c.get("summary") or {}
+            what = (
+                t(f"cf.entity.{c['entity']}")
+                if c["entity"] in ("dossier", "ticket", "attachment")
+                else c["entity"]
+            )
+            if c.get("kind") == "rejected":  # an op the server refused: quarantined
+                what = t("cf.kind.rejected", what=what)
             table.add_row(
                 key,
                 _when(c.get("created_at")),
-                t(f"cf.entity.{c['entity']}")
-                if c["entity"] in ("dossier", "ticket")
-                else c["entity"],
+                what,
                 str(sm.get("code") or sm.get("number") or ""),
                 str(sm.get("applicant") or ""),
                 str(c.get("device_slot") or ""),
