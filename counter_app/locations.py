@@ -36,8 +36,27 @@ def assets_dir() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create a directory readable by its owner only (personal data lives there)."""
-    path.mkdir(parents=True, exist_ok=True)
+    """Create a directory readable by its owner only (personal data lives there). A path that
+    is a file, or a folder that cannot be created, is a clear one-line error (exit 2 / 3)."""
+    from counter_app.errors import BadInput, NotAvailable
+
+    if path.exists() and not path.is_dir():
+        raise BadInput(
+            f"'{path}' là một tệp, không phải thư mục dữ liệu / is a file, not a data folder "
+            "(check COUNTER_APP_DATA_DIR / --data-dir)"
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise BadInput(
+            f"'{path}': một phần đường dẫn là tệp / part of the path is a file "
+            "(check COUNTER_APP_DATA_DIR / --data-dir)"
+        ) from None
+    except OSError as exc:
+        raise NotAvailable(
+            f"không tạo được thư mục dữ liệu / cannot create the data folder '{path}': "
+            f"{exc.strerror or exc}"
+        ) from None
     try:
         os.chmod(path, 0o700)
     except OSError:  # pragma: no cover - e.g. some Windows file systems

@@ -92,3 +92,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 6
     except BrokenPipeError:
         return 0
+    except RecursionError:
+        print("counter-app: dữ liệu lồng quá sâu / input nested too deeply", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: one line for the officer, the traceback on request
+        import os
+
+        if os.environ.get("COUNTER_APP_DEBUG"):
+            raise
+        print(
+            f"counter-app: lỗi không mong đợi / unexpected error ({type(exc).__name__}); "
+            "chạy lại với COUNTER_APP_DEBUG=1 để xem chi tiết / run again with "
+            "COUNTER_APP_DEBUG=1 for the details",
+            file=sys.stderr,
+        )
+        return 1

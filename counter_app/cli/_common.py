@@ -11,6 +11,25 @@ if TYPE_CHECKING:
     from counter_app.config import Settings
 
 
+def bounded(low: float, high: float, kind: type = int):  # -> Callable[[str], int | float]
+    """An argparse `type` for a number between `low` and `high` (a clear usage error, exit 2,
+    instead of an overflow deep inside)."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"'{text}' không phải số / is not {'an integer' if kind is int else 'a number'}"
+            ) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text} ngoài khoảng / outside {low:g}…{high:g}")
+        return value
+
+    parse.__name__ = "integer" if kind is int else "number"
+    return parse
+
+
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON on stdout")
 

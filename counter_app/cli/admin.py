@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from counter_app.cli._common import add_data_dir, add_json_flag, emit_json
+from counter_app.cli._common import add_data_dir, add_json_flag, bounded, emit_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,12 +29,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     ca.add_argument("--name", required=True)
     ca.add_argument(
         "--max-priority-streak",
-        type=int,
+        type=bounded(1, 20),
         default=2,
         help="priority calls in a row at most (default 2)",
     )
     ca.add_argument(
-        "--grace-minutes", type=int, default=10, help="no-show grace recall window (default 10)"
+        "--grace-minutes",
+        type=bounded(0, 240),
+        default=10,
+        help="no-show grace recall window (default 10)",
     )
     cset = leaf(center, "set", "change a center's settings", _center_set)
     cset.add_argument("code")
@@ -92,7 +95,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         token, "create", "a one-time enrolment token for a center (shown once)", _token_create
     )
     tc.add_argument("--center", required=True)
-    tc.add_argument("--hours", type=int, default=72, help="validity (default 72 h)")
+    tc.add_argument("--hours", type=bounded(1, 720), default=72, help="validity (default 72 h)")
 
     device = groups.add_parser("device", help="thiết bị / devices").add_subparsers(
         dest="a", metavar="ACTION", required=True
@@ -279,18 +282,10 @@ def _device_revoke(args):
 
 
 def _catalog_import(args):
-    import json
-
-    from counter_app.errors import BadInput, NotAvailable
     from counter_app.server.crud import admin
+    from counter_app.services.json_input import CATALOG_LIMITS, read_json
 
-    try:
-        with open(args.file, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except FileNotFoundError:
-        raise NotAvailable(f"không có tệp / no such file: {args.file}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadInput(f"không đọc được / cannot read {args.file}: {exc}") from None
+    data = read_json(args.file, CATALOG_LIMITS)
     return _run(args, lambda db: admin.import_catalog(db, data))
 
 

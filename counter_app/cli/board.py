@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from counter_app.cli._common import add_data_dir, add_officer_options
+from counter_app.cli._common import add_data_dir, add_officer_options, bounded
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,13 +14,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--center", help="center code; must match the signed-in account's center")
     add_officer_options(p)
     p.add_argument("--mute", action="store_true", help="do not play announcements")
-    p.add_argument("--recent", type=int, default=10, help="how many past calls to list")
+    p.add_argument("--recent", type=bounded(0, 100), default=10, help="how many past calls to list")
     p.add_argument(
         "--supervisor", action="store_true", help="supervisor live view instead of the board"
     )
     p.add_argument(
         "--alert-minutes",
-        type=float,
+        type=bounded(1, 600, float),
         default=20.0,
         help="live view: highlight a wait longer than this (default 20)",
     )

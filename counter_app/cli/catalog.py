@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from counter_app.cli._common import add_data_dir, add_json_flag, emit_json, log, settings_from_args
+from counter_app.cli._common import (
+    add_data_dir,
+    add_json_flag,
+    bounded,
+    emit_json,
+    log,
+    settings_from_args,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,14 +33,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     se = cs.add_parser("search", help="search by name, abbreviation or code (no diacritics needed)")
     se.add_argument("text", nargs="+", metavar="TEXT")
-    se.add_argument("--limit", type=_positive, default=10, metavar="N")
+    se.add_argument("--limit", type=bounded(1, 1000), default=10, metavar="N")
     add_json_flag(se)
     add_data_dir(se)
     se.set_defaults(func=_search)
 
     sh = cs.add_parser("show", help="one procedure with its numbered components")
     sh.add_argument("code", metavar="CODE")
-    sh.add_argument("--version", type=_positive, default=None, metavar="N")
+    sh.add_argument("--version", type=bounded(1, 1_000_000), default=None, metavar="N")
     add_json_flag(sh)
     add_data_dir(sh)
     sh.set_defaults(func=_show)
@@ -44,16 +51,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     fl.set_defaults(func=_fields)
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be ≥ 1")
-    return value
-
-
 def _store(args: argparse.Namespace):  # -> Store
     from counter_app.store.db import Store
 
@@ -61,21 +58,12 @@ def _store(args: argparse.Namespace):  # -> Store
 
 
 def _import(args: argparse.Namespace) -> int:
-    import json
     import os
-    import sys
 
-    from counter_app.errors import BadInput
     from counter_app.services import catalog
 
     actor = args.officer or os.environ.get("COUNTER_APP_OFFICER") or "cli"
-    if args.file == "-":
-        try:
-            data, source = json.loads(sys.stdin.buffer.read().decode("utf-8-sig")), "<stdin>"
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BadInput(f"stdin: JSON không hợp lệ / invalid JSON: {exc}") from None
-    else:
-        data, source = catalog.read_catalog(args.file)
+    data, source = catalog.read_catalog(args.file)  # "-" is standard input
     # Validate before touching the data dir: a bad file creates nothing.
     catalog.validate_catalog(data)
     store = _store(args)

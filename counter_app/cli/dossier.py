@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 
-from counter_app.cli._common import add_data_dir, add_json_flag, emit_json, log, settings_from_args
+from counter_app.cli._common import (
+    add_data_dir,
+    add_json_flag,
+    bounded,
+    emit_json,
+    log,
+    settings_from_args,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--status")
     ls.add_argument("--day", help="YYYY-MM-DD (received on)")
     ls.add_argument("--counter")
-    ls.add_argument("--limit", type=int, default=200)
+    ls.add_argument("--limit", type=bounded(1, 10_000), default=200)
     add_json_flag(ls)
     add_data_dir(ls)
     ls.set_defaults(func=_list)
@@ -84,7 +91,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     at = ds.add_parser("attach", help="attach scanned files (PDF/JPEG/PNG/TIFF) to a component")
     at.add_argument("code")
-    at.add_argument("--component", type=int, required=True)
+    at.add_argument("--component", type=bounded(1, 1000), required=True)
     at.add_argument("files", nargs="+")
     _officer(at)
     add_json_flag(at)
@@ -108,23 +115,9 @@ def _open(args: argparse.Namespace):  # -> (Settings, Store)
 
 
 def _read_json(path: str):  # -> Any
-    import json
-    import sys
+    from counter_app.services.json_input import read_json
 
-    from counter_app.errors import BadInput, NotAvailable
-
-    try:
-        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
-    except FileNotFoundError:
-        raise NotAvailable(f"không có tệp / no such file: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"không đọc được tệp / cannot read {path}: {exc}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadInput(
-            f"JSON không hợp lệ / unreadable JSON in {path}: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from None
+    return read_json(path)
 
 
 def _receive(args: argparse.Namespace) -> int:

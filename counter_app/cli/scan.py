@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 
-from counter_app.cli._common import add_data_dir, add_json_flag, emit_json, log, settings_from_args
+from counter_app.cli._common import (
+    add_data_dir,
+    add_json_flag,
+    bounded,
+    emit_json,
+    log,
+    settings_from_args,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,19 +26,30 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     pg = sc.add_parser("page", help="scan one page (flatbed) or a feeder batch into a component")
     pg.add_argument("--dossier", required=True, metavar="CODE")
-    pg.add_argument("--component", type=int, required=True, metavar="N")
+    pg.add_argument("--component", type=bounded(1, 1000), required=True, metavar="N")
     pg.add_argument("--device", metavar="NAME", help="SANE name, e.g. test:0 (default: first)")
     pg.add_argument("--source", choices=["flatbed", "adf", "adf-duplex"], default="flatbed")
-    pg.add_argument("--resolution", type=int, metavar="DPI")
+    pg.add_argument("--resolution", type=bounded(50, 1200), metavar="DPI")
     pg.add_argument("--mode", choices=["gray", "color", "lineart"])
-    pg.add_argument("--profile", choices=["text", "photo", "bilevel"],
-                    help="default: from the component (photos in colour, papers in grey)")
+    pg.add_argument(
+        "--profile",
+        choices=["text", "photo", "bilevel"],
+        help="default: from the component (photos in colour, papers in grey)",
+    )
     pg.add_argument("--deskew", action="store_true", help="straighten pages fed at an angle")
-    pg.add_argument("--no-crop", action="store_true",
-                    help="keep the whole scanner bed (no auto-crop of a dark lid)")
-    pg.add_argument("--backend-option", action="append", default=[], metavar="OPT",
-                    help="extra scanimage option for the driver, e.g. --backend-option="
-                    "--test-picture=Grid (repeatable)")
+    pg.add_argument(
+        "--no-crop",
+        action="store_true",
+        help="keep the whole scanner bed (no auto-crop of a dark lid)",
+    )
+    pg.add_argument(
+        "--backend-option",
+        action="append",
+        default=[],
+        metavar="OPT",
+        help="extra scanimage option for the driver, e.g. --backend-option="
+        "--test-picture=Grid (repeatable)",
+    )
     pg.add_argument(
         "--officer",
         default=os.environ.get("COUNTER_APP_OFFICER", "cli"),
@@ -43,13 +61,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     wt = sc.add_parser("watch", help="attach files that arrive in the scan inbox folder")
     wt.add_argument("--dossier", required=True, metavar="CODE")
-    wt.add_argument("--component", type=int, required=True, metavar="N")
+    wt.add_argument("--component", type=bounded(1, 1000), required=True, metavar="N")
     wt.add_argument("--folder", help="folder to watch (default: the scan_inbox setting)")
-    wt.add_argument("--stable", type=float, default=2.0, metavar="SECONDS",
-                    help="a file must stay unchanged this long to be taken (default 2)")
-    wt.add_argument("--once", action="store_true",
-                    help="take the files that are complete now, then stop")
-    wt.add_argument("--timeout", type=float, metavar="SECONDS", help="stop after this long")
+    wt.add_argument(
+        "--stable",
+        type=bounded(0, 600, float),
+        default=2.0,
+        metavar="SECONDS",
+        help="a file must stay unchanged this long to be taken (default 2)",
+    )
+    wt.add_argument(
+        "--once", action="store_true", help="take the files that are complete now, then stop"
+    )
+    wt.add_argument(
+        "--timeout", type=bounded(0, 86_400, float), metavar="SECONDS", help="stop after this long"
+    )
     wt.add_argument(
         "--officer",
         default=os.environ.get("COUNTER_APP_OFFICER", "cli"),
@@ -60,8 +86,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     wt.set_defaults(func=_watch)
 
     gc = sc.add_parser("gc", help="remove temp files of dead processes and unreferenced scans")
-    gc.add_argument("--grace", type=float, default=3600.0, metavar="SECONDS",
-                    help="keep unreferenced scans younger than this (default 3600)")
+    gc.add_argument(
+        "--grace",
+        type=bounded(0, 30 * 86_400, float),
+        default=3600.0,
+        metavar="SECONDS",
+        help="keep unreferenced scans younger than this (default 3600)",
+    )
     add_json_flag(gc)
     add_data_dir(gc)
     gc.set_defaults(func=_gc)
@@ -99,8 +130,9 @@ def _page(args: argparse.Namespace) -> int:
         info = digitization.component_info(store, args.dossier, args.component)
         profile = get_profile(args.profile or info["profile"])
         if args.deskew or args.no_crop:
-            profile = profile.with_overrides(deskew=args.deskew or None,
-                                             auto_crop=False if args.no_crop else None)
+            profile = profile.with_overrides(
+                deskew=args.deskew or None, auto_crop=False if args.no_crop else None
+            )
         request = ScanRequest(
             device=args.device,
             source=args.source,
@@ -118,8 +150,15 @@ def _page(args: argparse.Namespace) -> int:
                 log(f"trang {p.page} / page {p.page}: {p.percent:.0f}%")
 
         result = digitization.scan_component(
-            store, blobs, args.dossier, args.component, actor=args.officer, request=request,
-            profile=profile, settings=settings, on_progress=progress,
+            store,
+            blobs,
+            args.dossier,
+            args.component,
+            actor=args.officer,
+            request=request,
+            profile=profile,
+            settings=settings,
+            on_progress=progress,
         )
     finally:
         store.close()
@@ -127,8 +166,10 @@ def _page(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(result)
     else:
-        log(f"đã lưu {att.get('pages')} trang, {att.get('size')} byte / stored "
-            f"{att.get('pages')} pages: {att.get('sha256')}")
+        log(
+            f"đã lưu {att.get('pages')} trang, {att.get('size')} byte / stored "
+            f"{att.get('pages')} pages: {att.get('sha256')}"
+        )
     return 0
 
 
@@ -163,8 +204,11 @@ def _watch(args: argparse.Namespace) -> int:
     folder = Path(args.folder) if args.folder else digitization.inbox_folder(settings)
     if folder is None:
         store.close()
-        raise BadInput("chưa cấu hình thư mục nhận tệp quét (scan_inbox) / no scan inbox "
-                       "configured: pass --folder", field="folder")
+        raise BadInput(
+            "chưa cấu hình thư mục nhận tệp quét (scan_inbox) / no scan inbox "
+            "configured: pass --folder",
+            field="folder",
+        )
     digitization.component_info(store, args.dossier, args.component)  # fail early
     stop = threading.Event()
     if args.timeout:
@@ -175,8 +219,14 @@ def _watch(args: argparse.Namespace) -> int:
         nonlocal failures
         try:
             result = digitization.import_inbox_file(
-                store, blobs, path, args.dossier, args.component, actor=args.officer,
-                settings=settings)
+                store,
+                blobs,
+                path,
+                args.dossier,
+                args.component,
+                actor=args.officer,
+                settings=settings,
+            )
         except CounterAppError as exc:
             failures += 1
             log(f"{path.name}: {exc}")

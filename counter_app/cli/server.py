@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from counter_app.cli._common import add_data_dir, log
+from counter_app.cli._common import add_data_dir, bounded, log
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,7 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--database postgresql+psycopg://user:pw@host:port/db. Migrations run on start.",
     )
     p.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8765, help="listen port (default 8765)")
+    p.add_argument(
+        "--port", type=bounded(0, 65_535), default=8765, help="listen port (default 8765)"
+    )
     p.add_argument(
         "--database",
         default=os.environ.get("COUNTER_APP_DATABASE_URL"),
@@ -26,8 +28,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--demo-data", action="store_true", help="seed center DEMO (DESIGN.md §6) if absent"
     )
-    p.add_argument("--token-ttl-minutes", type=int, default=480, help="access token lifetime")
-    p.add_argument("--heartbeat", type=float, default=5.0, help="event stream heartbeat, seconds")
+    p.add_argument(
+        "--token-ttl-minutes",
+        type=bounded(1, 7 * 24 * 60),
+        default=480,
+        help="access token lifetime",
+    )
+    p.add_argument(
+        "--heartbeat",
+        type=bounded(0.1, 300, float),
+        default=5.0,
+        help="event stream heartbeat, seconds",
+    )
     p.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     p.add_argument(
         "--forwarded-allow-ips",

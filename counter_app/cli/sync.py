@@ -8,6 +8,7 @@ from counter_app.cli._common import (
     add_data_dir,
     add_json_flag,
     add_officer_options,
+    bounded,
     emit_json,
     log,
     officer_client,
@@ -19,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sync", help="đồng bộ với máy chủ / sync with the central server")
     ss = p.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
     r = ss.add_parser("run", help="push pending ops and scans, then pull (once)")
-    r.add_argument("--batch", type=int, default=500, help="ops per push request (1–500)")
+    r.add_argument("--batch", type=bounded(1, 500), default=500, help="ops per push request (1–500)")
     add_json_flag(r)
     add_data_dir(r)
     r.set_defaults(func=_run)
@@ -34,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="xung đột đồng bộ của trung tâm (giám sát) / the center's sync conflicts (supervisors)",
     )
     c.add_argument("--state", choices=["open", "resolved", "all"], default="open")
-    c.add_argument("--limit", type=int, default=200)
+    c.add_argument("--limit", type=bounded(1, 1000), default=200)
     add_officer_options(c)
     add_json_flag(c)
     add_data_dir(c)
@@ -42,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     rs = ss.add_parser(
         "resolve", help="đánh dấu đã xử lý một xung đột / mark a sync conflict resolved"
     )
-    rs.add_argument("conflict_id", type=int, metavar="ID")
+    rs.add_argument("conflict_id", type=bounded(1, 2**62), metavar="ID")
     rs.add_argument("--note", required=True, help="what was done (required)")
     add_officer_options(rs)
     add_json_flag(rs)

@@ -44,7 +44,7 @@ from sqlmodel import col, select
 
 from counter_app.domain.catalog_search import CatalogIndex, SearchDoc
 from counter_app.domain.text import fold
-from counter_app.errors import BadInput, NotAvailable, NotFound
+from counter_app.errors import BadInput, NotFound
 from counter_app.store.db import Store, record
 from counter_app.store.models import Procedure
 
@@ -338,25 +338,9 @@ def validate_catalog(data: Any) -> list[dict[str, Any]]:
 def read_catalog(path_or_obj: Any) -> tuple[Any, str]:
     """(data, source name) from a path (JSON file) or an already parsed object."""
     if isinstance(path_or_obj, str | Path):
-        path = Path(path_or_obj)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise NotAvailable(f"không có tệp / file not found: {path}") from None
-        except OSError as exc:
-            raise NotAvailable(
-                f"không đọc được tệp / cannot read {path}: {exc.strerror or exc}"
-            ) from None
-        try:
-            return json.loads(raw.decode("utf-8-sig")), str(path)
-        except UnicodeDecodeError as exc:
-            raise BadInput(
-                f"{path}: không phải UTF-8 / not UTF-8 text (byte {exc.start})"
-            ) from None
-        except json.JSONDecodeError as exc:
-            raise BadInput(
-                f"{path}: JSON không hợp lệ / invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-            ) from None
+        from counter_app.services.json_input import CATALOG_LIMITS, read_json
+
+        return read_json(path_or_obj, CATALOG_LIMITS), str(path_or_obj)
     return path_or_obj, "<object>"
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, or_, select
 
 from counter_app.config import Settings
 from counter_app.domain import dossier as rules
+from counter_app.domain import entered_text
 from counter_app.domain.ids import uuid7_str
 from counter_app.errors import BadInput, NotFound
 from counter_app.services.clock import iso, legal_now
@@ -21,18 +22,54 @@ from counter_app.store.models import Attachment, Dossier, Event, Procedure
 Outcome = Literal["receive", "supplement", "refuse"]
 
 
+def _text(value: Any, max_length: int, *, multiline: bool = False) -> Any:
+    if not isinstance(value, str):
+        return value  # pydantic then says what type was expected
+    try:
+        return entered_text.clean(value, max_length=max_length, multiline=multiline)
+    except entered_text.TextProblem as exc:
+        raise ValueError(str(exc)) from None
+
+
 class ApplicantIn(BaseModel):
     model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
 
-    id_number: str
-    full_name: str = Field(min_length=1, max_length=200)
+    id_number: str = Field(max_length=20)
+    full_name: str = Field(min_length=1, max_length=100)
     date_of_birth: dt.date
-    sex: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    address: str | None = None
+    sex: str | None = Field(default=None, max_length=10)
+    phone: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=254)
+    address: str | None = Field(default=None, max_length=500)
     source: Literal["card", "qr", "manual"] = "manual"
-    passive_auth: str | None = None  # valid | unverified | failed (from the chip)
+    passive_auth: str | None = Field(default=None, max_length=20)  # valid | unverified | failed
+
+    @field_validator("full_name", mode="before")
+    @classmethod
+    def _name(cls, v: Any) -> Any:
+        if not isinstance(v, str):
+            return v
+        try:
+            return entered_text.clean_person_name(v)
+        except entered_text.TextProblem as exc:
+            raise ValueError(str(exc)) from None
+
+    @field_validator("id_number", "sex", "email", "passive_auth", mode="before")
+    @classmethod
+    def _short_text(cls, v: Any) -> Any:
+        return _text(v, 254)
+
+    @field_validator("address", mode="before")
+    @classmethod
+    def _address(cls, v: Any) -> Any:
+        return _text(v, 500)
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _birth(cls, v: dt.date) -> dt.date:
+        if v.year < 1900:
+            raise ValueError("ngày sinh trước năm 1900 / date of birth before 1900")
+        return v
 
     @field_validator("phone")
     @classmethod
@@ -50,28 +87,52 @@ class ApplicantIn(BaseModel):
 class ComponentIn(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    index: int = Field(ge=1)
-    original: int = Field(default=0, ge=0)
-    copies: int = Field(default=0, ge=0, alias="copy")
+    index: int = Field(ge=1, le=1000)
+    original: int = Field(default=0, ge=0, le=100)
+    copies: int = Field(default=0, ge=0, le=100, alias="copy")
     presented: bool = False
-    note: str = ""
+    note: str = Field(default="", max_length=500)
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, v: Any) -> Any:
+        return _text(v, 500)
 
 
 class ReceiveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    procedure: str = Field(min_length=1)
-    procedure_version: int | None = None
+    procedure: str = Field(min_length=1, max_length=64)
+    procedure_version: int | None = Field(default=None, ge=1, le=1_000_000)
     applicant: ApplicantIn
-    components: list[ComponentIn] = Field(default_factory=list)
+    components: list[ComponentIn] = Field(default_factory=list, max_length=200)
     received_at: dt.datetime | None = None
-    ticket: str | None = None
-    note: str = ""
+    ticket: str | None = Field(default=None, max_length=16)
+    note: str = Field(default="", max_length=2000)
     outcome: Outcome = "receive"
-    reason: str = ""  # refusal reason, or the supplementation guidance
-    fee_overrides: dict[str, int] = Field(default_factory=dict)
+    reason: str = Field(default="", max_length=4000)  # refusal reason / supplementation guidance
+    fee_overrides: dict[str, int] = Field(default_factory=dict, max_length=50)
     copies: int = Field(default=1, ge=1, le=50)
-    client_id: str | None = None  # idempotency: the same draft received twice gives one dossier
+    client_id: str | None = Field(default=None, max_length=64)  # same draft twice → one dossier
+
+    @field_validator("note", "reason", mode="before")
+    @classmethod
+    def _long_text(cls, v: Any) -> Any:
+        return _text(v, 4000, multiline=True)
+
+    @field_validator("received_at")
+    @classmethod
+    def _received(cls, v: dt.datetime | None) -> dt.datetime | None:
+        if v is not None and not 2000 <= v.year <= 2099:
+            raise ValueError("thời điểm tiếp nhận ngoài 2000–2099 / received_at outside 2000–2099")
+        return v
+
+    @field_validator("fee_overrides")
+    @classmethod
+    def _fees(cls, v: dict[str, int]) -> dict[str, int]:
+        if any(not 0 <= amount <= 1_000_000_000 for amount in v.values()):
+            raise ValueError("lệ phí ngoài 0–1.000.000.000 đ / fee outside 0–1,000,000,000 VND")
+        return v
 
 
 def parse_request(data: Any) -> ReceiveRequest:

@@ -94,3 +94,24 @@ def indicator(
         "last_success": last_success,
         "last_error": last_error,
     }
+
+
+def quarantined(ctx: AppContext) -> list[dict[str, Any]]:
+    """Ops of this PC the server refused (malformed, or naming another center's record): kept
+    here, never sent again, and listed for the supervisor; the rest of the outbox flows."""
+    with ctx.store.read() as session:
+        rows = session.exec(
+            select(Outbox)
+            .where(col(Outbox.rejected_reason).is_not(None))
+            .order_by(Outbox.device_seq)
+        ).all()
+        return [
+            {
+                "device_seq": r.device_seq,
+                "entity": r.entity,
+                "op": r.op,
+                "at": r.created_at,
+                "reason": r.rejected_reason,
+            }
+            for r in rows
+        ]

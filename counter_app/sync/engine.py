@@ -27,7 +27,7 @@ from counter_app.store.db import Store, device_info, get_state, set_state
 from counter_app.store.models import Attachment, Outbox
 from counter_app.sync import apply as pull_apply
 from counter_app.sync.device import DeviceCredentials, load, save
-from counter_app.sync.http import ServerError, SyncConflict, SyncHttp
+from counter_app.sync.http import BatchTooLarge, ServerError, SyncConflict, SyncHttp
 
 CHUNK = 256 * 1024
 BACKOFF_MIN_S = 5.0
@@ -195,6 +195,11 @@ class SyncEngine:
                 answer = self.http.push(body)
             except SyncConflict as conflict:
                 self._handle_conflict(conflict, ops[0].device_seq)
+                continue
+            except BatchTooLarge:
+                if len(ops) == 1:
+                    raise  # one op over the server's limit: reported, retried with backoff
+                self.batch = max(1, len(ops) // 2)  # fewer ops per push from now on
                 continue
             t1 = time.time()
             self._ack(answer, (t0 + t1) / 2)

@@ -28,6 +28,10 @@ class ServerError(Exception):
     """A 5xx (or unexpected) answer: retry later."""
 
 
+class BatchTooLarge(ServerError):
+    """413 for a push: send fewer ops at a time."""
+
+
 class SyncHttp:
     def __init__(
         self, creds: DeviceCredentials, transport: httpx.BaseTransport | None = None
@@ -87,6 +91,8 @@ class SyncHttp:
             content=data,
             headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
         )
+        if resp.status_code == 413:
+            raise BatchTooLarge(f"push too large ({len(data):,} bytes): {_detail(resp)}")
         if resp.status_code != 200:
             raise ServerError(f"push answered {resp.status_code}: {_detail(resp)}")
         return resp.json()

@@ -347,6 +347,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sv.key.refresh": ("Làm mới", "Refresh"),
     "sv.key.close": ("Đóng", "Close"),
     "sv.updated": ("Cập nhật lúc {time}", "Updated at {time}"),
+    "sv.quarantined": (
+        "⚠ {n} thao tác của máy này bị máy chủ từ chối và được cách ly (không gửi lại; các thao "
+        "tác khác vẫn đồng bộ). Gần nhất: {reason}. F6: danh sách trên máy chủ.",
+        "⚠ {n} operation(s) of this PC were refused by the server and are quarantined (not sent "
+        "again; everything else still syncs). Latest: {reason}. F6: the server's list.",
+    ),
     "sv.empty": ("(không có)", "(none)"),
     "sv.key.conflicts": ("Xung đột đồng bộ", "Sync conflicts"),
     "cf.title": ("Xung đột đồng bộ của trung tâm", "Sync conflicts of the center"),

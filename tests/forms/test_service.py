@@ -185,7 +185,7 @@ def test_atomic_write_replaces_and_reports_errors(
     out.write_bytes(b"old")
     form_service.render_form(store, settings, d["code"], "receipt", out)
     assert out.read_bytes().startswith(b"%PDF-")
-    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # it names the citizen: private
     with pytest.raises(BadInput, match="directory"):
         form_service.render_form(store, settings, d["code"], "receipt", tmp_path)
     blocker = tmp_path / "file"

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from counter_app.errors import CounterAppError
-from counter_app.services import dossiers
+from counter_app.services import dossiers, sync_view
 from counter_app.services.context import AppContext
 from counter_app.ui.i18n_reception import localize_bindings, set_lang, t
 from counter_app.ui.screens.lookup import status_label
@@ -36,6 +36,8 @@ class SupervisorScreen(Screen):
     SupervisorScreen #sv-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
     SupervisorScreen #sv-body { height: 1fr; padding: 0 1; }
     SupervisorScreen #sv-headline { height: auto; margin: 1 0; text-style: bold; }
+    SupervisorScreen #sv-quarantine { height: auto; color: $warning; }
+    SupervisorScreen #sv-quarantine.-empty { display: none; }
     SupervisorScreen #sv-counts { height: auto; }
     SupervisorScreen #sv-counts > DataTable { width: 1fr; height: auto; max-height: 12; margin-right: 1; }
     SupervisorScreen .sv-label { height: 1; margin-top: 1; text-style: bold; }
@@ -64,6 +66,7 @@ class SupervisorScreen(Screen):
         yield Static(t("sv.title"), id="sv-title")
         with VerticalScroll(id="sv-body"):
             yield Static("", id="sv-headline")
+            yield Static("", id="sv-quarantine")
             with Horizontal(id="sv-counts"):
                 yield DataTable(id="sv-status", cursor_type="row")
                 yield DataTable(id="sv-procedure", cursor_type="row")
@@ -116,6 +119,11 @@ class SupervisorScreen(Screen):
             self.query_one("#sv-headline", Static).update(exc.message)
             return
         d = self.data
+        refused = sync_view.quarantined(self.ctx)
+        note = self.query_one("#sv-quarantine", Static)
+        note.set_class(not refused, "-empty")
+        if refused:
+            note.update(t("sv.quarantined", n=len(refused), reason=refused[-1]["reason"][:120]))
         day = dt.date.fromisoformat(d["day"]).strftime("%d/%m/%Y")
         self.query_one("#sv-headline", Static).update(t("sv.today", day=day, total=d["total"]))
         status = self.query_one("#sv-status", DataTable)

@@ -318,15 +318,16 @@ def test_lazy_store_reports_the_same_error_to_every_caller(tmp_path) -> None:
     import pytest
 
     from counter_app.config import load_settings
+    from counter_app.errors import BadInput
     from counter_app.services.lazy_store import LazyStore
 
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     store = LazyStore(load_settings(data_dir=blocker / "data"))
     for _ in range(2):
-        with pytest.raises(OSError):
+        with pytest.raises(BadInput, match="part of the path is a file"):
             store.open_now()
-    with pytest.raises(OSError):
+    with pytest.raises(BadInput):
         store.read()
 
 
