@@ -69,11 +69,14 @@ def build_backlog(store, settings, n_ops: int) -> int:  # type: ignore[no-untype
         visit = 0
         while len(rows) < n_ops:
             visit += 1
-            day = (dt.date.today() - dt.timedelta(days=7 - visit * 7 // 9500)).isoformat()
+            # ~1,350 visits a day over the week (a ward's 400 dossiers is the floor): numbers
+            # restart each day, so no two tickets of a day share one
+            day = (dt.date.today() - dt.timedelta(days=7 - visit // 1400)).isoformat()
             tid, did = uuid7_str(), uuid7_str()
-            number = f"A-{info['slot']}-{visit % 9999 + 1:03d}"
-            ticket = {**ticket_template, "id": tid, "number": number, "seq": visit % 9999 + 1,
-                      "service_day": f"{day}#{visit // 9999}", "issued_at": f"{day}T08:00:00+07:00"}
+            k = visit % 1400 + 1
+            number = f"A-{info['slot']}-{k:04d}"
+            ticket = {**ticket_template, "id": tid, "number": number, "seq": k,
+                      "service_day": day, "issued_at": f"{day}T08:00:00+07:00"}
             dossier = copy.deepcopy(template)
             # every citizen differs (name, ID, phone, address): no free ride for gzip
             name = " ".join(rng.choice(part) for part in _NAMES)

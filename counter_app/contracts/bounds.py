@@ -28,50 +28,62 @@ class JsonTooLarge(ValueError):
     """The value breaks a bound; the message says which, and where."""
 
 
-def _where(path: list[str]) -> str:
+def _where(path: tuple[str, ...]) -> str:
     return "/".join(path) or "(top)"
 
 
 def check_json(value: Any, limits: JsonLimits = DEFAULT_LIMITS) -> None:
     """Raise JsonTooLarge if `value` (as json.loads gives it) breaks one of the bounds, or holds
-    an integer outside signed 64 bits, a NUL character or a non-finite number."""
-    stack: list[tuple[Any, int, list[str]]] = [(value, 1, [])]
+    an integer outside signed 64 bits, a NUL character or a non-finite number.
+
+    One fast pass without paths (it runs on every op of every push); only when it finds a
+    problem does a second pass work out where, for the message."""
+    if _first_problem(value, limits, with_path=False) is not None:
+        problem = _first_problem(value, limits, with_path=True)
+        raise JsonTooLarge(problem or "value out of bounds")
+
+
+def _first_problem(value: Any, limits: JsonLimits, *, with_path: bool) -> str | None:
+    stack: list[tuple[Any, int, tuple[str, ...]]] = [(value, 1, ())]
+    pop, push = stack.pop, stack.append
+    max_depth, max_items, max_string = limits.max_depth, limits.max_items, limits.max_string
     nodes = 0
     while stack:
-        item, depth, path = stack.pop()
+        item, depth, path = pop()
         nodes += 1
-        if nodes > limits.max_nodes:
-            raise JsonTooLarge(f"more than {limits.max_nodes} values")
-        if depth > limits.max_depth:
-            raise JsonTooLarge(f"nested deeper than {limits.max_depth} levels at {_where(path)}")
-        if isinstance(item, bool) or item is None:
+        kind = type(item)
+        if kind is str:
+            if len(item) > max_string:
+                return f"text longer than {max_string} characters at {_where(path)}"
+            if "\x00" in item:
+                return f"NUL character at {_where(path)}"
             continue
-        if isinstance(item, int):
-            if not -INT64_MAX - 1 <= item <= INT64_MAX:
-                raise JsonTooLarge(f"integer out of range at {_where(path)}")
-        elif isinstance(item, float):
-            if item != item or item in (float("inf"), float("-inf")):
-                raise JsonTooLarge(f"not a finite number at {_where(path)}")
-        elif isinstance(item, str):
-            _check_text(item, limits, path)
-        elif isinstance(item, list):
-            if len(item) > limits.max_items:
-                raise JsonTooLarge(f"list longer than {limits.max_items} at {_where(path)}")
-            stack.extend((v, depth + 1, path + [str(i)]) for i, v in enumerate(item))
-        elif isinstance(item, dict):
-            if len(item) > limits.max_items:
-                raise JsonTooLarge(f"object larger than {limits.max_items} at {_where(path)}")
+        if nodes > limits.max_nodes:
+            return f"more than {limits.max_nodes} values"
+        if depth > max_depth:
+            return f"nested deeper than {max_depth} levels at {_where(path)}"
+        if kind is dict:
+            if len(item) > max_items:
+                return f"object larger than {max_items} at {_where(path)}"
             for k, v in item.items():
-                if not isinstance(k, str):
-                    raise JsonTooLarge(f"non-text key at {_where(path)}")
-                _check_text(k, limits, path)
-                stack.append((v, depth + 1, path + [k[:40]]))
+                if type(k) is not str:
+                    return f"non-text key at {_where(path)}"
+                if len(k) > max_string or "\x00" in k:
+                    return f"bad key at {_where(path)}"
+                push((v, depth + 1, (*path, k[:40]) if with_path else path))
+        elif kind is list:
+            if len(item) > max_items:
+                return f"list longer than {max_items} at {_where(path)}"
+            for i, v in enumerate(item):
+                push((v, depth + 1, (*path, str(i)) if with_path else path))
+        elif kind is int:
+            if not -INT64_MAX - 1 <= item <= INT64_MAX:
+                return f"integer out of range at {_where(path)}"
+        elif kind is float:
+            if item != item or item in (float("inf"), float("-inf")):
+                return f"not a finite number at {_where(path)}"
+        elif item is None or kind is bool:
+            continue
         else:
-            raise JsonTooLarge(f"unexpected value type {type(item).__name__} at {_where(path)}")
-
-
-def _check_text(text: str, limits: JsonLimits, path: list[str]) -> None:
-    if len(text) > limits.max_string:
-        raise JsonTooLarge(f"text longer than {limits.max_string} characters at {_where(path)}")
-    if "\x00" in text:
-        raise JsonTooLarge(f"NUL character at {_where(path)}")
+            return f"unexpected value type {kind.__name__} at {_where(path)}"
+    return None

@@ -44,8 +44,9 @@ DossierStatus = Literal[
 
 
 class _Row(BaseModel):
-    # Fields beyond the typed ones are the counter's own record: kept as sent (within bounds).
-    model_config = ConfigDict(extra="allow", strict=False)
+    # Fields beyond the typed ones are the counter's own record: kept as sent (within the
+    # generic bounds); only the typed ones are handed to pydantic (see `_checked_row`).
+    model_config = ConfigDict(extra="ignore", strict=False)
 
 
 class DossierRow(_Row):
@@ -177,13 +178,15 @@ def parse_op(raw: Any, index: int, protocol: int) -> Op | InvalidOp:
     row = op.payload.get(op.entity)
     if not isinstance(row, dict):
         return invalid(f"payload.{op.entity} must be an object")
+    fields = model.model_fields
     try:
-        checked = model.model_validate(row)
+        checked = model.model_validate({k: v for k, v in row.items() if k in fields})
     except ValidationError as exc:
         return invalid(f"payload.{op.entity}: {_problem(exc)}")
-    if checked.id != op.entity_id and op.entity != "ticket":
+    if checked.id != op.entity_id:
         return invalid(f"entity_id differs from the {op.entity} id")
-    op.payload = {**op.payload, op.entity: checked.model_dump(mode="json", exclude_unset=True)}
+    typed = checked.model_dump(mode="json", exclude_unset=True)
+    op.payload = {**op.payload, op.entity: {**row, **typed}}
     return op
 
 

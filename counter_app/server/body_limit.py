@@ -4,6 +4,8 @@ Without it, FastAPI reads and parses a whole body before any token check: a few 
 100 MB POSTs take the server's memory to a gigabyte. Here every request has a limit by route:
 
 - a declared `Content-Length` above the limit is answered 413 at once (the body is never read);
+  one within it passes untouched (the HTTP server delivers no more than it declares), and so
+  does a request without a body;
 - a body without a length (chunked) is counted as it arrives: on the ordinary routes it is read
   here, up to the limit, and handed on (413 past it); on the streamed routes (the sync push, which
   authenticates the device before reading, and blob uploads, which write to disk as they read) the
@@ -92,14 +94,21 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        declared, chunked = _framing(scope)
+        if declared is None and not chunked:  # no body at all (most requests): nothing to do
+            await self.app(scope, receive, send)
+            return
         rule = limit_for(scope["method"], scope["path"])
         limit = rule.limit if rule else self.default_limit
-        declared = _content_length(scope)
         if declared == -1:
             await _answer(send, 400, "bad_length", "Content-Length không hợp lệ / invalid length")
             return
-        if declared is not None and declared > limit:
-            await _answer(send, 413, "too_large", BodyTooLarge(limit).message)
+        if declared is not None:
+            if declared > limit:
+                await _answer(send, 413, "too_large", BodyTooLarge(limit).message)
+                return
+            # the HTTP server delivers no more than the declared length: nothing to count
+            await self.app(scope, receive, send)
             return
         if rule is not None and rule.streamed:
             await self.app(scope, _counting(receive, limit), send)
@@ -111,13 +120,17 @@ class BodyLimitMiddleware:
         await self.app(scope, _replay(body, receive), send)
 
 
-def _content_length(scope: Scope) -> int | None:
-    """The declared length; None if absent; -1 if malformed."""
+def _framing(scope: Scope) -> tuple[int | None, bool]:
+    """(declared Content-Length: None if absent, -1 if malformed; whether the body is chunked)."""
+    declared: int | None = None
+    chunked = False
     for name, value in scope.get("headers", ()):
         if name == b"content-length":
             text = value.decode("latin-1").strip()
-            return int(text) if text.isdigit() and len(text) <= 18 else -1
-    return None
+            declared = int(text) if text.isdigit() and len(text) <= 18 else -1
+        elif name == b"transfer-encoding":
+            chunked = True
+    return declared, chunked
 
 
 async def _read_up_to(receive: Receive, limit: int) -> tuple[bytes, bool]:

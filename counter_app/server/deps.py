@@ -68,7 +68,14 @@ async def principal(
             "token không hợp lệ / wrong token type",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if c.db.is_cached(("officer", claims.get("sub"))):
+    if not isinstance(claims.get("sub"), str):  # signed by us, yet not a username: refuse
+        raise ApiError(
+            401,
+            "bad_token",
+            "token không hợp lệ / invalid token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if c.db.is_cached(("officer", claims["sub"])):
         return principal_from_claims(c.db, claims, client_ip(request))  # no I/O
     return await run_in_threadpool(principal_from_claims, c.db, claims, client_ip(request))
 

@@ -157,3 +157,20 @@ def test_officer_acts_only_on_their_own_counter(world: World) -> None:
         admin.set_center_options(db, "CB", officers_float=False)
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize("sub", [["canbo1"], {"u": "canbo1"}, 12, None, True])
+def test_token_with_odd_subject_is_401(world: World, sub: object) -> None:
+    """A correctly signed token whose claims are not what the server issues (a leaked secret,
+    an old format): refused as a bad token, never a 500."""
+    secret = bytes.fromhex((world.server.data_dir / "server_secret").read_text().strip())
+    for claims in (
+        {"sub": sub, "cen": "CB", "role": "officer", "typ": "access"},
+        {"sub": "cb_cb", "cen": sub, "role": "officer", "typ": "access", "ver": sub},
+        {"sub": "cb_cb", "cen": "CB", "role": "officer", "typ": "access", "ver": [sub]},
+    ):
+        token, _ = security.issue_token(secret, claims, 60)
+        r = httpx.get(
+            world.server.api + "/auth/me", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
+        assert r.status_code == 401, (claims, r.status_code, r.text)

@@ -179,7 +179,9 @@ def principal_from_claims(db: Database, claims: dict[str, Any], ip: str | None) 
     # Cached for a few seconds: a deactivated officer loses access within OFFICER_CACHE_SECONDS.
     officer = db.cached(("officer", username), OFFICER_CACHE_SECONDS, load)
     version = claims.get("ver", 1)
-    if officer is not None and isinstance(version, int) and version > officer.token_version:
+    if isinstance(version, bool) or not isinstance(version, int):
+        version = -1  # not a version this server issued: refused below
+    if officer is not None and version > officer.token_version:
         # a token newer than the cached row (signed in just after a password reset): reload
         officer = db.cached(("officer", username), OFFICER_CACHE_SECONDS, load, refresh=True)
     if (
