@@ -105,6 +105,9 @@ class Settings(BaseModel):
     # Queue tickets issued at this PC: an ESC/POS printer ("/dev/usb/lp0", "host:9100"), "pdf"
     # (a small PDF, sent to `printer` with lp when one is set), or None = not printed
     ticket_printer: str | None = None
+    # F5 on a ticket only called (the citizen has not come): ask (None, the default), or mark it
+    # absent by itself once it was recalled this many times
+    auto_absent_after_recalls: int | None = Field(default=None, ge=0, le=10)
     # Scanning
     scan_inbox: Path | None = None
     scan_max_pages: int = Field(default=200, ge=1)

@@ -65,3 +65,8 @@ class NotFound(BadInput):
 
 class InvalidTransition(BadInput):
     """A state machine refused a transition."""
+
+
+class NotCurrent(InvalidTransition):
+    """The ticket the officer acted on is no longer the one open at the counter (someone, or a
+    sync, changed it): nothing was done; the screen must show the counter as it is now."""

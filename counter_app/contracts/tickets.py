@@ -23,6 +23,34 @@ class IssueTicket(BaseModel):
     priority: PriorityReason | None = Field(default=None, description="priority reason by law")
 
 
+_TICKET_ID = r"^[0-9A-Za-z-]{1,36}$"
+TicketId = Field(
+    default=None,
+    pattern=_TICKET_ID,
+    description="the ticket the officer sees: refused (409 not_current) if the counter's "
+    "current ticket is another one",
+)
+
+
+class ActOnTicket(BaseModel):
+    """Body of `start`, `no-show`, `finish`, `return`: which ticket (optional for old clients:
+    then the counter's current one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ticket: str | None = TicketId
+
+
+class CallNext(BaseModel):
+    """Body of `call-next` (optional): `current` is the ticket the officer sees at the counter,
+    null for none. If the server's differs, 409 `not_current` instead of closing a ticket the
+    officer never saw."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current: str | None = Field(default=None, pattern=_TICKET_ID)
+
+
 class TransferTicket(BaseModel):
     """`POST /queue/counters/{code}/transfer`: to another service group, counter, or both."""
 
@@ -30,6 +58,7 @@ class TransferTicket(BaseModel):
 
     service: str | None = Field(default=None, pattern=_SERVICE)
     counter: str | None = Field(default=None, pattern=_COUNTER)
+    ticket: str | None = TicketId
 
 
 class CallNumber(BaseModel):
@@ -47,6 +76,7 @@ class RecallTicket(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     number: str | None = Field(default=None, pattern=_NUMBER, max_length=16)
+    ticket: str | None = TicketId
 
 
 class Ticket(BaseModel):
@@ -108,3 +138,58 @@ class QueueStatus(BaseModel):
     average_wait_seconds: float | None = None
     average_service_seconds: float | None = None
     max_priority_streak: int
+
+
+# --- the counter's view of its queue (server or local: the same shapes) ---------------------------
+
+
+class QueueTicket(BaseModel):
+    """A ticket as the counter shows and acts on it, from the central queue or the local one."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    number: str
+    service: str
+    state: TicketState
+    counter: str | None = None
+    priority: str | None = None
+    service_day: str = ""
+    officer: str | None = None
+    issued_at: str
+    called_at: str | None = None
+    serving_at: str | None = None
+    finished_at: str | None = None
+    recalls: int = 0
+    wait_seconds: int | None = None
+    service_seconds: int | None = None
+    dossier_code: str | None = None
+    origin: str = "server"
+
+    @property
+    def is_open(self) -> bool:
+        """Called or being served at a counter."""
+        return self.state in ("called", "serving")
+
+
+class ServiceWaiting(BaseModel):
+    service: str
+    waiting: int = 0
+    priority: int = 0
+    longest_wait_seconds: int | None = None
+    next: str | None = None  # the number waiting longest
+
+
+class CounterQueueView(BaseModel):
+    """What the counter's home shows of the queue."""
+
+    center: str | None = None
+    service_day: str | None = None
+    services: list[ServiceWaiting] = Field(default_factory=list)
+    total_waiting: int = 0
+    counts: dict[str, int] = Field(default_factory=dict)
+    current: QueueTicket | None = None
+    # the current ticket belongs to the central queue, which does not answer now: shown so it is
+    # not forgotten, acted on once the server answers
+    current_stale: bool = False
+    source: Literal["server", "local"] = "local"

@@ -1,239 +1,240 @@
 """The queue a counter works with: the central server's when configured and reachable, else the
-counter's own local queue (`local_queue`). Blocking calls: the TUI runs them in thread workers.
+counter's own local queue. Blocking calls: the TUI runs them in thread workers.
 
-Every method returns plain dicts (a ticket: `id`, `number`, `service`, `state`, `counter`, …) and
-says where the answer came from in `self.source` ("server" or "local").
+Rules that keep a citizen's turn (issue 15):
+- an action on a ticket goes to the queue the ticket came from (its `origin`), naming the ticket
+  the officer sees; a ticket of the central queue is never "acted on" in the local one;
+- a call that fails because the server stopped answering calls nobody: the officer is told, and
+  the next F5 uses the local queue (a switch of source never calls a ticket unseen);
+- while the server is unreachable, an open ticket of the central queue at this counter stays on
+  the screen (`current_stale`), so it is not forgotten; it is acted on once the server answers;
+- the counter returns to the central queue by itself within seconds of the server answering
+  again (probed every few seconds), once no local ticket is open at the counter, and says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
 
-from counter_app.errors import ServerUnreachable
-from counter_app.services import local_queue
+from counter_app.contracts.tickets import CounterQueueView, QueueTicket
+from counter_app.errors import Denied, NotAvailable, ServerUnreachable
 from counter_app.services.context import AppContext
+from counter_app.services.queue_backend import LocalQueue, QueueBackend, RemoteQueue
 
 log = logging.getLogger(__name__)
 
-RETRY_SERVER_AFTER_S = 30.0
+PROBE_EVERY_S = 5.0
 SERVER_TIMEOUT_S = 5.0
+_UNUSABLE = (ServerUnreachable, NotAvailable, Denied)
+
+
+class QueueUnreachable(ServerUnreachable):
+    """The central queue did not answer an action: nothing was done in any queue."""
 
 
 class CounterQueue:
     def __init__(self, ctx: AppContext, *, now: Callable[[], dt.datetime] | None = None) -> None:
         self.ctx = ctx
         self._now = now
-        self.source = "local"
-        self._server_down_since: float | None = None
-        self._client: Any = None
-        self._client_token: object = None
+        self.source: str = "local"
+        self._down_since: float | None = None
+        self._last_probe = 0.0
+        self._remote: RemoteQueue | None = None
+        self._remote_token: object = None
+        self.local = LocalQueue(ctx.store, ctx.settings, lambda: self.ctx.actor, self._time)
+        self.remote_current: QueueTicket | None = None  # last open central ticket seen here
         self.last_server_error: str | None = None
+        self.reconnected = False  # set when the central queue answered again (read and cleared)
 
-    # --- routing -------------------------------------------------------------------------------
+    # --- which queue -----------------------------------------------------------------------------
 
     def _time(self) -> dt.datetime | None:
         return self._now() if self._now is not None else None
+
+    def _clock(self) -> dt.datetime:
+        return self._time() or dt.datetime.now(self.ctx.settings.tz)
 
     @property
     def counter(self) -> str:
         return self.ctx.counter_code
 
-    @property
-    def actor(self) -> str:
-        return self.ctx.actor
+    def close(self) -> None:
+        if self._remote is not None:
+            self._remote.close()
+            self._remote = None
 
-    def _server(self) -> Any:
-        """The HTTP queue client, or None (no server, no client module, or recently down)."""
+    def _remote_queue(self) -> RemoteQueue | None:
+        """The central queue if this sign-in can use it (server configured, online token)."""
         settings = self.ctx.settings
-        if not settings.server_url or self.ctx.officer is None:
-            return None
-        if self._server_down_since is not None:
-            if time.monotonic() - self._server_down_since < RETRY_SERVER_AFTER_S:
-                return None
-            self._server_down_since = None
         token = self.ctx.extras.get("token")
-        if self._client is not None and self._client_token != token:
-            self._client.close()
-            self._client = None
-        if self._client is None:
-            if not token or importlib.util.find_spec("counter_app.services.queue_client") is None:
-                return None  # signed in offline: no token for the server, use the local queue
+        if not settings.server_url or self.ctx.officer is None or not token:
+            return None  # no server, or signed in offline: no token for the server
+        if self._remote is not None and self._remote_token != token:
+            self.close()
+        if self._remote is None:
             from counter_app.services.queue_client import QueueClient
 
             client = QueueClient(
                 settings.server_url,
                 username=self.ctx.officer.username,
                 timeout=SERVER_TIMEOUT_S,
+                token=str(token),
             )
-            client._token = token  # the token of this officer's sign-in (no password kept)
-            self._client = ServerQueue(client, self)
-            self._client_token = token
-        return self._client
+            self._remote = RemoteQueue(client, self.services, self._clock)
+            self._remote_token = token
+        return self._remote
 
-    def _route(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        from counter_app.errors import Denied, NotAvailable
+    def _server_back(self) -> bool:
+        """While the server is marked down: probe it (at most every PROBE_EVERY_S seconds)."""
+        if self._down_since is None:
+            return True
+        now = time.monotonic()
+        if now - self._last_probe < PROBE_EVERY_S:
+            return False
+        self._last_probe = now
+        from counter_app.services.sync_view import server_reachable
 
-        client = self._server()
-        if client is not None:
-            try:
-                result = getattr(client, name)(*args, **kwargs)
-            except (ServerUnreachable, NotAvailable, Denied) as exc:
-                # Denied: the token expired and no password is kept; the local queue goes on.
-                log.warning("queue server not usable (%s), using the local queue", exc)
-                self._server_down_since = time.monotonic()
-                self.last_server_error = str(exc)
-            else:
-                self.source = "server"
-                self.last_server_error = None
-                return result
+        return server_reachable(self.ctx.settings.server_url or "")
+
+    def _mark_down(self, exc: Exception) -> None:
+        log.warning("central queue not usable (%s); the counter uses its local queue", type(exc).__name__)
+        self._down_since = time.monotonic()
+        self._last_probe = self._down_since
+        self.last_server_error = str(exc)
         self.source = "local"
-        return _LOCAL
 
-    # --- actions -------------------------------------------------------------------------------
+    def _local_open(self) -> QueueTicket | None:
+        return self.local.status(self.counter).current
 
-    def _local(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return fn(self.ctx.store, self.ctx.settings, *args, now=self._time(), **kwargs)
+    def backend_for(self, ticket: QueueTicket) -> QueueBackend:
+        """The queue a ticket belongs to."""
+        if ticket.origin == "server":
+            remote = self._remote_queue()
+            if remote is None:
+                raise QueueUnreachable(
+                    f"số {ticket.number} thuộc hàng đợi chung nhưng chưa đăng nhập trực tuyến / "
+                    f"{ticket.number} belongs to the central queue; sign in online to act on it"
+                )
+            return remote
+        return self.local
 
-    def status(self) -> dict[str, Any]:
-        result = self._route("status", self.counter)
-        if result is not _LOCAL:
-            return result
-        return self._local(local_queue.status, counter=self.counter)
+    # --- reads -----------------------------------------------------------------------------------
 
-    def issue(self, service: str, priority: str | None = None) -> dict[str, Any]:
-        result = self._route("issue", service, priority=priority)
-        if result is not _LOCAL:
-            return result
-        return self._local(local_queue.issue, service, priority=priority, actor=self.actor)
+    def status(self) -> CounterQueueView:
+        remote = self._remote_queue()
+        if remote is not None and self._server_back():
+            was_down = self._down_since is not None
+            local_open = self._local_open() if was_down else None
+            if local_open is None:
+                try:
+                    view = remote.status(self.counter)
+                except _UNUSABLE as exc:
+                    self._mark_down(exc)
+                else:
+                    if was_down:
+                        self.reconnected = True
+                    self._down_since = None
+                    self.last_server_error = None
+                    self.source = "server"
+                    self.remote_current = view.current
+                    return view
+        self.source = "local"
+        view = self.local.status(self.counter)
+        if view.current is None and self.remote_current is not None and remote is not None:
+            # the central queue's ticket open here is not forgotten while the server is away
+            view.current = self.remote_current
+            view.current_stale = True
+        return view
 
-    def call_next(self) -> dict[str, Any] | None:
-        result = self._route("call_next", self.counter)
-        if result is not _LOCAL:
-            return result
-        return self._local(local_queue.call_next, self.counter, actor=self.actor)
-
-    def recall(self) -> dict[str, Any]:
-        result = self._route("recall", self.counter)
-        if result is not _LOCAL:
-            return result
-        return self._local(local_queue.recall, self.counter, actor=self.actor)
-
-    def serve(self) -> dict[str, Any]:
-        result = self._route("serve", self.counter)
-        if result is not _LOCAL:
-            return result
-        return self._local(local_queue.serve, self.counter, actor=self.actor)
-
-    def no_show(self) -> dict[str, Any]:
-        result = self._route("no_show", self.counter)
-        if result is not _LOCAL:
-            return result
-        return self._local(local_queue.no_show, self.counter, actor=self.actor)
-
-    def finish(self) -> dict[str, Any]:
-        result = self._route("finish", self.counter)
-        if result is not _LOCAL:
-            return result
-        return self._local(local_queue.finish, self.counter, actor=self.actor)
-
-    def transfer(self, to_service: str) -> dict[str, Any]:
-        result = self._route("transfer", self.counter, to_service)
-        if result is not _LOCAL:
-            return result
-        return self._local(local_queue.transfer, self.counter, to_service, actor=self.actor)
-
-    def services(self) -> list[str]:
+    def services(self, counter: str | None = None) -> list[str]:
         from counter_app.services.local_queue import counter_services
 
         with self.ctx.store.read() as session:
-            return counter_services(session, self.counter)
+            return counter_services(session, counter or self.counter)
 
+    # --- actions ---------------------------------------------------------------------------------
 
-_LOCAL = object()
-
-
-class ServerQueue:
-    """Adapts `QueueClient` (the central queue's HTTP API) to the shapes the counter shows."""
-
-    def __init__(self, client: Any, owner: CounterQueue) -> None:
-        self.client = client
-        self.owner = owner
-
-    def close(self) -> None:
-        self.client.close()
-
-    def _now(self) -> dt.datetime:
-        now = self.owner._time()
-        return now if now is not None else dt.datetime.now(self.owner.ctx.settings.tz)
-
-    def status(self, counter: str) -> dict[str, Any]:
-        raw = self.client.status()
-        now = self._now()
-        services = self.owner.services()
-        groups: dict[str, dict[str, Any]] = {
-            s: {"service": s, "waiting": 0, "priority": 0, "longest_wait_seconds": None, "next": None}
-            for s in services
-        }
-        for ticket in raw.get("waiting") or []:
-            svc = ticket.get("service", "?")
-            g = groups.setdefault(
-                svc, {"service": svc, "waiting": 0, "priority": 0, "longest_wait_seconds": None, "next": None}
-            )
-            g["waiting"] += 1
-            if ticket.get("priority"):
-                g["priority"] += 1
+    def issue(self, service: str, priority: str | None = None) -> QueueTicket:
+        """A citizen needs a number whatever happens: the central queue, else the local one."""
+        remote = self._remote_queue()
+        if remote is not None and self._down_since is None:
             try:
-                wait = max(0, int((now - dt.datetime.fromisoformat(ticket["issued_at"])).total_seconds()))
-            except (KeyError, TypeError, ValueError):
-                wait = int(ticket.get("wait_seconds") or 0)
-            if g["longest_wait_seconds"] is None or wait > g["longest_wait_seconds"]:
-                g["longest_wait_seconds"] = wait
-                g["next"] = ticket.get("number")
-        current = None
-        for c in raw.get("counters") or []:
-            if c.get("code") == counter:
-                current = c.get("current")
-        if current and current.get("state") not in ("called", "serving"):
-            current = None
-        if current and current.get("wait_seconds") is None and current.get("called_at"):
-            issued = dt.datetime.fromisoformat(current["issued_at"])
-            current["wait_seconds"] = int((dt.datetime.fromisoformat(current["called_at"]) - issued).total_seconds())
-        counts: dict[str, int] = {}
-        for per_state in (raw.get("counts") or {}).values():
-            for state, n in per_state.items():
-                counts[state] = counts.get(state, 0) + int(n)
-        return {
-            "center": raw.get("center"),
-            "service_day": raw.get("service_day"),
-            "services": sorted(groups.values(), key=lambda g: g["service"]),
-            "total_waiting": sum(g["waiting"] for g in groups.values()),
-            "counts": counts,
-            "current": current,
-            "source": "server",
-        }
+                ticket = remote.issue(service, priority)
+            except _UNUSABLE as exc:
+                self._mark_down(exc)
+            else:
+                self.source = "server"
+                return ticket
+        self.source = "local"
+        return self.local.issue(service, priority)
 
-    def issue(self, service: str, priority: str | None = None) -> dict[str, Any]:
-        return dict(self.client.issue(service, priority))
+    def call_next(self, current: QueueTicket | None) -> QueueTicket | None:
+        """Call the next citizen. `current` is the ticket on the screen (None: none); the caller
+        (the screen) has already asked the officer what to do with a ticket only called.
 
-    def call_next(self, counter: str) -> dict[str, Any] | None:
-        return self.client.call_next(counter)
+        The central queue is used when it answers and no local ticket is open here; a central
+        call that fails calls nobody (QueueUnreachable): the next call uses the local queue."""
+        local_open = self._local_open()
+        remote = self._remote_queue()
+        if local_open is None and remote is not None and self._server_back():
+            seen = current.id if current is not None and current.origin == "server" else None
+            try:
+                ticket = remote.call_next(self.counter, current=seen)
+            except _UNUSABLE as exc:
+                self._mark_down(exc)
+                raise QueueUnreachable(
+                    "máy chủ không trả lời khi gọi số: chưa gọi ai; nhấn gọi số lần nữa để dùng "
+                    "hàng đợi của quầy / the server did not answer the call: nobody was called; "
+                    "call again to use this counter's own queue"
+                ) from None
+            self._down_since = None
+            self.source = "server"
+            self.remote_current = ticket
+            return ticket
+        self.source = "local"
+        seen_local = current.id if current is not None and current.origin != "server" else None
+        if current is not None and current.origin == "server":
+            self.remote_current = current  # stays known: shown again when the server answers
+        return self.local.call_next(self.counter, current=seen_local)
 
-    def recall(self, counter: str) -> dict[str, Any]:
-        return dict(self.client.recall(counter))
+    def _act(self, ticket: QueueTicket, action: Callable[[QueueBackend], QueueTicket]) -> QueueTicket:
+        backend = self.backend_for(ticket)
+        try:
+            result = action(backend)
+        except _UNUSABLE as exc:
+            if backend is self.local:
+                raise
+            self._mark_down(exc)
+            raise QueueUnreachable(
+                f"máy chủ không trả lời: số {ticket.number} chưa được cập nhật, thử lại khi có "
+                f"mạng / the server did not answer: {ticket.number} was not updated; try again "
+                "when it answers"
+            ) from None
+        self.source = backend.source
+        if backend is not self.local:
+            self._down_since = None
+            self.remote_current = result if result.is_open else None
+        return result
 
-    def serve(self, counter: str) -> dict[str, Any]:
-        return dict(self.client.start(counter))
+    def recall(self, ticket: QueueTicket) -> QueueTicket:
+        return self._act(ticket, lambda b: b.recall(self.counter, ticket=ticket.id))
 
-    def no_show(self, counter: str) -> dict[str, Any]:
-        return dict(self.client.no_show(counter))
+    def start(self, ticket: QueueTicket) -> QueueTicket:
+        return self._act(ticket, lambda b: b.start(self.counter, ticket=ticket.id))
 
-    def finish(self, counter: str) -> dict[str, Any]:
-        return dict(self.client.finish(counter))
+    def no_show(self, ticket: QueueTicket) -> QueueTicket:
+        return self._act(ticket, lambda b: b.no_show(self.counter, ticket=ticket.id))
 
-    def transfer(self, counter: str, to_service: str) -> dict[str, Any]:
-        return dict(self.client.transfer(counter, service=to_service))
+    def finish(self, ticket: QueueTicket, dossier_code: str | None = None) -> QueueTicket:
+        return self._act(
+            ticket, lambda b: b.finish(self.counter, ticket=ticket.id, dossier_code=dossier_code)
+        )
+
+    def transfer(self, ticket: QueueTicket, service: str) -> QueueTicket:
+        return self._act(ticket, lambda b: b.transfer(self.counter, ticket=ticket.id, service=service))
+
+    def return_to_queue(self, ticket: QueueTicket) -> QueueTicket:
+        return self._act(ticket, lambda b: b.return_to_queue(self.counter, ticket=ticket.id))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, select
 
 from counter_app.domain import queue as rules
-from counter_app.errors import BadInput, InvalidTransition, NotFound
+from counter_app.errors import BadInput, InvalidTransition, NotCurrent, NotFound
 from counter_app.services.clock import iso, legal_now
 from counter_app.store.db import device_info, get_state, next_sequence, record, set_state
 from counter_app.store.models import Counter, Ticket
@@ -244,16 +244,26 @@ def call_next(
     actor: str = "system",
     now: dt.datetime | None = None,
     policy: rules.FairnessPolicy | None = None,
+    expect_current: bool = False,
+    current: str | None = None,
 ) -> dict[str, Any] | None:
     """Close the counter's ticket (serving → done, called only → no_show) and call the next one.
 
     Returns the called ticket, or None when nobody waits (the previous ticket is still closed).
+    With `expect_current`, `current` is the ticket the officer sees (None: none): NotCurrent if
+    the one open at the counter is another (nothing is closed that was not on the screen).
     """
     policy = policy or rules.FairnessPolicy()
     with store.write() as session:
         at = _now(session, settings, now)
         day = _day(settings, at)
         prev = _current(session, settings, counter, day)
+        if expect_current and (prev.id if prev else None) != current:
+            shown = f"{prev.number} ({prev.state})" if prev else "không có / none"
+            raise NotCurrent(
+                f"quầy {counter} đang có: {shown} — khác với số trên màn hình / counter "
+                f"{counter} has {shown}, not the ticket on the screen"
+            )
         if prev is not None:
             base = prev.version
             _move(prev, "done" if prev.state == "serving" else "no_show")
@@ -286,7 +296,21 @@ def call_next(
         return ticket_to_dict(ticket, at)
 
 
-def _require_current(session: Session, settings: Settings, counter: str, day: str) -> Ticket:
+def _require_current(
+    session: Session, settings: Settings, counter: str, day: str, ticket_id: str | None = None
+) -> Ticket:
+    """The counter's open ticket — the one named by `ticket_id` when the officer says which
+    (NotCurrent if it is not open at this counter any more)."""
+    if ticket_id is not None:
+        named = session.get(Ticket, ticket_id)
+        if named is None:
+            raise NotFound(f"không có vé / no such ticket {ticket_id}")
+        if named.counter_code != counter or named.state not in ("called", "serving"):
+            raise NotCurrent(
+                f"số {named.number} không còn ở quầy {counter} (đang: {named.state}) / "
+                f"ticket {named.number} is not open at counter {counter} any more ({named.state})"
+            )
+        return named
     ticket = _current(session, settings, counter, day)
     if ticket is None:
         raise NotFound(
@@ -296,12 +320,18 @@ def _require_current(session: Session, settings: Settings, counter: str, day: st
 
 
 def recall(
-    store: Store, settings: Settings, counter: str, *, actor: str = "system", now: dt.datetime | None = None
+    store: Store,
+    settings: Settings,
+    counter: str,
+    *,
+    actor: str = "system",
+    now: dt.datetime | None = None,
+    ticket: str | None = None,
 ) -> dict[str, Any]:
     """Announce the counter's current ticket again."""
     with store.write() as session:
         at = _now(session, settings, now)
-        ticket = _require_current(session, settings, counter, _day(settings, at))
+        ticket = _require_current(session, settings, counter, _day(settings, at), ticket)
         base = ticket.version
         if ticket.state != "called":
             raise InvalidTransition(
@@ -314,12 +344,18 @@ def recall(
 
 
 def serve(
-    store: Store, settings: Settings, counter: str, *, actor: str = "system", now: dt.datetime | None = None
+    store: Store,
+    settings: Settings,
+    counter: str,
+    *,
+    actor: str = "system",
+    now: dt.datetime | None = None,
+    ticket: str | None = None,
 ) -> dict[str, Any]:
     """The called citizen arrived: called → serving."""
     with store.write() as session:
         at = _now(session, settings, now)
-        ticket = _require_current(session, settings, counter, _day(settings, at))
+        ticket = _require_current(session, settings, counter, _day(settings, at), ticket)
         if ticket.state == "serving":
             return ticket_to_dict(ticket, at)
         base = ticket.version
@@ -330,12 +366,18 @@ def serve(
 
 
 def no_show(
-    store: Store, settings: Settings, counter: str, *, actor: str = "system", now: dt.datetime | None = None
+    store: Store,
+    settings: Settings,
+    counter: str,
+    *,
+    actor: str = "system",
+    now: dt.datetime | None = None,
+    ticket: str | None = None,
 ) -> dict[str, Any]:
     """The called citizen did not come."""
     with store.write() as session:
         at = _now(session, settings, now)
-        ticket = _require_current(session, settings, counter, _day(settings, at))
+        ticket = _require_current(session, settings, counter, _day(settings, at), ticket)
         base = ticket.version
         _move(ticket, "no_show")
         ticket.finished_at = iso(at)
@@ -351,11 +393,12 @@ def finish(
     actor: str = "system",
     now: dt.datetime | None = None,
     dossier_code: str | None = None,
+    ticket: str | None = None,
 ) -> dict[str, Any]:
     """Done with the counter's current ticket (optionally linking the dossier received)."""
     with store.write() as session:
         at = _now(session, settings, now)
-        ticket = _require_current(session, settings, counter, _day(settings, at))
+        ticket = _require_current(session, settings, counter, _day(settings, at), ticket)
         base = ticket.version
         _move(ticket, "done")
         ticket.finished_at = iso(at)
@@ -373,6 +416,7 @@ def transfer(
     *,
     actor: str = "system",
     now: dt.datetime | None = None,
+    ticket: str | None = None,
 ) -> dict[str, Any]:
     """Send the counter's current ticket to another service group; it waits there again."""
     try:
@@ -381,7 +425,7 @@ def transfer(
         raise _err(exc) from None
     with store.write() as session:
         at = _now(session, settings, now)
-        ticket = _require_current(session, settings, counter, _day(settings, at))
+        ticket = _require_current(session, settings, counter, _day(settings, at), ticket)
         base = ticket.version
         from_service = ticket.service
         _move(ticket, "transferred")
@@ -390,4 +434,27 @@ def transfer(
         ticket.called_at = None
         ticket.serving_at = None
         _record(session, ticket, "transferred", actor, at, base, from_service=from_service, to_service=to_service)
+        return ticket_to_dict(ticket, at)
+
+
+def return_to_queue(
+    store: Store,
+    settings: Settings,
+    counter: str,
+    *,
+    actor: str = "system",
+    now: dt.datetime | None = None,
+    ticket: str | None = None,
+) -> dict[str, Any]:
+    """The counter's ticket waits again in its own service group, at its first place (its issue
+    time is kept): the officer leaves the counter, or cannot serve it now."""
+    with store.write() as session:
+        at = _now(session, settings, now)
+        ticket = _require_current(session, settings, counter, _day(settings, at), ticket)
+        base = ticket.version
+        _move(ticket, "transferred")
+        ticket.counter_code = None
+        ticket.called_at = None
+        ticket.serving_at = None
+        _record(session, ticket, "returned", actor, at, base, returned=True)
         return ticket_to_dict(ticket, at)

@@ -22,7 +22,14 @@ from typing import Any
 
 import httpx
 
-from counter_app.errors import BadInput, Denied, NotAvailable, NotFound, ServerUnreachable
+from counter_app.errors import (
+    BadInput,
+    Denied,
+    NotAvailable,
+    NotCurrent,
+    NotFound,
+    ServerUnreachable,
+)
 
 TOKEN_FILE = "server_tokens.json"
 
@@ -177,10 +184,12 @@ class QueueClient:
 
     @staticmethod
     def _raise(r: httpx.Response) -> None:
+        code = None
         try:
             body = r.json()
             detail = body.get("detail")
-        except ValueError:
+            code = body.get("code")
+        except (ValueError, AttributeError):
             detail = r.text[:200]
         if isinstance(detail, list):  # validation errors
             detail = "; ".join(
@@ -191,6 +200,8 @@ class QueueClient:
             raise Denied(msg)
         if r.status_code == 404:
             raise NotFound(msg)
+        if r.status_code == 409 and code == "not_current":
+            raise NotCurrent(msg)
         if r.status_code in (409, 422, 400):
             raise BadInput(msg)
         if r.status_code == 503:
@@ -205,17 +216,31 @@ class QueueClient:
         ).json()
 
     def call_next(
-        self, counter: str, *, idempotency_key: str | None = None, attempts: int = 5
+        self,
+        counter: str,
+        *,
+        idempotency_key: str | None = None,
+        attempts: int = 5,
+        current: str | None = None,
+        expect_current: bool = False,
     ) -> dict[str, Any] | None:
         """The called ticket, or None when nobody waits. Retries 409 (a concurrent call for this
-        counter) and dropped connections with the same Idempotency-Key."""
+        counter) and dropped connections with the same Idempotency-Key. With `expect_current`,
+        `current` is the ticket the officer sees (None: none): NotCurrent if the server's open
+        ticket at the counter is another."""
         key = idempotency_key or str(uuid.uuid4())
         last: Exception | None = None
+        body = {"current": current} if expect_current else None
         for attempt in range(attempts):
             try:
                 r = self._send(
-                    "POST", f"/queue/counters/{counter}/call-next", headers={"Idempotency-Key": key}
+                    "POST",
+                    f"/queue/counters/{counter}/call-next",
+                    headers={"Idempotency-Key": key},
+                    json=body,
                 )
+            except NotCurrent:
+                raise
             except BadInput as exc:
                 if "busy" not in str(exc) and "retry" not in str(exc):
                     raise
@@ -236,27 +261,44 @@ class QueueClient:
             headers={"Idempotency-Key": str(uuid.uuid4())},
         ).json()
 
-    def recall(self, counter: str, number: str | None = None) -> dict[str, Any]:
-        body = {"number": number} if number else None
-        return self._send("POST", f"/queue/counters/{counter}/recall", json=body).json()
+    def recall(
+        self, counter: str, number: str | None = None, *, ticket: str | None = None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {}
+        if number:
+            body["number"] = number
+        if ticket:
+            body["ticket"] = ticket
+        return self._send("POST", f"/queue/counters/{counter}/recall", json=body or None).json()
 
-    def start(self, counter: str) -> dict[str, Any]:
-        return self._send("POST", f"/queue/counters/{counter}/start").json()
+    def _act(self, counter: str, action: str, ticket: str | None) -> dict[str, Any]:
+        body = {"ticket": ticket} if ticket else None
+        return self._send("POST", f"/queue/counters/{counter}/{action}", json=body).json()
 
-    def no_show(self, counter: str) -> dict[str, Any]:
-        return self._send("POST", f"/queue/counters/{counter}/no-show").json()
+    def start(self, counter: str, *, ticket: str | None = None) -> dict[str, Any]:
+        return self._act(counter, "start", ticket)
 
-    def finish(self, counter: str) -> dict[str, Any]:
-        return self._send("POST", f"/queue/counters/{counter}/finish").json()
+    def no_show(self, counter: str, *, ticket: str | None = None) -> dict[str, Any]:
+        return self._act(counter, "no-show", ticket)
+
+    def finish(self, counter: str, *, ticket: str | None = None) -> dict[str, Any]:
+        return self._act(counter, "finish", ticket)
+
+    def return_to_queue(self, counter: str, *, ticket: str | None = None) -> dict[str, Any]:
+        return self._act(counter, "return", ticket)
 
     def transfer(
-        self, counter: str, *, service: str | None = None, to_counter: str | None = None
+        self,
+        counter: str,
+        *,
+        service: str | None = None,
+        to_counter: str | None = None,
+        ticket: str | None = None,
     ) -> dict[str, Any]:
-        return self._send(
-            "POST",
-            f"/queue/counters/{counter}/transfer",
-            json={"service": service, "counter": to_counter},
-        ).json()
+        body: dict[str, Any] = {"service": service, "counter": to_counter}
+        if ticket:
+            body["ticket"] = ticket
+        return self._send("POST", f"/queue/counters/{counter}/transfer", json=body).json()
 
     def cancel(self, ticket_id: str) -> dict[str, Any]:
         return self._send("POST", f"/queue/tickets/{ticket_id}/cancel").json()

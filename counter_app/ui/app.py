@@ -511,15 +511,49 @@ class CounterApp(App[None]):
         self.lock()
 
     async def action_sign_out(self) -> None:
-        await self.sign_out()
+        self.leave_counter(self.sign_out)
+
+    async def action_quit(self) -> None:
+        self.leave_counter(self.exit)
+
+    def leave_counter(self, then: Callable[[], Any]) -> None:
+        """Signing out or quitting with a ticket called or being served: ask what becomes of it
+        (finish, back to the head of its queue, transfer), so that the next person to sign in
+        does not inherit a citizen nobody serves."""
+        from counter_app.ui.screens.pickers import ChoiceScreen
+
+        home = self.home_screen()
+        ticket = home.current if home is not None and not home.current_stale else None
+        if ticket is None or self.ctx is None or self.ctx.officer is None:
+            self.call_later(then)
+            return
+        choices = [
+            ("f", i18n.t("leave.finish")),
+            ("q", i18n.t("leave.return")),
+            ("t", i18n.t("leave.transfer")),
+            ("", i18n.t("leave.stay")),
+        ]
+
+        def chosen(value: str | None) -> None:
+            if value == "f":
+                home.leave_with("finish", ticket, then)
+            elif value == "q":
+                home.leave_with("return", ticket, then)
+            elif value == "t":
+                home.run_queue_action("transfer")
+
+        self.push_screen(
+            ChoiceScreen(i18n.t("leave.ask", number=ticket.number, state=i18n.t(f"state.{ticket.state}")), choices),
+            chosen,
+        )
 
     def action_new_dossier(self) -> None:
         """The wizard, linked to the ticket being served (a called ticket starts being served)."""
         home = self.home_screen()
-        current = getattr(home, "current", None) if home is not None else None
-        if current and current.get("state") == "called":
+        current = home.current if home is not None and not home.current_stale else None
+        if current is not None and current.state == "called":
             home.run_queue_action("serve")
-        self.open_screen("reception", ticket=current.get("number") if current else None)
+        self.open_screen("reception", ticket=current.number if current else None)
 
     def action_lookup(self) -> None:
         self.open_screen("lookup")

@@ -137,6 +137,75 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.serving": ("Đang phục vụ số {number}", "Serving {number}"),
     "home.transferred": ("Đã chuyển số {number} sang nhóm {service}", "Moved {number} to group {service}"),
     "home.issued": ("Đã cấp số {number}", "Issued ticket {number}"),
+    "home.returned": (
+        "Số {number} đã trở về đầu hàng chờ nhóm {service}",
+        "{number} waits again at the head of group {service}",
+    ),
+    "home.reconnected": (
+        "Đã kết nối lại máy chủ: quầy dùng hàng đợi chung của trung tâm.",
+        "The server answers again: the counter uses the center's queue.",
+    ),
+    "home.switched_local": (
+        "(máy chủ không trả lời: số này của hàng đợi tại quầy)",
+        "(the server did not answer: this ticket is from the counter's own queue)",
+    ),
+    "home.stale_ticket": (
+        "Số của hàng đợi chung, chưa cập nhật được (mất kết nối máy chủ)",
+        "A ticket of the center's queue, not updatable now (server unreachable)",
+    ),
+    "home.stale_blocked": (
+        "Số {number} thuộc hàng đợi chung: chờ có kết nối máy chủ để cập nhật.",
+        "{number} belongs to the center's queue: wait for the server to update it.",
+    ),
+    "home.stale_ask": (
+        "Số {number} (hàng đợi chung) chưa cập nhật được vì mất kết nối. Để lại số này (sẽ hiện "
+        "lại khi có mạng) và gọi số của hàng đợi tại quầy?",
+        "{number} (center's queue) cannot be updated: the server is unreachable. Leave it (it "
+        "comes back when the server answers) and call from the counter's own queue?",
+    ),
+    "home.stale_leave": ("L  Để lại và gọi số tiếp", "L  Leave it and call the next"),
+    "home.stay": ("   Ở lại với số này (Esc)", "   Stay with this ticket (Esc)"),
+    "home.called_ask": (
+        "Số {number} đã được gọi nhưng công dân chưa đến (gọi lại {recalls} lần).",
+        "{number} was called but the citizen has not come (recalled {recalls} times).",
+    ),
+    "home.called_recall": ("R  Gọi lại số này", "R  Call it again"),
+    "home.called_absent_next": (
+        "V  Đánh dấu vắng mặt và gọi số tiếp theo",
+        "V  Mark absent and call the next",
+    ),
+    "home.confirm_no_show": (
+        "Xác nhận số {number} vắng mặt? Công dân sẽ mất lượt.",
+        "Mark {number} absent? The citizen loses the turn.",
+    ),
+    "home.recall_serving": (
+        "Số {number} đang được phục vụ: không gọi lại.",
+        "{number} is being served: nothing to recall.",
+    ),
+    "home.not_current": (
+        "Quầy đã thay đổi, chưa làm gì: {message}. Màn hình đã cập nhật, hãy xem lại.",
+        "The counter changed; nothing was done: {message}. The screen is refreshed: check it.",
+    ),
+    "home.then.finish": ("Số {number}: đã xong.", "{number}: done."),
+    "home.then.no_show": ("Số {number}: vắng mặt.", "{number}: absent."),
+    "prio.merit": ("Người có công với cách mạng", "Person with revolutionary merit"),
+    "prio.elderly": ("Người cao tuổi", "Elderly person"),
+    "prio.disabled": ("Người khuyết tật", "Person with a disability"),
+    "prio.pregnant": ("Phụ nữ mang thai", "Pregnant woman"),
+    "prio.small_child": ("Người đi cùng trẻ nhỏ", "Person with a small child"),
+    "leave.ask": (
+        "Số {number} đang ở quầy ({state}). Trước khi rời quầy:",
+        "Ticket {number} is at the counter ({state}). Before leaving:",
+    ),
+    "leave.finish": ("F  Kết thúc phục vụ số này", "F  Finish it"),
+    "leave.return": (
+        "Q  Trả về đầu hàng chờ (quầy khác sẽ gọi)",
+        "Q  Back to the head of the queue (another counter calls it)",
+    ),
+    "leave.transfer": ("T  Chuyển sang nhóm dịch vụ khác", "T  Transfer to another group"),
+    "leave.stay": ("   Ở lại quầy (Esc)", "   Stay at the counter (Esc)"),
+    "confirm.yes": ("Enter: Đồng ý", "Enter: Yes"),
+    "confirm.no": ("Esc: Không", "Esc: No"),
     "home.printed": ("Đã cấp và in số {number} ({where})", "Issued and printed {number} ({where})"),
     "home.no_current": ("Chưa có số nào đang phục vụ.", "No ticket is being served."),
     "home.transfer_title": ("Chuyển số {number} sang nhóm dịch vụ", "Move {number} to service group"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.message import Message
 
+from counter_app.contracts.tickets import CounterQueueView, QueueTicket
 from counter_app.services.context import Officer
 
 
@@ -23,12 +24,12 @@ class SignInDone(Message):
 class HomeData(Message):
     """A fresh read of the counter's queue view, current ticket and today's dossiers."""
 
-    status: dict[str, Any]
-    current: dict[str, Any] | None
+    status: CounterQueueView | None
     dossiers: list[dict[str, Any]]
     source: str = "local"  # local | server
     error: str | None = None
     notice: str | None = None  # why the central queue is not used right now
+    reconnected: bool = False  # the central queue answers again: the counter went back to it
 
 
 @dataclass
@@ -36,9 +37,12 @@ class QueueActionDone(Message):
     """A queue action (call next, recall, …) finished in a worker."""
 
     action: str
-    ticket: dict[str, Any] | None
+    ticket: QueueTicket | None
     error: str | None = None
     source: str = "local"
+    stale: bool = False  # the screen's ticket was not the counter's any more: reload
+    then: str | None = None  # what was done before (e.g. "no_show" before a call)
+    before: QueueTicket | None = None
 
 
 @dataclass

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Header, Path, Request, Response
 from fastapi.responses import StreamingResponse
 
 from counter_app.contracts.tickets import (
+    ActOnTicket,
     Board,
+    CallNext,
     CallNumber,
     IssueTicket,
     QueueStatus,
@@ -86,18 +88,29 @@ def call_next(
     code: CounterCode,
     response: Response,
     *,
+    body: CallNext | None = None,
     idempotency_key: IdemKey = None,
     p: OfficerUser,
     c: Ctx,
 ):
     """Call the next ticket for this counter's services (priority first within the fairness bound).
-    Closes the counter's current ticket (serving → done, called → no-show). With an
-    `Idempotency-Key`, a retried request returns the same answer."""
+    Closes the counter's current ticket (serving → done, called → no-show). With a body
+    `{"current": id | null}` it first checks that ticket is the one open at the counter (409
+    `not_current` otherwise). With an `Idempotency-Key`, a retried request returns the same answer."""
+    expect = body is not None and "current" in body.model_fields_set
     with _CounterSlot(p.center, code):
-        status, body = queue.call_next(c.db, p, code, idempotency_key, c.broker.publish)
+        status, body_out = queue.call_next(
+            c.db,
+            p,
+            code,
+            idempotency_key,
+            c.broker.publish,
+            expect_current=expect,
+            current=body.current if body is not None else None,
+        )
     if status == 204:
         return Response(status_code=204)
-    return body
+    return body_out
 
 
 @router.post("/counters/{code}/call", response_model=Ticket)
@@ -122,24 +135,43 @@ def recall(
     p: OfficerUser,
     c: Ctx,
 ) -> dict:
-    """Announce the current ticket again; with `number`, call back a no-show within the grace period."""
-    return queue.recall(c.db, p, code, body.number if body else None, c.broker.publish)
+    """Announce the current ticket (or the one named by `ticket`) again; with `number`, call
+    back a no-show within the grace period."""
+    return queue.recall(
+        c.db,
+        p,
+        code,
+        body.number if body else None,
+        c.broker.publish,
+        ticket=body.ticket if body else None,
+    )
 
 
 @router.post("/counters/{code}/start", response_model=Ticket)
-def start(code: CounterCode, p: OfficerUser, c: Ctx) -> dict:
+def start(code: CounterCode, p: OfficerUser, c: Ctx, body: ActOnTicket | None = None) -> dict:
     """The citizen arrived at the counter: called → serving."""
-    return queue.start(c.db, p, code, c.broker.publish)
+    return queue.start(c.db, p, code, c.broker.publish, ticket=body.ticket if body else None)
 
 
 @router.post("/counters/{code}/no-show", response_model=Ticket)
-def no_show(code: CounterCode, p: OfficerUser, c: Ctx) -> dict:
-    return queue.no_show(c.db, p, code, c.broker.publish)
+def no_show(code: CounterCode, p: OfficerUser, c: Ctx, body: ActOnTicket | None = None) -> dict:
+    return queue.no_show(c.db, p, code, c.broker.publish, ticket=body.ticket if body else None)
 
 
 @router.post("/counters/{code}/finish", response_model=Ticket)
-def finish(code: CounterCode, p: OfficerUser, c: Ctx) -> dict:
-    return queue.finish(c.db, p, code, c.broker.publish)
+def finish(code: CounterCode, p: OfficerUser, c: Ctx, body: ActOnTicket | None = None) -> dict:
+    return queue.finish(c.db, p, code, c.broker.publish, ticket=body.ticket if body else None)
+
+
+@router.post("/counters/{code}/return", response_model=Ticket)
+def return_to_queue(
+    code: CounterCode, p: OfficerUser, c: Ctx, body: ActOnTicket | None = None
+) -> dict:
+    """The ticket waits again at the head of its service group (the officer leaves the counter,
+    or cannot serve it now); the next counter that serves the group calls it."""
+    return queue.return_to_queue(
+        c.db, p, code, c.broker.publish, ticket=body.ticket if body else None
+    )
 
 
 @router.post("/counters/{code}/transfer", response_model=Ticket)
@@ -150,7 +182,9 @@ def transfer(
     c: Ctx,
 ) -> dict:
     """Send the counter's current ticket to another service group and/or counter."""
-    return queue.transfer(c.db, p, code, body.service, body.counter, c.broker.publish)
+    return queue.transfer(
+        c.db, p, code, body.service, body.counter, c.broker.publish, ticket=body.ticket
+    )
 
 
 @router.get("/board", response_model=Board)

@@ -304,6 +304,19 @@ def _close_current(s: Session, center: str, counter: str, at: str, who: str, eve
         events.append(_event(t.state, t))
 
 
+def _check_current(s: Session, center: str, counter: str, seen: str | None) -> None:
+    open_ones = s.exec(_OPEN_AT_COUNTER, params={"center": center, "counter": counter}).all()
+    if {t.id for t in open_ones} == ({seen} if seen else set()):
+        return
+    numbers = ", ".join(f"{t.number} ({t.state})" for t in open_ones) or "không có / none"
+    raise ApiError(
+        409,
+        "not_current",
+        f"quầy {counter} đang có: {numbers} — khác với số trên màn hình / counter {counter} has "
+        f"{numbers}, not the ticket on the screen: refresh and decide",
+    )
+
+
 def _head_branch(state: str, *conds: Any) -> Any:
     return (
         select(Ticket.id)
@@ -369,8 +382,13 @@ def call_next(
     counter_code: str,
     idem_key: str | None,
     publish: Publish | None = None,
+    *,
+    expect_current: bool = False,
+    current: str | None = None,
 ) -> tuple[int, dict[str, Any] | None]:
-    """(200, ticket) or (204, None). Atomic per center; idempotent with a key."""
+    """(200, ticket) or (204, None). Atomic per center; idempotent with a key. With
+    `expect_current`, `current` is the ticket the officer sees at the counter (None: none): if
+    the server's open ticket there is another, 409 `not_current` — nothing is closed unseen."""
     endpoint = f"call-next:{counter_code}"
     events: list[dict[str, Any]] = []
     with db.write() as s:
@@ -381,6 +399,8 @@ def call_next(
         done = _idempotent(s, center.code, idem_key, endpoint, who.username)
         if done is not None:
             return done.status_code, done.body
+        if expect_current:
+            _check_current(s, center.code, counter.code, current)
         moment = now(center.timezone)
         at = iso(moment)
         day = rules.service_day(moment, center.timezone)
@@ -506,7 +526,21 @@ def _by_number(s: Session, center: str, day: str, number: str) -> Ticket:
     return t
 
 
-def _current(s: Session, center: str, counter: str) -> Ticket:
+def _current(s: Session, center: str, counter: str, ticket_id: str | None = None) -> Ticket:
+    """The counter's ticket being called or served — the one named by `ticket_id` when the caller
+    says which it sees (409 `not_current` if that one is not open at this counter any more)."""
+    if ticket_id is not None:
+        t = s.get(Ticket, ticket_id)
+        if t is None or t.center_code != center:
+            raise ApiError(404, "ticket_not_found", "không có vé / no such ticket")
+        if t.counter_code != counter or t.state not in ("called", "serving"):
+            raise ApiError(
+                409,
+                "not_current",
+                f"số {t.number} không còn ở quầy {counter} (đang: {t.state}) / ticket {t.number} "
+                f"is not open at counter {counter} any more (it is {t.state})",
+            )
+        return t
     t = s.exec(
         select(Ticket)
         .where(
@@ -572,10 +606,11 @@ def recall(
     counter_code: str,
     number: str | None,
     publish: Publish | None = None,
+    ticket: str | None = None,
 ) -> dict[str, Any]:
     def fn(s, center, counter, state, moment):
         if number is None:
-            t = _current(s, center.code, counter.code)
+            t = _current(s, center.code, counter.code, ticket)
             t.recalls += 1
             return t, {"recalls": t.recalls}
         t = _by_number(s, center.code, rules.service_day(moment, center.timezone), number)
@@ -602,12 +637,18 @@ def recall(
 
 
 def _advance_current(
-    db: Database, who: Principal, counter_code: str, new_state: str, stamp: str, publish
+    db: Database,
+    who: Principal,
+    counter_code: str,
+    new_state: str,
+    stamp: str,
+    publish,
+    ticket: str | None = None,
 ) -> dict[str, Any]:
-    """Move the counter's current ticket to `new_state`, stamping the time field `stamp`."""
+    """Move the counter's current ticket (or the one named) to `new_state`, stamping `stamp`."""
 
     def fn(s, center, counter, state, moment):
-        t = _current(s, center.code, counter.code)
+        t = _current(s, center.code, counter.code, ticket)
         _transition(t, new_state)
         setattr(t, stamp, iso(moment))
         return t, {}
@@ -616,21 +657,33 @@ def _advance_current(
 
 
 def start(
-    db: Database, who: Principal, counter_code: str, publish: Publish | None = None
+    db: Database,
+    who: Principal,
+    counter_code: str,
+    publish: Publish | None = None,
+    ticket: str | None = None,
 ) -> dict[str, Any]:
-    return _advance_current(db, who, counter_code, "serving", "serving_at", publish)
+    return _advance_current(db, who, counter_code, "serving", "serving_at", publish, ticket)
 
 
 def no_show(
-    db: Database, who: Principal, counter_code: str, publish: Publish | None = None
+    db: Database,
+    who: Principal,
+    counter_code: str,
+    publish: Publish | None = None,
+    ticket: str | None = None,
 ) -> dict[str, Any]:
-    return _advance_current(db, who, counter_code, "no_show", "finished_at", publish)
+    return _advance_current(db, who, counter_code, "no_show", "finished_at", publish, ticket)
 
 
 def finish(
-    db: Database, who: Principal, counter_code: str, publish: Publish | None = None
+    db: Database,
+    who: Principal,
+    counter_code: str,
+    publish: Publish | None = None,
+    ticket: str | None = None,
 ) -> dict[str, Any]:
-    return _advance_current(db, who, counter_code, "done", "finished_at", publish)
+    return _advance_current(db, who, counter_code, "done", "finished_at", publish, ticket)
 
 
 def transfer(
@@ -640,6 +693,7 @@ def transfer(
     service: str | None,
     target: str | None,
     publish: Publish | None = None,
+    ticket: str | None = None,
 ) -> dict[str, Any]:
     if service is None and target is None:
         raise ApiError(
@@ -647,7 +701,7 @@ def transfer(
         )
 
     def fn(s, center, counter, state, moment):
-        t = _current(s, center.code, counter.code)
+        t = _current(s, center.code, counter.code, ticket)
         if service is not None and s.get(ServiceGroup, (center.code, service)) is None:
             raise ApiError(
                 422, "unknown_service", f"không có nhóm dịch vụ / no service group {service}"
@@ -664,6 +718,28 @@ def transfer(
         return t, {"from_service": old, "to_service": t.service, "to_counter": target}
 
     return _mutate(db, who, counter_code, "transferred", fn, publish)
+
+
+def return_to_queue(
+    db: Database,
+    who: Principal,
+    counter_code: str,
+    publish: Publish | None = None,
+    ticket: str | None = None,
+) -> dict[str, Any]:
+    """The officer leaves the counter (or cannot serve now): the ticket waits again in its own
+    service group at its first place (its issue order is kept), for the next counter to call."""
+
+    def fn(s, center, counter, state, moment):
+        t = _current(s, center.code, counter.code, ticket)
+        _transition(t, "transferred")
+        t.counter_code = None
+        t.target_counter = None
+        t.called_at = None
+        t.serving_at = None
+        return t, {"returned": True}
+
+    return _mutate(db, who, counter_code, "returned", fn, publish)
 
 
 def cancel(

@@ -697,6 +697,23 @@ def _apply_ticket(
         version=ticket.version,
         origin_device=device.id,
     )
+    if ticket.state in ("called", "serving") and ticket.counter_code:
+        # a counter has at most one ticket open: a merge that gives it two is a conflict for
+        # the supervisor (the fact is kept; the counter's screen shows both until settled)
+        others = s.exec(
+            select(Ticket.number, Ticket.state).where(
+                Ticket.center_code == device.center_code,
+                Ticket.counter_code == ticket.counter_code,
+                Ticket.id != ticket.id,
+                col(Ticket.state).in_(("called", "serving")),
+            )
+        ).all()
+        if others:
+            listed = ", ".join(f"{n} ({st})" for n, st in others)
+            return "conflict", (
+                f"quầy {ticket.counter_code} có hai số đang mở: {ticket.number} và {listed} / "
+                f"counter {ticket.counter_code} has two open tickets: {ticket.number} and {listed}"
+            )
     return "applied", None
 
 

@@ -16,13 +16,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Digits, Static
 
-from counter_app.errors import CounterAppError
+from counter_app.contracts.tickets import CounterQueueView, QueueTicket
+from counter_app.errors import CounterAppError, NotCurrent
 from counter_app.services.context import AppContext
 from counter_app.ui.i18n import duration, t
 from counter_app.ui.messages import HomeData, QueueActionDone, SyncRunDone, SyncStatus
 from counter_app.ui.widgets.chrome import AppFooter, AppHeader
 
 QUEUE_ACTIONS = ("call_next", "recall", "no_show", "transfer", "finish", "serve", "issue")
+# actions on the ticket on the screen (named by its id: never "whatever the counter has now")
+TICKET_ACTIONS = ("recall", "no_show", "finish", "serve", "transfer", "return")
 
 
 def _short_time(value: str | None) -> str:
@@ -72,8 +75,9 @@ class HomeScreen(Screen[None]):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.status: dict[str, Any] = {}
-        self.current: dict[str, Any] | None = None
+        self.status: CounterQueueView = CounterQueueView()
+        self.current: QueueTicket | None = None
+        self.current_stale = False
         self.dossiers: list[dict[str, Any]] = []
         self.source = "local"
         self.sync: SyncStatus | None = None
@@ -85,6 +89,7 @@ class HomeScreen(Screen[None]):
         self._sync_loading = False
         self._syncing = False
         self._notice: str | None = None
+        self._after_action: Any = None  # sign out / quit once the ticket is settled
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -165,18 +170,19 @@ class HomeScreen(Screen[None]):
         try:
             queue = app.queue
             status = queue.status()
+            reconnected, queue.reconnected = queue.reconnected, False
             today = app.now().date()
             dossiers = list_dossiers(self.ctx.store, day=today, counter_code=self.ctx.counter_code)
         except Exception as exc:  # shown, never fatal
-            self.post_message(HomeData({}, None, [], error=str(exc)))
+            self.post_message(HomeData(None, [], error=str(exc)))
             return
         self.post_message(
             HomeData(
                 status,
-                status.get("current"),
                 dossiers,
                 source=queue.source,
-                notice=getattr(queue, "last_server_error", None),
+                notice=queue.last_server_error,
+                reconnected=reconnected,
             )
         )
 
@@ -185,15 +191,19 @@ class HomeScreen(Screen[None]):
         if self._reload:
             self._reload = False
             self.refresh_data()
-        if message.error:
-            self._say(t("app.error", message=_error_text(message.error)), error=True)
+        if message.error or message.status is None:
+            self._say(t("app.error", message=_error_text(message.error or "?")), error=True)
             return
-        if message.notice and message.notice != self._notice:
+        if message.reconnected:
+            self._say(t("home.reconnected"))
+        elif message.notice and message.notice != self._notice:
             self._say(t("home.server_notice", message=_error_text(message.notice)), error=True)
         self._notice = message.notice
         self.loaded = True
         self.status = message.status
-        self.current = message.current
+        if self.busy is None:  # an action in flight answers for itself
+            self.current = message.status.current
+            self.current_stale = message.status.current_stale
         self.dossiers = message.dossiers
         self.source = message.source
         self._render_ticket()
@@ -271,26 +281,26 @@ class HomeScreen(Screen[None]):
             none.update(Text(t("home.none"), style="dim"))
             detail.update(Text(f"F5: {t('key.call_next')}", style="dim"))
             return
-        number.update(ticket["number"])
+        number.update(ticket.number)
         lines = Text()
-        svc = t(f"svc.{ticket['service']}")
-        lines.append(f"{ticket['service']} {svc}\n")
-        state = t(f"state.{ticket['state']}")
+        lines.append(f"{ticket.service} {t(f'svc.{ticket.service}')}\n")
+        state = t(f"state.{ticket.state}")
         lines.append(
-            t("home.ticket_state", state=state, wait=duration(ticket.get("wait_seconds"))) + "\n",
-            style="bold" if ticket["state"] == "serving" else "",
+            t("home.ticket_state", state=state, wait=duration(ticket.wait_seconds)) + "\n",
+            style="bold" if ticket.state == "serving" else "",
         )
-        if ticket.get("called_at"):
-            lines.append(t("home.called_at", time=_short_time(ticket["called_at"])), style="dim")
-            if ticket.get("recalls"):
-                lines.append(f" · {t('key.recall')} ×{ticket['recalls']}", style="dim")
+        if ticket.called_at:
+            lines.append(t("home.called_at", time=_short_time(ticket.called_at)), style="dim")
+            if ticket.recalls:
+                lines.append(f" · {t('key.recall')} ×{ticket.recalls}", style="dim")
             lines.append("\n")
-        if ticket.get("priority"):
-            from counter_app.domain.queue import PRIORITY_REASONS
-
-            reason = PRIORITY_REASONS.get(ticket["priority"], ticket["priority"])
-            lines.append(t("home.priority", reason=reason) + "\n", style="bold magenta")
-        if ticket["state"] == "called":
+        if ticket.priority:
+            lines.append(
+                t("home.priority", reason=t(f"prio.{ticket.priority}")) + "\n", style="bold magenta"
+            )
+        if self.current_stale:
+            lines.append(t("home.stale_ticket") + "\n", style="bold yellow")
+        elif ticket.state == "called":
             lines.append(f"S: {t('key.serve')}", style="dim")
         detail.update(lines)
 
@@ -305,19 +315,18 @@ class HomeScreen(Screen[None]):
             table.add_row(Text(t("home.loading"), style="dim italic"), "", "")
             self.query_one("#queue-table", Static).update(table)
             return
-        groups = self.status.get("services") or []
-        for g in groups:
-            wait = g.get("longest_wait_seconds")
+        for g in self.status.services:
+            wait = g.longest_wait_seconds
             style = "bold red" if wait is not None and wait >= 30 * 60 else ""
-            prio = f" ★{g['priority']}" if g.get("priority") else ""
+            prio = f" ★{g.priority}" if g.priority else ""
             table.add_row(
-                f"{g['service']} {t('svc.' + g['service'])}",
-                f"{g['waiting']}{prio}",
-                Text(duration(wait) if g["waiting"] else "—", style=style),
+                f"{g.service} {t('svc.' + g.service)}",
+                f"{g.waiting}{prio}",
+                Text(duration(wait) if g.waiting else "—", style=style),
             )
         table.add_row(
             Text(t("home.total"), style="bold"),
-            Text(str(self.status.get("total_waiting", 0)), style="bold"),
+            Text(str(self.status.total_waiting), style="bold"),
             "",
         )
         self.query_one("#queue-table", Static).update(table)
@@ -360,7 +369,7 @@ class HomeScreen(Screen[None]):
             table.add_row(*cells, key=d.get("code"))
         if not self.loaded:
             return
-        if not self.dossiers:
+        if not self.dossiers and not self.message_text:  # never over a message that matters
             self._say(t("home.no_dossiers"))
         elif self.message_text == t("home.no_dossiers"):
             self._say("")
@@ -386,77 +395,187 @@ class HomeScreen(Screen[None]):
         if self.busy:
             self.app.bell()
             return
-        if name == "transfer":
-            if not self.current:
-                self._say(t("home.no_current"), error=True)
-                return
-            from counter_app.ui.screens.pickers import ChoiceScreen, service_choices
-
-            services = [s for s in self._services() if s != self.current.get("service")]
-            self.app.push_screen(
-                ChoiceScreen(t("home.transfer_title", number=self.current["number"]), service_choices(services)),
-                lambda value: self._start("transfer", value) if value else None,
-            )
-            return
         if name == "issue":
-            from counter_app.ui.screens.pickers import (
-                ChoiceScreen,
-                priority_choices,
-                service_choices,
-            )
-
-            def got_service(service: str | None) -> None:
-                if not service:
-                    return
-                self.app.push_screen(
-                    ChoiceScreen(t("home.priority_ask"), priority_choices(), hotkeys=False),
-                    lambda prio: self._start("issue", service, prio or None) if prio is not None else None,
-                )
-
-            self.app.push_screen(
-                ChoiceScreen(t("home.issue_title"), service_choices(self._services())), got_service
-            )
+            self._ask_issue()
             return
-        if name in ("recall", "no_show", "finish", "serve") and not self.current:
+        if name == "call_next":
+            self._ask_call_next()
+            return
+        ticket = self.current
+        if ticket is None:
             self._say(t("home.no_current"), error=True)
             return
-        self._start(name)
+        if self.current_stale:  # a ticket of the central queue while the server is away
+            self._say(t("home.stale_blocked", number=ticket.number), error=True)
+            return
+        if name == "transfer":
+            from counter_app.ui.screens.pickers import ChoiceScreen, service_choices
+
+            services = [s for s in self._services() if s != ticket.service]
+            self.app.push_screen(
+                ChoiceScreen(t("home.transfer_title", number=ticket.number), service_choices(services)),
+                lambda value: self._start("transfer", ticket, value) if value else None,
+            )
+            return
+        if name == "no_show":  # a citizen's turn is lost by one key: confirm first
+            from counter_app.ui.screens.pickers import ConfirmScreen
+
+            self.app.push_screen(
+                ConfirmScreen(t("home.confirm_no_show", number=ticket.number)),
+                lambda yes: self._start("no_show", ticket) if yes else None,
+            )
+            return
+        if name == "recall" and ticket.state != "called":
+            self._say(t("home.recall_serving", number=ticket.number), error=True)
+            return
+        self._start(name, ticket)
+
+    def leave_with(self, action: str, ticket: QueueTicket, then: Any) -> None:
+        """Finish or return the ticket, then (only if that worked) sign out or quit."""
+        self._after_action = then
+        self._start(action, ticket)
+
+    def _ask_call_next(self) -> None:
+        """F5. Nothing open: call. Being served: finish it and call. Only called (the citizen has
+        not come): ask — recall, mark absent and call the next, or stay. A ticket of the central
+        queue that cannot be updated now (server away): ask before calling from the local one."""
+        from counter_app.ui.screens.pickers import ChoiceScreen
+
+        ticket = self.current
+        if ticket is None:
+            self._start("call_next", None)
+            return
+        if self.current_stale:
+            self.app.push_screen(
+                ChoiceScreen(
+                    t("home.stale_ask", number=ticket.number),
+                    [("l", t("home.stale_leave")), ("", t("home.stay"))],
+                ),
+                lambda v: self._start("call_next", ticket) if v == "l" else None,
+            )
+            return
+        if ticket.state == "serving":
+            self._start("finish_and_next", ticket)
+            return
+        limit = self.ctx.settings.auto_absent_after_recalls
+        if limit is not None and ticket.recalls >= limit:
+            self._start("absent_and_next", ticket)  # the center's rule: no question asked
+            return
+        self.app.push_screen(
+            ChoiceScreen(
+                t("home.called_ask", number=ticket.number, recalls=ticket.recalls),
+                [
+                    ("r", t("home.called_recall")),
+                    ("v", t("home.called_absent_next")),
+                    ("", t("home.stay")),
+                ],
+            ),
+            lambda v: self._after_called_choice(v, ticket),
+        )
+
+    def _after_called_choice(self, value: str | None, ticket: QueueTicket) -> None:
+        if value == "r":
+            self._start("recall", ticket)
+        elif value == "v":
+            self._start("absent_and_next", ticket)
+
+    def _ask_issue(self) -> None:
+        from counter_app.ui.screens.pickers import ChoiceScreen, priority_choices, service_choices
+
+        def got_service(service: str | None) -> None:
+            if not service:
+                return
+            self.app.push_screen(
+                ChoiceScreen(t("home.priority_ask"), priority_choices(), hotkeys=False),
+                lambda prio: self._start("issue", None, service, prio or None)
+                if prio is not None
+                else None,
+            )
+
+        self.app.push_screen(
+            ChoiceScreen(t("home.issue_title"), service_choices(self._services())), got_service
+        )
 
     def _services(self) -> list[str]:
-        groups = [g["service"] for g in self.status.get("services") or []]
-        return groups or ["A", "B", "C", "D"]
+        return [g.service for g in self.status.services] or ["A", "B", "C", "D"]
 
-    def _start(self, name: str, *args: Any) -> None:
+    def _start(self, name: str, ticket: QueueTicket | None, *args: Any) -> None:
         self.busy = name
-        self._queue_worker(name, *args)
+        self._queue_worker(name, ticket, *args)
 
     @work(thread=True, group="queue", exit_on_error=False)
-    def _queue_worker(self, name: str, *args: Any) -> None:
+    def _queue_worker(self, name: str, ticket: QueueTicket | None, *args: Any) -> None:
         app: Any = self.app
         queue = app.queue
+        before: QueueTicket | None = None
+        then: str | None = None
         try:
-            if name == "issue":
-                ticket = queue.issue(args[0], priority=args[1] if len(args) > 1 else None)
-            else:
-                ticket = getattr(queue, name)(*args)
+            result: QueueTicket | None
+            match name:
+                case "issue":
+                    result = queue.issue(args[0], args[1] if len(args) > 1 else None)
+                case "call_next":
+                    result = queue.call_next(ticket)
+                case "finish_and_next" | "absent_and_next":
+                    assert ticket is not None
+                    then = "finish" if name == "finish_and_next" else "no_show"
+                    before = queue.finish(ticket) if then == "finish" else queue.no_show(ticket)
+                    result = queue.call_next(None)
+                    name = "call_next"
+                case "recall":
+                    result = queue.recall(ticket)
+                case "serve":
+                    result = queue.start(ticket)
+                case "no_show":
+                    result = queue.no_show(ticket)
+                case "finish":
+                    result = queue.finish(ticket)
+                case "transfer":
+                    result = queue.transfer(ticket, args[0])
+                case "return":
+                    result = queue.return_to_queue(ticket)
+                case _:
+                    raise AssertionError(name)
+        except NotCurrent as exc:
+            self.post_message(
+                QueueActionDone(name, None, error=str(exc), source=queue.source, stale=True)
+            )
+            return
         except CounterAppError as exc:
-            self.post_message(QueueActionDone(name, None, error=str(exc), source=queue.source))
+            self.post_message(
+                QueueActionDone(name, None, error=str(exc), source=queue.source, then=then, before=before)
+            )
             return
         except Exception as exc:
             self.post_message(QueueActionDone(name, None, error=f"{type(exc).__name__}: {exc}"))
             return
-        self.post_message(QueueActionDone(name, ticket, source=queue.source))
+        self.post_message(
+            QueueActionDone(name, result, source=queue.source, then=then, before=before)
+        )
 
     def on_queue_action_done(self, message: QueueActionDone) -> None:
         self.busy = None
-        if message.error:
-            self._say(_error_text(message.error), error=True)
-            self.refresh_data()
-            return
+        after, self._after_action = self._after_action, None
+        if after is not None and not message.error:
+            self.app.call_later(after)  # the ticket is settled: now sign out / quit
         ticket = message.ticket
         counter = self.ctx.counter_code
+        if message.error:
+            text = _error_text(message.error)
+            if message.stale:
+                text = t("home.not_current", message=text)
+            elif message.before is not None:  # the first step went through, the call did not
+                self.current = None
+                text = t(f"home.then.{message.then}", number=message.before.number) + " " + text
+            self._say(text, error=True)
+            self.refresh_data()
+            return
         if message.action == "call_next":
-            text = t("home.called", number=ticket["number"], counter=counter) if ticket else t("home.nobody")
+            text = t("home.called", number=ticket.number, counter=counter) if ticket else t("home.nobody")
+            if message.before is not None:
+                text = t(f"home.then.{message.then}", number=message.before.number) + " " + text
+            if ticket is not None and message.source == "local" and self.source == "server":
+                text += " " + t("home.switched_local")  # said, never silent
         elif ticket is None:
             text = ""
         else:
@@ -466,19 +585,20 @@ class HomeScreen(Screen[None]):
                 "finish": "home.finished",
                 "serve": "home.serving",
                 "transfer": "home.transferred",
+                "return": "home.returned",
                 "issue": "home.issued",
             }[message.action]
-            text = t(key, number=ticket["number"], service=ticket.get("service", ""))
+            text = t(key, number=ticket.number, service=ticket.service)
         self._say(text)
         if message.action == "issue" and ticket is not None:
             from counter_app.services import ticket_printing
 
             if ticket_printing.enabled(self.ctx.settings):
-                self._print_ticket(ticket)
-        if message.action in ("call_next", "recall", "serve"):
-            self.current = ticket
-        elif message.action in ("no_show", "finish", "transfer"):
-            self.current = None
+                self._print_ticket(ticket.model_dump())
+        if message.action != "issue":
+            self.current = ticket if ticket is not None and ticket.is_open else None
+            self.current_stale = False
+            self.source = message.source
         self._render_ticket()
         self.refresh_data()
         self.refresh_sync()

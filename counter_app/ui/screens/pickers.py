@@ -52,6 +52,27 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: Enter (or Y) says yes, Esc (or N) says no."""
+
+    BINDINGS = [
+        Binding("enter,y", "answer(True)", "key.ok", priority=True),
+        Binding("escape,n", "answer(False)", "key.cancel", priority=True),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box", classes="card"):
+            yield Static(self.question, classes="card-title", id="confirm-question")
+            yield Static(f"{t('confirm.yes')} · {t('confirm.no')}", classes="muted")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
 def service_choices(services: list[str]) -> list[tuple[str, str]]:
     return [(s, f"{s}  {t(f'svc.{s}') if t(f'svc.{s}') != f'svc.{s}' else ''}") for s in services]
 
@@ -60,6 +81,6 @@ def priority_choices() -> list[tuple[str, str]]:
     from counter_app.domain.queue import PRIORITY_REASONS
 
     out = [("", f"— {t('home.priority_ask')}")]
-    for i, (code, label) in enumerate(PRIORITY_REASONS.items(), start=1):
-        out.append((code, f"{i}. {label}"))
+    for i, code in enumerate(PRIORITY_REASONS, start=1):
+        out.append((code, f"{i}. {t(f'prio.{code}')}"))
     return out

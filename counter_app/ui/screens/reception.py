@@ -139,6 +139,8 @@ def _current_ticket(ctx: AppContext) -> str | None:
     value = ctx.extras.get("current_ticket")
     if isinstance(value, dict):
         value = value.get("number")
+    elif value is not None and hasattr(value, "number"):  # a QueueTicket
+        value = value.number
     return str(value) if value else None
 
 
@@ -325,10 +327,8 @@ class ReceptionScreen(Screen):
             return found
         for screen in self.app.screen_stack:
             cur = getattr(screen, "current", None)
-            if isinstance(cur, dict) and cur.get("number") and cur.get("state") in (
-                "called", "serving"
-            ):
-                return str(cur["number"])
+            if getattr(cur, "is_open", False):
+                return str(cur.number)
         return None
 
     # --- helpers ---------------------------------------------------------------------------------

@@ -131,36 +131,43 @@ async def test_queue_keys(settings, ctx, clock) -> None:
         await sign_in(app, pilot)
         home = app.screen
         assert isinstance(home, HomeScreen)
-        assert home.status["total_waiting"] > 0
+        assert home.status.total_waiting > 0
 
         await pilot.press("f5")
         await settle(app, pilot)
         first = home.current
-        assert first is not None and first["state"] == "called" and first["counter"] == "Q1"
-        assert home.query_one("#ticket-number", Digits).value == first["number"]
-        assert first["number"] in home.message_text
-        assert ticket_rows(ctx)[first["number"]].state == "called"
+        assert first is not None and first.state == "called" and first.counter == "Q1"
+        assert home.query_one("#ticket-number", Digits).value == first.number
+        assert first.number in home.message_text
+        assert ticket_rows(ctx)[first.number].state == "called"
 
         await pilot.press("f6")  # recall
         await settle(app, pilot)
-        assert ticket_rows(ctx)[first["number"]].recalls == 1
+        assert ticket_rows(ctx)[first.number].recalls == 1
         assert "Gọi lại" in home.message_text
 
-        await pilot.press("f7")  # no-show
+        await pilot.press("f7")  # no-show: asked first, Esc keeps the citizen's turn
+        await pilot.pause()
+        await pilot.press("escape")
         await settle(app, pilot)
-        assert ticket_rows(ctx)[first["number"]].state == "no_show"
+        assert ticket_rows(ctx)[first.number].state == "called"
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert ticket_rows(ctx)[first.number].state == "no_show"
         assert home.current is None
 
         await pilot.press("f5")
         await settle(app, pilot)
         second = home.current
-        assert second is not None and second["number"] != first["number"]
+        assert second is not None and second.number != first.number
         await pilot.press("s")  # the citizen came: serving
         await settle(app, pilot)
-        assert ticket_rows(ctx)[second["number"]].state == "serving"
+        assert ticket_rows(ctx)[second.number].state == "serving"
         await pilot.press("f9")  # finish
         await settle(app, pilot)
-        assert ticket_rows(ctx)[second["number"]].state == "done"
+        assert ticket_rows(ctx)[second.number].state == "done"
         assert home.current is None
         assert "xong" in home.message_text
 
@@ -172,8 +179,8 @@ async def test_transfer_with_picker(settings, ctx, clock) -> None:
         home = app.screen
         await pilot.press("f5")
         await settle(app, pilot)
-        number = home.current["number"]
-        target = "D" if home.current["service"] != "D" else "A"
+        number = home.current.number
+        target = "D" if home.current.service != "D" else "A"
         await pilot.press("f8")
         await pilot.pause()
         await pilot.press(target.lower())
@@ -249,7 +256,7 @@ async def test_help_and_palette(settings, ctx, clock) -> None:
         await settle(app, pilot)
         home = app.screen
         assert isinstance(home, HomeScreen)
-        assert home.current is not None and home.current["state"] == "called"
+        assert home.current is not None and home.current.state == "called"
 
 
 async def test_missing_screen_is_announced(settings, ctx, clock, monkeypatch) -> None:
@@ -273,7 +280,7 @@ async def test_new_dossier_opens_the_wizard(settings, ctx, clock) -> None:
         await sign_in(app, pilot)
         await pilot.press("f5")
         await settle(app, pilot)
-        number = app.screen.current["number"]
+        number = app.screen.current.number
         await pilot.press("f3")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "ReceptionScreen"
@@ -283,7 +290,7 @@ async def test_new_dossier_opens_the_wizard(settings, ctx, clock) -> None:
         assert ticket_rows(ctx)[number].state == "serving"
         await pilot.press("escape")
         await settle(app, pilot)
-        assert isinstance(app.screen, HomeScreen) and app.screen.current["state"] == "serving"
+        assert isinstance(app.screen, HomeScreen) and app.screen.current.state == "serving"
 
 
 async def test_actions_need_a_signed_in_officer(settings, ctx, clock) -> None:
@@ -309,7 +316,7 @@ async def test_store_opens_in_the_background(settings, clock) -> None:
             assert isinstance(app.screen, HomeScreen)
             assert app.ctx.store.is_open
             await settle(app, pilot)
-            assert app.screen.loaded and app.screen.status["total_waiting"] > 0
+            assert app.screen.loaded and app.screen.status.total_waiting > 0
     finally:
         app.ctx.close()
 
@@ -355,7 +362,7 @@ async def test_settings_load_after_the_first_paint(settings, clock) -> None:
             await settle(app, pilot)
             assert isinstance(app.screen, HomeScreen)
             assert app.ctx is not None and app.ctx.officer.username == "canbo1"
-            assert app.screen.loaded and app.screen.status["total_waiting"] > 0
+            assert app.screen.loaded and app.screen.status.total_waiting > 0
     finally:
         if app.ctx is not None:
             app.ctx.close()

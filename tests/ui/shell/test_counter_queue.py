@@ -26,25 +26,26 @@ def test_central_queue_then_local_when_the_server_goes(ctx, settings, real_serve
     queue = CounterQueue(ctx)
     issued = queue.issue("C")
     assert queue.source == "server"
-    service, slot, _seq = parse_number(issued["number"])
+    service, slot, _seq = parse_number(issued.number)
     assert service == "C" and slot is None  # central numbers carry no device slot
     status = queue.status()
-    assert queue.source == "server" and status["source"] == "server"
-    assert any(g["service"] == "C" and g["waiting"] >= 1 for g in status["services"])
-    called = queue.call_next()
-    assert queue.source == "server" and called["state"] == "called" and called["counter"] == "Q3"
-    assert queue.status()["current"]["number"] == called["number"]
-    served = queue.serve()
-    assert served["state"] == "serving"
-    done = queue.finish()
-    assert done["state"] == "done" and done["number"] == called["number"]
+    assert queue.source == "server" and status.source == "server"
+    assert any(g.service == "C" and g.waiting >= 1 for g in status.services)
+    called = queue.call_next(status.current)
+    assert queue.source == "server" and called.state == "called" and called.counter == "Q3"
+    assert queue.status().current.number == called.number
+    served = queue.start(called)
+    assert served.state == "serving"
+    done = queue.finish(served)
+    assert done.state == "done" and done.number == called.number
 
     # The server stops answering: the same counter goes on with its local queue.
     settings.server_url = f"http://127.0.0.1:{free_port()}"
-    queue._client = None
+    queue.close()
     local = queue.issue("C")
-    assert queue.source == "local" and re.match(r"^C-\d{2}-\d{3}$", local["number"])
-    assert queue.call_next()["number"] is not None and queue.source == "local"
+    assert queue.source == "local" and re.match(r"^C-\d{2}-\d{3}$", local.number)
+    # the first call after the server went away found it down at issue: the local queue
+    assert queue.call_next(None).number is not None and queue.source == "local"
 
 
 def test_offline_sign_in_uses_the_local_queue(ctx, settings) -> None:
@@ -53,6 +54,6 @@ def test_offline_sign_in_uses_the_local_queue(ctx, settings) -> None:
     assert "token" not in ctx.extras
     queue = CounterQueue(ctx, now=frozen)
     status = queue.status()
-    assert queue.source == "local" and status["total_waiting"] > 0
-    called = queue.call_next()
-    assert queue.source == "local" and called["counter"] == "Q1"
+    assert queue.source == "local" and status.total_waiting > 0
+    called = queue.call_next(status.current)
+    assert queue.source == "local" and called.counter == "Q1"
