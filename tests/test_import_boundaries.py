@@ -75,3 +75,21 @@ def test_help_does_not_import_heavy_packages() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "HEAVY:", out.stdout
+
+
+def test_own_modules_are_imported_plainly() -> None:
+    """No "this module may not exist in this build" guards around the project's own modules: a
+    real import error must fail loudly (issue 15). Optional third-party hardware libraries
+    (pyscard) are the only guarded imports."""
+    allowed = {"devices/card/pcsc.py"}
+    offenders = []
+    for p in PKG.rglob("*.py"):
+        rel = str(p.relative_to(PKG))
+        if rel in allowed:
+            continue
+        text = p.read_text(encoding="utf-8")
+        if 'find_spec("counter_app' in text or "find_spec(f\"counter_app" in text:
+            offenders.append(rel + ": find_spec")
+        if "except ImportError" in text or "except (ImportError" in text:
+            offenders.append(rel + ": except ImportError")
+    assert offenders == []

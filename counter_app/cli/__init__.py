@@ -13,7 +13,7 @@ import importlib.util
 import sys
 from collections.abc import Sequence
 
-# Command groups, in help order. A module that does not exist yet is skipped.
+# Command groups, in help order.
 GROUPS = (
     "tui",
     "demo",
@@ -43,10 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_common_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in GROUPS:
-        modname = f"counter_app.cli.{name}"
-        if importlib.util.find_spec(modname) is None:
-            continue
-        importlib.import_module(modname).register(sub)
+        importlib.import_module(f"counter_app.cli.{name}").register(sub)
     return parser
 
 
@@ -75,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
-        if args.command is None and importlib.util.find_spec("counter_app.cli.tui"):
+        if args.command is None:
             from counter_app.cli.tui import run_tui
 
             func = run_tui

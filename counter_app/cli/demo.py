@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    import os
     import shutil
     import tempfile
     from pathlib import Path
@@ -37,7 +38,8 @@ def run_demo(args: argparse.Namespace) -> int:
     from counter_app.services import demo_seed
     from counter_app.services.context import AppContext
 
-    given = getattr(args, "data_dir", None)
+    # --data-dir, else COUNTER_APP_DATA_DIR (as every command), else a fresh temporary dir
+    given = getattr(args, "data_dir", None) or os.environ.get("COUNTER_APP_DATA_DIR") or None
     data_dir = Path(given) if given else Path(tempfile.mkdtemp(prefix="counter-app-demo-"))
     settings = load_settings(data_dir=data_dir, lang=getattr(args, "lang", None))
     ctx = AppContext.open(settings)

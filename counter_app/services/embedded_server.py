@@ -6,7 +6,6 @@ demo then runs local-only). Its output goes to a log file, never onto the TUI's 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import socket
 import subprocess
@@ -64,10 +63,7 @@ class EmbeddedServer:
 
 
 def spawn_server(data_dir: Path, *, log: Callable[[str], None] = lambda _m: None) -> EmbeddedServer | None:
-    """Start the child process (not waiting for it); None when this build has no server."""
-    if importlib.util.find_spec("counter_app.cli.server") is None:
-        log("counter-app demo: bản này chưa có máy chủ, chạy cục bộ / no server in this build, local only")
-        return None
+    """Start the child process (not waiting for it)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log_path = data_dir / "server.log"

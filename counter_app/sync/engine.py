@@ -272,12 +272,9 @@ class SyncEngine:
     # --- blobs -------------------------------------------------------------------------------
 
     def _blob_path(self, sha: str) -> Path:
-        try:
-            from counter_app.store.blobs import BlobStore
+        from counter_app.store.blobs import BlobStore
 
-            return Path(BlobStore(Path(self.settings.data_dir) / "blobs").path(sha))
-        except ImportError:  # pragma: no cover
-            return Path(self.settings.data_dir) / "blobs" / sha[:2] / sha
+        return Path(BlobStore(Path(self.settings.data_dir) / "blobs").path(sha))
 
     def upload_blobs(self, progress: Progress | None = None) -> int:
         with self.store.read() as s:

@@ -584,16 +584,11 @@ class CounterApp(App[None]):
             home.sync_now()
 
     def open_screen(self, name: str, **kwargs: Any) -> Screen[Any] | None:
-        """Push one of the lazily imported screens; say so plainly when it is not there."""
+        """Push one of the lazily imported screens (imported on first use, for start-up speed)."""
         modname, clsname = LAZY_SCREENS[name]
         if any(type(s).__name__ == clsname for s in self.screen_stack):
             return None
-        try:
-            cls = getattr(importlib.import_module(modname), clsname)
-        except (ImportError, AttributeError) as exc:
-            log.warning("screen %s unavailable: %s", name, exc)
-            self.notify(t("app.missing_screen", name=t(f"key.{_LABELS.get(name, name)}")), severity="warning")
-            return None
+        cls = getattr(importlib.import_module(modname), clsname)
         try:
             kwargs = {k: v for k, v in kwargs.items() if v is not None}
             try:
@@ -613,7 +608,6 @@ class CounterApp(App[None]):
         yield from ()
 
 
-_LABELS = {"reception": "new_dossier", "lookup": "lookup", "supervisor": "supervisor"}
 
 
 def make_app(

@@ -25,10 +25,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "app.counter": ("Quầy {counter}", "Counter {counter}"),
     "app.officer": ("Cán bộ: {name}", "Officer: {name}"),
     "app.not_signed_in": ("chưa đăng nhập", "not signed in"),
-    "app.missing_screen": (
-        "Màn hình «{name}» chưa có trong bản này.",
-        "The “{name}” screen is not available in this build yet.",
-    ),
     "app.error": ("Lỗi: {message}", "Error: {message}"),
     "app.quit_confirm": ("Nhấn Ctrl+Q lần nữa để thoát.", "Press Ctrl+Q again to quit."),
     # --- keys / actions (footer, palette, help) -----------------------------------------------
@@ -238,10 +234,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.offline": ("○ ngoại tuyến", "○ offline"),
     "sync.local": ("○ cục bộ", "○ local"),
     "sync.pending": ("chờ gửi {n}", "pending {n}"),
-    "sync.not_available": (
-        "Chức năng đồng bộ chưa có trong bản này.",
-        "Synchronisation is not available in this build yet.",
-    ),
     "sync.done": ("Đồng bộ xong: gửi {pushed}, nhận {pulled}.", "Synced: pushed {pushed}, pulled {pulled}."),
     "sync.failed": ("Đồng bộ lỗi: {message}", "Sync failed: {message}"),
     "sync.no_server": ("Chưa cấu hình máy chủ.", "No server configured."),
@@ -267,17 +259,14 @@ _listeners: list[Callable[[str], None]] = []
 
 
 def _catalog() -> dict[str, tuple[str, str]]:
-    """Own messages plus every extra module that exists (merged once each, lazily)."""
+    """Own messages plus every extra module's (merged once each, lazily)."""
     if not _merged:
         _merged.update(MESSAGES)
     for name in EXTRA_MODULES:
         if name in _loaded_extras:
             continue
         _loaded_extras.add(name)
-        try:
-            mod = importlib.import_module(name)
-        except ImportError:
-            continue
+        mod = importlib.import_module(name)
         extra = getattr(mod, "MESSAGES", None)
         if isinstance(extra, dict):
             for key, value in extra.items():

@@ -115,10 +115,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "F5: đọc thẻ căn cước gắn chip · Enter: sang ô tiếp theo · Ctrl+N: bước tiếp",
         "F5: read the chip ID card · Enter: next field · Ctrl+N: next step",
     ),
-    "rc.card.unavailable": (
-        "Chưa có dịch vụ đọc thẻ chip trên máy này: nhập tay hoặc quét mã QR trên thẻ.",
-        "The chip card reader service is not installed: type the data or scan the card's QR.",
-    ),
     "rc.card.reading": ("Đang đọc thẻ… giữ thẻ trên đầu đọc", "Reading the card… keep it on the reader"),
     "rc.card.progress": ("Đang đọc {file} ({done}/{total})", "Reading {file} ({done}/{total})"),
     "rc.card.done": (
@@ -425,10 +421,8 @@ def _shell_module() -> Any:
     global _shell, _shell_checked
     if not _shell_checked:
         _shell_checked = True
-        try:
-            from counter_app.ui import i18n as shell  # type: ignore[attr-defined]
-        except ImportError:
-            shell = None
+        from counter_app.ui import i18n as shell
+
         _shell = shell
     return _shell
 

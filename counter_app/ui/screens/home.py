@@ -633,11 +633,8 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, group="sync-run", exit_on_error=False)
     def _sync_worker(self) -> None:
-        try:
-            from counter_app.sync.engine import SyncEngine
-        except ImportError:
-            self.post_message(SyncRunDone(None, error=t("sync.not_available")))
-            return
+        from counter_app.sync.engine import SyncEngine
+
         try:
             engine = SyncEngine(self.ctx.store, self.ctx.settings)
             try:

@@ -37,7 +37,6 @@ from counter_app.ui.widgets.reception_support import (
     FormResult,
     ProcedureSource,
     appointment,
-    card_reader_available,
     render_and_print,
 )
 
@@ -789,10 +788,6 @@ class ReceptionScreen(Screen):
 
     def action_read_card(self) -> None:
         status = self.query_one("#card-status", Static)
-        if not card_reader_available():
-            status.update(t("rc.card.unavailable"))
-            self.say(t("rc.card.unavailable"), "error")
-            return
         if not self._last_qr:
             status.update(t("rc.card.need_keys"))
             self.say(t("rc.card.need_keys"), "error")

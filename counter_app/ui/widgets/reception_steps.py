@@ -268,11 +268,9 @@ class ComponentRow(Vertical):
 
 
 def screen_header(ctx: Any) -> Widget | None:
-    """The shell's one-line header (center, counter, officer, clock) when it is installed."""
-    try:
-        from counter_app.ui.widgets.chrome import AppHeader
-    except ImportError:
-        return None
+    """The shell's one-line header (center, counter, officer, clock)."""
+    from counter_app.ui.widgets.chrome import AppHeader
+
     header = AppHeader(id="header")
     header.center = ctx.settings.center_code
     header.counter = ctx.counter_code
@@ -289,12 +287,7 @@ def _now(ctx: Any) -> Any:
 
 
 def screen_footer() -> Widget:
-    """The shell's footer (descriptions translated live) or Textual's."""
-    try:
-        from counter_app.ui.widgets.chrome import AppFooter
+    """The shell's footer (descriptions translated live)."""
+    from counter_app.ui.widgets.chrome import AppFooter
 
-        return AppFooter()
-    except ImportError:
-        from textual.widgets import Footer
-
-        return Footer()
+    return AppFooter()

@@ -8,26 +8,12 @@ missing (the procedure search falls back to a plain folded-words search over the
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from counter_app.config import Settings
 from counter_app.store.db import Store
-
-
-def _service(name: str) -> Any | None:
-    """The module counter_app.services.<name>, or None when it is not installed yet."""
-    full = f"counter_app.services.{name}"
-    try:
-        if importlib.util.find_spec(full) is None:
-            return None
-    except (ImportError, ValueError):
-        return None
-    return importlib.import_module(full)
-
 
 # --- catalog -----------------------------------------------------------------------------------
 
@@ -102,14 +88,8 @@ class AppointmentView:
 
 def appointment(settings: Settings, proc: dict[str, Any], received_at: dt.datetime) -> AppointmentView:
     """The due date the receipt will carry, with the rule that produced it."""
-    calendar = _service("calendar")
-    if calendar is None:
-        return AppointmentView(
-            None,
-            "",
-            error="chưa có lịch làm việc trên máy này / the working calendar is not installed",
-        )
     from counter_app.errors import CounterAppError
+    from counter_app.services import calendar
 
     unit = "working_hours" if proc.get("processing_unit") == "working_hours" else "working_days"
     duration = 0 if proc.get("processing_unit") == "same_day" else proc.get("processing_value", 0)
@@ -140,12 +120,8 @@ class FormResult:
 def render_and_print(store: Store, settings: Settings, code: str, kind: str) -> FormResult:
     """Render the receipt / supplementation request / refusal slip; print it when a printer is
     configured. Blocking: call it from a thread worker."""
-    forms = _service("forms")
-    if forms is None:
-        return FormResult(
-            None, error="chưa có mẫu in trên máy này / the forms module is not installed"
-        )
     from counter_app.errors import CounterAppError
+    from counter_app.services import forms
 
     try:
         out = forms.default_form_path(settings, code, kind)
@@ -164,10 +140,6 @@ def render_and_print(store: Store, settings: Settings, code: str, kind: str) -> 
 # --- card reader -------------------------------------------------------------------------------
 
 
-def card_reader_available() -> bool:
-    return _service("card_reader") is not None
-
-
 def read_card(
     ctx: Any,
     *,
@@ -181,11 +153,9 @@ def read_card(
     JSON shape plus `photo_text`, the face photo drawn with half-block characters.
     `ctx.extras["card_transport"]` / `["card_trust_store"]` let tests and demos use an
     in-process card and their own CSCA."""
-    from counter_app.errors import BadInput, NotAvailable
+    from counter_app.errors import BadInput
+    from counter_app.services import card_reader as svc
 
-    svc = _service("card_reader")
-    if svc is None:
-        raise NotAvailable("chưa có dịch vụ đọc thẻ / the card reader service is not installed")
     if not qr:
         raise BadInput(
             "quét mã QR trên thẻ trước để mở chip / scan the card's QR first (it gives the chip's "

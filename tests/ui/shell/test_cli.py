@@ -15,7 +15,10 @@ from .conftest import make_settings
 
 def test_demo_seed_only_json(tmp_path: Path) -> None:
     data = tmp_path / "demo"
-    proc = run_cli("demo", "--seed-only", "--no-server", "--json", "--data-dir", str(data), timeout=180)
+    # COUNTER_APP_DATA_DIR is honoured like --data-dir (it was ignored: a temp dir was used)
+    proc = run_cli(
+        "demo", "--seed-only", "--no-server", "--json", env={"COUNTER_APP_DATA_DIR": str(data)}, timeout=180
+    )
     assert proc.returncode == 0, proc.stderr
     info = json.loads(proc.stdout)
     assert info["data_dir"] == str(data)
