@@ -456,9 +456,11 @@ class _Form:
         if self.lang == "en":
             self.flow([(en, "I")], size=self.m.base - 1, align="C")
 
-    def code_and_qr(self, code: str, lookup_code: str, *, label: str = "Mã hồ sơ") -> None:
-        """'Mã hồ sơ: …' under the title and the QR code at the right margin beside the next
-        lines."""
+    def code_and_qr(
+        self, code: str, lookup_code: str, *, label: str = "Mã hồ sơ", ticket: str = ""
+    ) -> None:
+        """'Mã hồ sơ: …' under the title (and the queue ticket it was received for), the QR code
+        at the right margin beside the next lines."""
         pdf, m = self.pdf, self.m
         self.gap(0.3)
         top = pdf.get_y()
@@ -472,6 +474,8 @@ class _Form:
                 size=m.base - 1.5,
                 align="C",
             )
+        if ticket:
+            self.flow([("Số thứ tự: ", "I"), (clean(ticket), "I")], size=m.base - 1.5, align="C")
         self.gap(0.4)
 
     def _draw_qr(self, data: str, x: float, y: float, box: float) -> None:
@@ -725,7 +729,11 @@ def render_receipt(
     due = _parse_time(dossier.get("appointment_at"), tz)
     assert received is not None
     f = _start("receipt", dossier, center, paper, lang, issued_on or received.date())
-    f.code_and_qr(clean(dossier["code"]), clean(dossier.get("lookup_code")))
+    f.code_and_qr(
+        clean(dossier["code"]),
+        clean(dossier.get("lookup_code")),
+        ticket=clean(dossier.get("ticket_number")),
+    )
     _applicant_block(f, dossier, intro=f"{clean(center.center_name)} tiếp nhận hồ sơ của:")
     f.field("Nội dung yêu cầu giải quyết", dossier.get("procedure_name"))
     f.leave_qr_zone()
@@ -819,7 +827,11 @@ def render_supplement(
     received = _parse_time(dossier.get("received_at"), tz)
     issued = issued_on or (received.date() if received else dt.datetime.now(tz).date())
     f = _start("supplement", dossier, center, paper, lang, issued)
-    f.code_and_qr(clean(dossier["code"]), clean(dossier.get("lookup_code")))
+    f.code_and_qr(
+        clean(dossier["code"]),
+        clean(dossier.get("lookup_code")),
+        ticket=clean(dossier.get("ticket_number")),
+    )
     _applicant_block(f, dossier, intro="Hồ sơ của:")
     f.field("Nội dung yêu cầu giải quyết", dossier.get("procedure_name"))
     if received:
@@ -903,7 +915,12 @@ def render_refusal(
     issued = issued_on or (received.date() if received else dt.datetime.now(tz).date())
     f = _start("refusal", dossier, center, paper, lang, issued)
     code = clean(dossier.get("code"))
-    f.code_and_qr(code, clean(dossier.get("lookup_code")), label="Mã hồ sơ (nếu có)")
+    f.code_and_qr(
+        code,
+        clean(dossier.get("lookup_code")),
+        label="Mã hồ sơ (nếu có)",
+        ticket=clean(dossier.get("ticket_number")),
+    )
     _applicant_block(f, dossier, intro=f"{clean(center.center_name)} tiếp nhận hồ sơ của:")
     f.field("Nội dung yêu cầu giải quyết", dossier.get("procedure_name"))
     f.leave_qr_zone()
@@ -968,7 +985,11 @@ def render_apology(
         raise BadInput("phải nêu lý do chậm trả kết quả / the delay needs a reason", field="reason")
     issued = issued_on or dt.datetime.now(tz).date()
     f = _start("apology", dossier, center, paper, lang, issued)
-    f.code_and_qr(clean(dossier["code"]), clean(dossier.get("lookup_code")))
+    f.code_and_qr(
+        clean(dossier["code"]),
+        clean(dossier.get("lookup_code")),
+        ticket=clean(dossier.get("ticket_number")),
+    )
     a = dossier.get("applicant") or {}
     body = clean(agency) or clean(dossier.get("competent_agency")) or clean(center.center_name)
     f.flow([("Kính gửi: Ông/Bà ", "B"), (clean(a.get("full_name")) or DOTS, "B")], align="C")

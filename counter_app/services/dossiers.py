@@ -5,6 +5,7 @@ transition, record the result's return. One call = one transaction, event and ou
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -368,8 +369,12 @@ def list_dossiers(
         return [dossier_to_dict(session, d) for d in rows]
 
 
+_TICKET_RE = re.compile(r"^[A-Z](-\d{2}-)?\d{3,4}$")
+
+
 def lookup(store: Store, text: str, *, limit: int = 50) -> list[dict[str, Any]]:
-    """Find dossiers by code, lookup code, ID number, phone or (diacritic-insensitive) name."""
+    """Find dossiers by code, lookup code, ID number, phone, (diacritic-insensitive) name, or
+    the queue ticket they were received for (e.g. "A012": every dossier of that ticket)."""
     from counter_app.domain.text import fold
 
     text = text.strip()
@@ -388,6 +393,8 @@ def lookup(store: Store, text: str, *, limit: int = 50) -> list[dict[str, Any]]:
         key = fold(text)
         if key:
             conds.append(col(Dossier.applicant_name_key).contains(key))
+        if _TICKET_RE.match(text.upper()):
+            conds.append(col(Dossier.ticket_number) == text.upper())
         rows = session.exec(
             select(Dossier)
             .where(or_(*conds))

@@ -231,7 +231,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rc.done.form_pending": ("Đang tạo phiếu…", "Rendering the form…"),
     "rc.done.form_saved": ("Phiếu đã lưu: {path}", "Form saved: {path}"),
     "rc.done.printed": ("Đã gửi máy in {printer}", "Sent to printer {printer}"),
-    "rc.done.hint": ("Enter/Ctrl+N/F3: hồ sơ mới · Esc: đóng", "Enter/Ctrl+N/F3: new dossier · Esc: close"),
+    "rc.done.hint": (
+        "F8: in lại · Enter/Ctrl+N/F3: hồ sơ mới · Esc: đóng",
+        "F8: print again · Enter/Ctrl+N/F3: new dossier · Esc: close",
+    ),
+    "rc.done.ticket": ("Số thứ tự:", "Queue ticket:"),
+    "rc.key.reprint": ("In lại", "Print again"),
+    "lk.detail.ticket": ("Số thứ tự:", "Queue ticket:"),
     # --- messages --------------------------------------------------------------------------------
     "rc.msg.resumed": ("Đã khôi phục bản nháp lưu lúc {time}", "Draft saved at {time} resumed"),
     "rc.msg.stored": ("Đã lưu hồ sơ {code}", "Dossier {code} stored"),

@@ -53,6 +53,7 @@ def test_receipt_text_is_exact_vietnamese(tmp_path: Path) -> None:
         "Demo, ngày 23 tháng 11 năm 2026",
         "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
         "Mã hồ sơ: H15.50.05.13-261123-070975",
+        "Số thứ tự: A023",  # the queue ticket it was received for
         "Ông/Bà: Nguyễn Thị Ánh Tuyết",
         "Số định danh cá nhân: 001085012345",
         "Số 12, ngõ 34, đường Lê Lợi, thôn Đông, xã Demo, tỉnh Cà Mau",

@@ -234,6 +234,8 @@ class LookupScreen(Screen):
         line("lk.detail.procedure", f"{d.get('procedure_code', '')} {d.get('procedure_name', '')}")
         line("lk.detail.status", status_label(d["status"]), "bold")
         line("lk.detail.received", f"{_fmt(d.get('received_at'))} · {d.get('counter_code') or ''}")
+        if d.get("ticket_number"):
+            line("lk.detail.ticket", d["ticket_number"])
         if d.get("appointment_at"):
             line("lk.detail.due", _fmt(d["appointment_at"]))
         line("lk.detail.officer", d.get("officer", ""))

@@ -183,6 +183,7 @@ class ReceptionScreen(Screen):
         Binding("f9", "outcome('receive')", "rc.key.receive", priority=True),
         Binding("f6", "outcome('supplement')", "rc.key.supplement", priority=True),
         Binding("f8", "outcome('refuse')", "rc.key.refuse", priority=True),
+        Binding("f8", "reprint", "rc.key.reprint", priority=True),  # on the result step
         Binding("f3", "new", "rc.key.new"),
         Binding("f12", "scan_component", "rc.key.scan"),
         Binding("escape", "close", "rc.key.close"),
@@ -595,6 +596,8 @@ class ReceptionScreen(Screen):
             return self.step == "done"
         if action == "outcome":
             return self.step == "review"
+        if action == "reprint":
+            return self.step == "done" and bool(self.result)
         if action in ("fill_expected", "scan_component"):
             return self.step == "checklist"
         if action == "read_card":
@@ -1354,6 +1357,9 @@ class ReceptionScreen(Screen):
         text.append(f"{r.get('code', '')}\n")
         text.append(t("rc.done.lookup") + " ", style="bold")
         text.append(f"{r.get('lookup_code', '')}\n")
+        if r.get("ticket_number"):
+            text.append(t("rc.done.ticket") + " ", style="bold")
+            text.append(f"{r['ticket_number']}\n")
         text.append(t("rc.review.applicant") + " ", style="bold")
         text.append(f"{(r.get('applicant') or {}).get('full_name', '')}\n")
         text.append(t("rc.review.procedure") + " ", style="bold")
@@ -1388,6 +1394,18 @@ class ReceptionScreen(Screen):
         self.query_one("#result", Static).update(text)
         self.refresh_bindings()
         self.set_focus(None)
+
+    def action_reprint(self) -> None:
+        """F8 on the result: print the form again (a jammed printer, a second copy)."""
+        r = self.result or {}
+        kind = {"received": "receipt", "need_supplement": "supplement", "refused": "refusal"}.get(
+            r.get("status", "")
+        )
+        if not kind:
+            return
+        self.form = None
+        self._show_result()
+        self._render_form(r["code"], kind)
 
     @work(thread=True, exclusive=True, group="form", exit_on_error=False)
     def _render_form(self, code: str, kind: str) -> None:

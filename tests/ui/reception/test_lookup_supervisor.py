@@ -13,7 +13,9 @@ from counter_app.ui.screens.supervisor import SupervisorScreen
 from .conftest import FROZEN_NOW, TZ, HostApp, paste_text, type_text
 
 
-def receive(ctx, name: str, id_number: str, dob: str, *, when: dt.datetime = FROZEN_NOW, code="2.000815") -> dict:
+def receive(
+    ctx, name: str, id_number: str, dob: str, *, when: dt.datetime = FROZEN_NOW, code="2.000815", ticket=None
+) -> dict:
     return dossiers.receive(
         ctx.store,
         ctx.settings,
@@ -21,6 +23,7 @@ def receive(ctx, name: str, id_number: str, dob: str, *, when: dt.datetime = FRO
             "procedure": code,
             "applicant": {"id_number": id_number, "full_name": name, "date_of_birth": dob, "phone": "0987654321"},
             "components": [{"index": 1, "original": 1, "copy": 1}],
+            "ticket": ticket,
         },
         actor="canbo1",
         now=when,
@@ -206,3 +209,21 @@ async def test_supplementation_completed_at_lookup(ctx) -> None:
     assert stored["missing"] == []
     pdf = Path(ctx.settings.data_dir) / "forms"
     assert any(p.name.endswith("-receipt.pdf") for p in pdf.iterdir()), message
+
+
+async def test_lookup_by_queue_ticket_finds_each_of_its_dossiers(ctx) -> None:
+    """One ticket may lead to several dossiers: typing its number finds them all, and the
+    detail names the ticket."""
+    d1 = receive(ctx, "Lê Thị Thu Hương", "001190012345", "1990-03-15", ticket="B-07-012")
+    d2 = receive(ctx, "Lê Thị Thu Hương", "001190012345", "1990-03-15", ticket="B-07-012")
+    receive(ctx, "Phạm Văn Đức", "001085000123", "1985-01-01", ticket="B-07-013")
+    found = {d["code"] for d in dossiers.lookup(ctx.store, "b-07-012")}
+    assert found == {d1["code"], d2["code"]}
+    app = HostApp(ctx, LookupScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await type_text(pilot, "B-07-012")
+        await pilot.pause()
+        assert screen.query_one("#lk-results", DataTable).row_count == 2
+        assert "B-07-012" in str(screen.query_one("#lk-detail", Static).render())

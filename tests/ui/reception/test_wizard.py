@@ -43,6 +43,14 @@ async def test_receive_complete_dossier_by_keys(ctx) -> None:
         assert screen.step == "done", str(screen.query_one("#message").render())
         await app.workers.wait_for_complete()
         await pilot.pause()
+        first = screen.form
+        assert first is not None and first.path is not None and first.path.exists()
+        first.path.unlink()
+        await pilot.press("f8")  # print again (a jammed printer): the form is made again
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.step == "done" and screen.form is not None and screen.form.path.exists()
+        assert len(dossiers.list_dossiers(ctx.store)) == 1  # F8 here refuses nothing
     stored = dossiers.list_dossiers(ctx.store)
     assert len(stored) == 1
     d = stored[0]
