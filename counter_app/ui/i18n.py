@@ -242,6 +242,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.global": ("Mọi màn hình", "Everywhere"),
     "help.home": ("Màn hình quầy", "Counter screen"),
     "help.footer": ("Esc hoặc F1: đóng", "Esc or F1: close"),
+    "help.qr_title": ("Mã QR trên thẻ Căn cước / CCCD", "The QR code on the chip ID card"),
+    "help.qr": (
+        "Quét mã QR ở mặt trước thẻ vào ô «Mã QR» (máy quét QR gõ như bàn phím). Nội dung gồm các "
+        "trường cách nhau bằng «|»: số định danh 12 chữ số | số CMND cũ 9 chữ số (có thể trống) | "
+        "họ và tên | ngày sinh ddmmyyyy | giới tính | nơi thường trú | ngày cấp ddmmyyyy. Ví dụ: "
+        "001190012345||Lê Thị Hà|15031990|Nữ|Hà Nội|01012021. Số định danh, ngày sinh và ngày cấp "
+        "mở chip của thẻ (F5 trong màn hình tiếp nhận) để đọc dữ liệu đã ký số.",
+        "Scan the QR code on the card's front into the “QR” field (a QR scanner types like a "
+        "keyboard). Fields separated by “|”: 12-digit ID number | old 9-digit ID (may be empty) | "
+        "full name | birth date ddmmyyyy | sex | permanent address | issue date ddmmyyyy. Example: "
+        "001190012345||Lê Thị Hà|15031990|Nữ|Hà Nội|01012021. The ID number and the dates open the "
+        "card's chip (F5 in the reception screen) to read its signed data.",
+    ),
     "help.palette": ("Bảng lệnh (gõ để tìm)", "Command palette (type to search)"),
     "help.mouse": (
         "Mọi thao tác đều làm được bằng bàn phím; chuột không bắt buộc.",

@@ -236,6 +236,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "F8: print again · Enter/Ctrl+N/F3: new dossier · Esc: close",
     ),
     "rc.done.ticket": ("Số thứ tự:", "Queue ticket:"),
+    "rc.err.too_long": (
+        "Không dán được: {n} ký tự, ô này nhận tối đa {limit}. Kiểm tra lại nội dung đã sao chép.",
+        "Not pasted: {n} characters, this field takes at most {limit}. Check what was copied.",
+    ),
     "rc.key.reprint": ("In lại", "Print again"),
     "lk.detail.ticket": ("Số thứ tự:", "Queue ticket:"),
     # --- messages --------------------------------------------------------------------------------

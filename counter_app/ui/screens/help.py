@@ -29,6 +29,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(t("help.title"), classes="card-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static(self._table(), id="help-table")
+                yield Static(self._qr_help(), id="help-qr")
             yield Static(t("help.footer"), classes="muted")
 
     def _table(self) -> Table:
@@ -57,6 +58,13 @@ class HelpScreen(ModalScreen[None]):
         table.add_row("", "", "")
         table.add_row("", Text(t("help.mouse"), style="italic"), "")
         return table
+
+    def _qr_help(self) -> Text:
+        """How the card's QR code reads (asked for at the counter, and nowhere else written)."""
+        text = Text()
+        text.append(t("help.qr_title") + "\n", style="bold underline")
+        text.append(t("help.qr"))
+        return text
 
     def action_close(self) -> None:
         self.dismiss()

@@ -20,10 +20,12 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Label, Static
 
 from counter_app.domain import dossier as rules
+from counter_app.domain import entered_text
 from counter_app.errors import BadInput, CounterAppError
 from counter_app.services import dossiers, drafts
 from counter_app.services.context import AppContext
 from counter_app.ui.i18n_reception import localize_bindings, set_lang, t
+from counter_app.ui.widgets.limited_input import LimitedInput
 from counter_app.ui.widgets.reception_steps import (
     STEP_KEYS,
     ComponentRow,
@@ -56,6 +58,8 @@ APPLICANT_FIELDS = (
 )
 FIELD_TO_INPUT = {key: wid for wid, key, _ in APPLICANT_FIELDS}
 FORM_KIND = {"receive": "receipt", "supplement": "supplement", "refuse": "refusal"}
+# the service's own bounds (services.dossiers.ApplicantIn): the field stops where the form would
+FIELD_LIMITS = {"id_number": 12, "full_name": 100, "phone": 20, "address": 500}
 AUTOSAVE_SECONDS = 3.0
 
 
@@ -130,6 +134,17 @@ def _norm_sex(value: str) -> str | None:
     if v in ("nữ", "nu", "f", "female"):
         return "Nữ"
     raise BadInput(t("rc.err.sex"), field="sex")
+
+
+def _local_hhmm(stamp: str, tz: Any) -> str:
+    """HH:MM of an ISO time in the center's time zone (drafts are stamped in UTC)."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(tz).strftime("%H:%M %d/%m/%Y")
 
 
 def _current_ticket(ctx: AppContext) -> str | None:
@@ -242,9 +257,9 @@ class ReceptionScreen(Screen):
                 for wid, key, label in APPLICANT_FIELDS:
                     with Horizontal(classes="field-row"):
                         yield Label(t(label))
-                        yield Input(
+                        yield LimitedInput(
                             placeholder=t(label + ".ph"), id=wid, compact=True,
-                            max_length=12 if key == "id_number" else 200,
+                            max_length=FIELD_LIMITS.get(key, 200),
                         )
                 with Horizontal(id="card-panel"):
                     yield Static("", id="card-photo")
@@ -430,7 +445,7 @@ class ReceptionScreen(Screen):
         if self.proc is None and STEPS.index(step) > STEPS.index("procedure"):
             step = "procedure"
         await self.go(step, validate=False)
-        when = draft.updated_at[11:16] if len(draft.updated_at) >= 16 else draft.updated_at
+        when = _local_hhmm(draft.updated_at, self.ctx.settings.tz)  # as the header's clock
         if self._apply_error:
             self.say(f"{t('rc.msg.resumed', time=when)} — {self._apply_error}", "error")
         else:
@@ -642,6 +657,11 @@ class ReceptionScreen(Screen):
         elif step == "fee":
             self._input("f-copies").focus()
 
+    @on(LimitedInput.TooLong)
+    def _too_long(self, event: LimitedInput.TooLong) -> None:
+        event.input.add_class("-invalid")
+        self.say(t("rc.err.too_long", n=event.length, limit=event.limit), "error")
+
     def applicant_payload(self) -> dict[str, Any]:
         """The applicant as the service wants it; raises BadInput naming the field."""
         from counter_app.domain.identity import parse_ddmmyyyy, validate_id_number
@@ -657,11 +677,20 @@ class ReceptionScreen(Screen):
             raise BadInput(t("rc.err.dob_future"), field="date_of_birth")
         if not values["full_name"]:
             raise BadInput(t("rc.err.name_missing"), field="full_name")
+        # the rules of every name and address printed on a form (letters, no control characters)
+        for key, check in (
+            ("full_name", entered_text.clean_person_name),
+            ("address", lambda v: entered_text.clean(v, max_length=500)),
+        ):
+            try:
+                values[key] = check(values[key])
+            except entered_text.TextProblem as exc:
+                raise BadInput(str(exc), field=key) from None
         sex = _norm_sex(values["sex"])
         validate_id_number(values["id_number"], dob, female=None if sex is None else sex == "Nữ")
         payload: dict[str, Any] = {
             "id_number": values["id_number"],
-            "full_name": " ".join(values["full_name"].split()),
+            "full_name": values["full_name"],
             "date_of_birth": dob.isoformat(),
             "source": self.applicant_source,
         }

@@ -231,3 +231,65 @@ async def test_ticket_being_served_is_linked(ctx) -> None:
         await pilot.pause()
         assert screen.ticket == "A023"
         assert screen.collect()["ticket"] == "A023"
+
+
+async def test_a_too_long_paste_is_refused_with_a_reason(ctx) -> None:
+    """A 5,000-character paste into the name used to be dropped without a word."""
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        name = screen.query_one("#a-name")
+        name.focus()
+        await pilot.pause()
+        assert app.focused is name
+        await paste_text(pilot, "Nguyễn " * 715)
+        await pilot.pause()
+        message = str(screen.query_one("#message").render())
+        assert "5005" in message and "100" in message, message
+        assert name.value == "" and name.has_class("-invalid")
+
+
+async def test_a_one_letter_name_is_refused(ctx) -> None:
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("enter")
+        await type_text(pilot, APPLICANT["id_number"])
+        await pilot.press("enter")
+        await type_text(pilot, APPLICANT["dob"])
+        await pilot.press("enter")
+        await type_text(pilot, "A")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen.step == "applicant"
+        assert "ít nhất 2 chữ cái" in str(screen.query_one("#message").render())
+
+
+async def test_resumed_draft_says_the_local_time(ctx) -> None:
+    """Drafts are stamped in UTC; the message says the time as the header's clock does."""
+    import datetime as dt
+
+    from sqlmodel import select
+
+    from counter_app.store.models import Draft as DraftRow
+
+    drafts.save(
+        ctx.store,
+        officer="canbo1",
+        draft_id="d-local-time",
+        step="applicant",
+        data={"applicant": {"full_name": "Lê Hà"}},
+    )
+    with ctx.store.write() as s:
+        row = s.exec(select(DraftRow)).one()
+        row.updated_at = dt.datetime(2026, 11, 23, 1, 15, tzinfo=dt.UTC).isoformat()  # 08:15 here
+        s.add(row)
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        message = str(app.screen.query_one("#message").render())
+        assert "08:15" in message and "01:15" not in message, message
