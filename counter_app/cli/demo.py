@@ -50,6 +50,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
             server = spawn_server(Path(data_dir) / "server", log=log)  # starts while we seed
         report = demo_seed.seed(ctx.store, settings)
+        if not args.seed_only:
+            _simulated_devices(ctx, data_dir, log)
         info = {
             "data_dir": str(data_dir),
             "officers": [o[0] for o in demo_seed.OFFICERS],
@@ -91,6 +93,19 @@ def run_demo(args: argparse.Namespace) -> int:
         ctx.close()
         if args.clean and not given:
             shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _simulated_devices(ctx, data_dir, log) -> None:  # type: ignore[no-untyped-def]
+    """No card reader or scanner on this PC: the demo's simulated ones, said plainly."""
+    from counter_app.services import simulated_devices
+
+    holder = simulated_devices.plug_simulated_card(ctx.extras)
+    if holder:
+        log(f"counter-app demo: không có đầu đọc thẻ: dùng THẺ MÔ PHỎNG của {holder} (F5 trong "
+            "màn hình tiếp nhận) / no card reader: a SIMULATED card is used")
+    if simulated_devices.enable_simulated_scanner(data_dir):
+        log("counter-app demo: không có máy quét: dùng MÁY QUÉT MÔ PHỎNG test:0 (SANE) / no "
+            "scanner: SANE's SIMULATED test:0 is used")
 
 
 def _enroll_demo(ctx, settings, url: str, log) -> bool:  # type: ignore[no-untyped-def]

@@ -423,18 +423,39 @@ def transfer(
         to_service = rules.check_service((to_service or "").strip().upper())
     except rules.QueueRuleError as exc:
         raise _err(exc) from None
+    return _requeue(store, settings, counter, to_service, actor=actor, now=now, ticket=ticket)
+
+
+def _requeue(
+    store: Store,
+    settings: Settings,
+    counter: str,
+    to_service: str | None,
+    *,
+    actor: str,
+    now: dt.datetime | None,
+    ticket: str | None,
+) -> dict[str, Any]:
+    """The counter's ticket waits again ("transferred"): in `to_service`, or in its own group
+    (None: back at its first place, its issue time kept)."""
     with store.write() as session:
         at = _now(session, settings, now)
-        ticket = _require_current(session, settings, counter, _day(settings, at), ticket)
-        base = ticket.version
-        from_service = ticket.service
-        _move(ticket, "transferred")
-        ticket.service = to_service
-        ticket.counter_code = None
-        ticket.called_at = None
-        ticket.serving_at = None
-        _record(session, ticket, "transferred", actor, at, base, from_service=from_service, to_service=to_service)
-        return ticket_to_dict(ticket, at)
+        row = _require_current(session, settings, counter, _day(settings, at), ticket)
+        base = row.version
+        from_service = row.service
+        _move(row, "transferred")
+        row.service = to_service or row.service
+        row.counter_code = None
+        row.called_at = None
+        row.serving_at = None
+        if to_service is None:
+            _record(session, row, "returned", actor, at, base, returned=True)
+        else:
+            _record(
+                session, row, "transferred", actor, at, base,
+                from_service=from_service, to_service=to_service,
+            )
+        return ticket_to_dict(row, at)
 
 
 def return_to_queue(
@@ -448,13 +469,4 @@ def return_to_queue(
 ) -> dict[str, Any]:
     """The counter's ticket waits again in its own service group, at its first place (its issue
     time is kept): the officer leaves the counter, or cannot serve it now."""
-    with store.write() as session:
-        at = _now(session, settings, now)
-        ticket = _require_current(session, settings, counter, _day(settings, at), ticket)
-        base = ticket.version
-        _move(ticket, "transferred")
-        ticket.counter_code = None
-        ticket.called_at = None
-        ticket.serving_at = None
-        _record(session, ticket, "returned", actor, at, base, returned=True)
-        return ticket_to_dict(ticket, at)
+    return _requeue(store, settings, counter, None, actor=actor, now=now, ticket=ticket)

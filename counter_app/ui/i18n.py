@@ -103,8 +103,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.current": ("ĐANG PHỤC VỤ", "NOW SERVING"),
     "home.loading": ("Đang tải…", "Loading…"),
     "home.server_notice": (
-        "Dùng hàng đợi tại quầy ({message}). Khóa (Ctrl+L) rồi mở lại để kết nối lại máy chủ.",
-        "Using the local queue ({message}). Lock (Ctrl+L) and unlock to reconnect to the server.",
+        "Dùng hàng đợi tại quầy ({message}). Quầy tự quay lại hàng đợi chung khi máy chủ trả lời.",
+        "Using the local queue ({message}). The counter goes back to the center's queue by itself "
+        "when the server answers.",
     ),
     "home.none": ("Chưa gọi số nào", "No ticket called"),
     "home.ticket_state": ("{state} · chờ {wait}", "{state} · waited {wait}"),

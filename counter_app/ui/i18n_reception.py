@@ -236,6 +236,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "F8: print again · Enter/Ctrl+N/F3: new dossier · Esc: close",
     ),
     "rc.done.ticket": ("Số thứ tự:", "Queue ticket:"),
+    "rc.card.simulated": (
+        "THẺ MÔ PHỎNG (bản demo, không có đầu đọc thẻ): đã quét mã QR của thẻ, đang đọc chip…",
+        "SIMULATED CARD (demo, no card reader): its QR was scanned, reading the chip…",
+    ),
+    "sc.simulated": ("MÁY QUÉT MÔ PHỎNG (demo)", "SIMULATED SCANNER (demo)"),
+    "rc.card.simulated_label": (
+        "THẺ MÔ PHỎNG của bản demo (không phải thẻ thật)",
+        "A SIMULATED card of the demo (not a real card)",
+    ),
     "rc.err.too_long": (
         "Không dán được: {n} ký tự, ô này nhận tối đa {limit}. Kiểm tra lại nội dung đã sao chép.",
         "Not pasted: {n} characters, this field takes at most {limit}. Check what was copied.",

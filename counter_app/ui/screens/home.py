@@ -90,6 +90,7 @@ class HomeScreen(Screen[None]):
         self._syncing = False
         self._notice: str | None = None
         self._after_action: Any = None  # sign out / quit once the ticket is settled
+        self._message_error = False
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -196,7 +197,8 @@ class HomeScreen(Screen[None]):
             return
         if message.reconnected:
             self._say(t("home.reconnected"))
-        elif message.notice and message.notice != self._notice:
+        elif message.notice and message.notice != self._notice and not self._message_error:
+            # (an action's own error, just said, is more precise than the general notice)
             self._say(t("home.server_notice", message=_error_text(message.notice)), error=True)
         self._notice = message.notice
         self.loaded = True
@@ -380,6 +382,7 @@ class HomeScreen(Screen[None]):
     def _say(self, text: str, *, error: bool = False) -> None:
         msg = self.query_one("#home-message", Static)
         self.message_text = text
+        self._message_error = error
         msg.set_class(error, "error")
         msg.update(text)
 

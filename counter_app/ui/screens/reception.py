@@ -820,6 +820,9 @@ class ReceptionScreen(Screen):
 
     def action_read_card(self) -> None:
         status = self.query_one("#card-status", Static)
+        simulated = self.ctx.extras.get("card_simulated_qr")
+        if not self._last_qr and simulated and self._apply_qr(simulated):
+            self.say(t("rc.card.simulated"), "ok")  # the demo's simulated card: its QR "scanned"
         if not self._last_qr:
             status.update(t("rc.card.need_keys"))
             self.say(t("rc.card.need_keys"), "error")
@@ -880,6 +883,8 @@ class ReceptionScreen(Screen):
             body.append(value)
         if pa == "failed":
             body.append("\n⚠ " + t("rc.card.pa_failed"), style="bold red")
+        if self.ctx.extras.get("card_simulated_qr"):
+            body.append("\n" + t("rc.card.simulated_label"), style="bold yellow")
         self.query_one("#card-status", Static).update(body)
         self.say(t("rc.card.use_hint"), "ok")
         self.refresh_bindings()

@@ -284,8 +284,7 @@ class ScanDialog(ModalScreen["dg.ScanBatch | None"]):
     def _devices_found(self, event: DevicesFound) -> None:
         self.devices = event.devices
         sel = self.query_one("#sc-device", Select)
-        options = [(f"{d.get('name', '')} — {d.get('model') or d.get('vendor') or ''}".strip(" —"),
-                    d["name"]) for d in self.devices]
+        options = [(_device_label(d), d["name"]) for d in self.devices]
         inbox = self._inbox()
         if inbox is not None:
             options.append((t("sc.inbox_option", folder=str(inbox)), INBOX))
@@ -481,3 +480,10 @@ def mark_inbox_imported(files: list[Path]) -> None:
                 mark_imported(f)
         except OSError:
             pass
+
+
+def _device_label(d: dict[str, Any]) -> str:
+    from counter_app.services.simulated_devices import is_simulated_scanner
+
+    label = f"{d.get('name', '')} — {d.get('model') or d.get('vendor') or ''}".strip(" —")
+    return f"{label} — {t('sc.simulated')}" if is_simulated_scanner(d.get("name", "")) else label
