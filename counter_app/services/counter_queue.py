@@ -107,7 +107,8 @@ class CounterQueue:
         self.source = "local"
 
     def _local_open(self) -> QueueTicket | None:
-        return self.local.status(self.counter).current
+        """The local ticket open at this counter (one indexed read, not the whole day's queue)."""
+        return self.local.current(self.counter)
 
     def backend_for(self, ticket: QueueTicket) -> QueueBackend:
         """The queue a ticket belongs to."""

@@ -153,6 +153,11 @@ class LocalQueue:
         raw = local_queue.status(self.store, self.settings, now=self._now(), counter=counter)
         return CounterQueueView.model_validate(raw)
 
+    def current(self, counter: str) -> QueueTicket | None:
+        """The ticket open at the counter, if any."""
+        raw = local_queue.current(self.store, self.settings, counter, now=self._now())
+        return _ticket(raw, "local")
+
     def issue(self, service: str, priority: str | None = None) -> QueueTicket:
         raw = local_queue.issue(self.store, self.settings, service, priority=priority, **self._kw())
         return _one(_ticket(raw, "local"))
