@@ -47,6 +47,7 @@ log = logging.getLogger("counter_app.server.sync")
 
 PULL_LIMIT = 1000
 UNANCHORED = -1  # last_seq of a fresh epoch before its first op
+OPEN_STATES = ("called", "serving")  # a ticket at a counter
 
 
 def _ms() -> int:
@@ -143,6 +144,7 @@ class _Batch:
         self.checked_codes: set[str] = set()  # looked up in prefetch: absent = unused
         self.checked_numbers: set[str] = set()
         self.center = ""  # the pushing device's center (set by prefetch)
+        self._open: dict[str, dict[str, tuple[str, str]]] = {}  # see open_at
 
     def prefetch(self, ops: list[Op], center: str) -> None:
         """Load every row the batch names, by id in any center (so that `get` can tell a
@@ -206,6 +208,36 @@ class _Batch:
         if row is not None and row.center_code != self.center:
             raise ForeignRecord(model.__tablename__.removeprefix("sync_"), ident)
         return row
+
+    def open_at(self, counter: str) -> dict[str, tuple[str, str]]:
+        """Tickets open (called / serving) at `counter`: id → (number, state). Read once per
+        counter and batch — the database as committed, overlaid with this batch's rows — then
+        kept up to date by `ticket_moved` (no flush of the batch for every op)."""
+        found = self._open.get(counter)
+        if found is None:
+            with self.session.no_autoflush:
+                rows = self.session.exec(
+                    select(Ticket.id, Ticket.number, Ticket.state).where(
+                        Ticket.center_code == self.center,
+                        Ticket.counter_code == counter,
+                        col(Ticket.state).in_(OPEN_STATES),
+                    )
+                ).all()
+            found = {i: (n, st) for i, n, st in rows}
+            for (model, ident), row in self.rows.items():
+                if model == "Ticket" and row is not None:
+                    found.pop(ident, None)
+                    if row.counter_code == counter and row.state in OPEN_STATES:
+                        found[ident] = (row.number, row.state)
+            self._open[counter] = found
+        return found
+
+    def ticket_moved(self, ticket: Any, old_counter: str | None) -> None:
+        for counter in {old_counter, ticket.counter_code}:
+            if counter in self._open:
+                self._open[counter].pop(ticket.id, None)
+        if ticket.counter_code in self._open and ticket.state in OPEN_STATES:
+            self._open[ticket.counter_code][ticket.id] = (ticket.number, ticket.state)
 
     def cursor(self) -> int:
         if self._next > self._hi:
@@ -673,6 +705,7 @@ def _apply_ticket(
             origin="device",
             device_id=device.id,
         )
+    old_counter = ticket.counter_code
     for key in (
         "state",
         "counter_code",
@@ -688,6 +721,7 @@ def _apply_ticket(
     ticket.version += 1
     s.add(ticket)
     batch.rows[("Ticket", ticket.id)] = ticket
+    batch.ticket_moved(ticket, old_counter)
     batch.numbers.setdefault((ticket.service_day, ticket.number), ticket.id)
     batch.change(
         center=device.center_code,
@@ -700,16 +734,9 @@ def _apply_ticket(
     if ticket.state in ("called", "serving") and ticket.counter_code:
         # a counter has at most one ticket open: a merge that gives it two is a conflict for
         # the supervisor (the fact is kept; the counter's screen shows both until settled)
-        others = s.exec(
-            select(Ticket.number, Ticket.state).where(
-                Ticket.center_code == device.center_code,
-                Ticket.counter_code == ticket.counter_code,
-                Ticket.id != ticket.id,
-                col(Ticket.state).in_(("called", "serving")),
-            )
-        ).all()
+        others = [v for k, v in batch.open_at(ticket.counter_code).items() if k != ticket.id]
         if others:
-            listed = ", ".join(f"{n} ({st})" for n, st in others)
+            listed = ", ".join(f"{number} ({state})" for number, state in others)
             return "conflict", (
                 f"quầy {ticket.counter_code} có hai số đang mở: {ticket.number} và {listed} / "
                 f"counter {ticket.counter_code} has two open tickets: {ticket.number} and {listed}"
