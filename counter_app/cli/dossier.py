@@ -52,10 +52,38 @@ def register(sub: argparse._SubParsersAction) -> None:
     tr.add_argument("status")
     tr.add_argument("--reason", default="")
     tr.add_argument("--new-due", help="ISO datetime (for extended)")
+    tr.add_argument(
+        "--late-reason",
+        default="",
+        help="extended: why the apology is sent later than one working day before the due date",
+    )
     _officer(tr)
     add_json_flag(tr)
     add_data_dir(tr)
     tr.set_defaults(func=_set_status)
+
+    sp = ds.add_parser(
+        "supplement",
+        help="the citizen brought the missing papers: receive the dossier, new due date",
+    )
+    sp.add_argument("code")
+    sp.add_argument(
+        "--got",
+        action="append",
+        type=bounded(1, 1000),
+        default=[],
+        metavar="INDEX",
+        help="a component now handed over in full (as the procedure asks); repeat for several",
+    )
+    sp.add_argument(
+        "--from-json",
+        metavar="FILE",
+        help='components in detail: [{"index": 2, "original": 1, "copy": 0, "presented": false}]',
+    )
+    _officer(sp)
+    add_json_flag(sp)
+    add_data_dir(sp)
+    sp.set_defaults(func=_supplement)
 
     rt = ds.add_parser("return", help="record the result's return to the citizen")
     rt.add_argument("code")
@@ -219,11 +247,51 @@ def _set_status(args: argparse.Namespace) -> int:
         actor=args.officer,
         reason=args.reason,
         new_due=new_due,
+        late_reason=args.late_reason,
     )
     if args.json:
         emit_json(d)
     else:
         log(f"{d['code']}: {d['status_label']}")
+    return 0
+
+
+def _supplement(args: argparse.Namespace) -> int:
+    from counter_app.errors import BadInput
+    from counter_app.services import dossiers
+
+    settings, store = _open(args)
+    components: list[dict] = []
+    if args.from_json:
+        data = _read_json(args.from_json)
+        if not isinstance(data, list) or not all(isinstance(c, dict) for c in data):
+            raise BadInput("--from-json: cần một danh sách thành phần / a list of components")
+        components.extend(data)
+    if args.got:
+        current = dossiers.get(store, args.code, with_history=False)
+        specs = {int(c["index"]): c for c in current.get("components") or []}
+        for index in args.got:
+            spec = specs.get(index)
+            if spec is None:
+                raise BadInput(
+                    f"--got: hồ sơ không có thành phần số {index} / no component {index}",
+                    field="components",
+                )
+            components.append(
+                {
+                    "index": index,
+                    "original": int(spec.get("expected_original") or 0),
+                    "copy": int(spec.get("expected_copy") or 0),
+                    "presented": True,
+                }
+            )
+    d = dossiers.complete_supplement(
+        store, settings, args.code, components, actor=args.officer
+    )
+    if args.json:
+        emit_json(d)
+    else:
+        log(f"{d['code']}: {d['status_label']} — {d['appointment_at']}")
     return 0
 
 

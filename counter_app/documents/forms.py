@@ -167,15 +167,24 @@ def statutory_time(dossier: dict[str, Any]) -> str:
     except InvalidOperation:
         return clean(value)
     if unit == "same_day" or amount == 0:
-        cut = clean(dossier.get("cut_off")) or "15:00"
         return (
-            f"Trong ngày làm việc (tiếp nhận sau {cut.replace(':', ' giờ ', 1)} thì trả "
+            f"Trong ngày làm việc (tiếp nhận sau {_clock_words(dossier.get('cut_off'))} thì trả "
             "trong ngày làm việc tiếp theo)"
         )
     number = f"{amount.normalize():f}".replace(".", ",")
     if unit == "working_hours":
         return f"{number} giờ làm việc"
     return f"{number} ngày làm việc"
+
+
+def _clock_words(value: Any) -> str:
+    """'15:00' → '15 giờ', '14:30' → '14 giờ 30' (how the rule is written: "sau 15 giờ")."""
+    text = clean(value) or "15:00"
+    hour, _, minute = text.partition(":")
+    minute = minute[:2]
+    if not (hour.isdigit() and (minute.isdigit() or not minute)):
+        return text
+    return f"{int(hour)} giờ" if not minute or int(minute) == 0 else f"{int(hour)} giờ {minute}"
 
 
 def money(amount: Any) -> str:

@@ -22,9 +22,9 @@ row is a working day when its ISO weekday is one of the working weekdays.
 
 Times: every datetime is aware and expressed in the calendar's zone (Asia/Ho_Chi_Minh by default);
 naive input means that zone. Working time is half-open: a period 07:00–11:30 contains 07:00:00 and
-11:29:59 but not 11:30:00. The cut-off is half-open too: a dossier counted as received at 15:00:00
-(cut-off 15:00) is *after* the cut-off — the whole minute shown as "15:00" on the officer's screen
-belongs to the next-day window (set the cut-off to 15:01 for the literal "sau 15 giờ" reading).
+11:29:59 but not 11:30:00. The cut-off reads as the rule is written, "tiếp nhận sau 15 giờ": a
+dossier counted as received at 15:00:00 (cut-off 15:00) is *not* after it and is due the same day;
+15:00:01 is after it (times are compared to the second).
 """
 
 from __future__ import annotations
@@ -709,9 +709,9 @@ class WorkCalendar:
         - ``working_days`` N > 0: the N-th working day after the (working-time) day of receipt, at
           the time of receipt clamped into working hours;
         - ``working_hours`` H > 0: H hours counted inside working periods;
-        - duration 0 (any unit, or unit ``same_day``): counted as received before the cut-off →
-          the same day at the end of working hours; at or after it → the next working day at the
-          end of its working hours.
+        - duration 0 (any unit, or unit ``same_day``): counted as received at or before the
+          cut-off → the same day at the end of working hours; after it ("sau 15 giờ") → the next
+          working day at the end of its working hours.
         """
         if unit not in UNITS:
             raise BadInput(
@@ -740,7 +740,7 @@ class WorkCalendar:
             )
         start = self.clamp_to_working_time(received)
         if dur == 0:
-            if start.timetz().replace(tzinfo=None) < cut:
+            if start.time().replace(microsecond=0) <= cut:
                 due = self.end_of_working_day(start.date())
                 code = "same_day_before_cut_off"
             else:
@@ -956,21 +956,21 @@ def _explain(
         c = cut.strftime("%H:%M")
         if code == "same_day_before_cut_off":
             vi = (
-                f"Giải quyết trong ngày: tiếp nhận trước {c}{moved_vi} nên trả kết quả trong ngày, "
-                f"hẹn trả {when(due, 'vi')}{skip_vi}"
+                f"Giải quyết trong ngày: tiếp nhận không muộn hơn {c}{moved_vi} nên trả kết quả "
+                f"trong ngày, hẹn trả {when(due, 'vi')}{skip_vi}"
             )
             en = (
-                f"Same-day procedure: received before {c}{moved_en}, so the result is due the same "
-                f"day, {when(due, 'en')}{skip_en}"
+                f"Same-day procedure: received no later than {c}{moved_en}, so the result is due the "
+                f"same day, {when(due, 'en')}{skip_en}"
             )
         else:
             vi = (
-                f"Giải quyết trong ngày: tiếp nhận lúc {start:%H:%M} {_fmt_day(start.date())}, từ "
-                f"{c} trở đi{moved_vi} nên trả vào ngày làm việc tiếp theo, hẹn trả "
+                f"Giải quyết trong ngày: tiếp nhận lúc {start:%H:%M:%S} {_fmt_day(start.date())}, "
+                f"sau {c}{moved_vi} nên trả vào ngày làm việc tiếp theo, hẹn trả "
                 f"{when(due, 'vi')}{skip_vi}"
             )
             en = (
-                f"Same-day procedure: received at {start:%H:%M} {_fmt_day(start.date())}, at or "
+                f"Same-day procedure: received at {start:%H:%M:%S} {_fmt_day(start.date())}, "
                 f"after the {c} cut-off{moved_en}, so due the next working day, "
                 f"{when(due, 'en')}{skip_en}"
             )

@@ -75,14 +75,30 @@ def parse_status(value: str) -> Status:
 
 
 def check_transition(
-    current: str, target: str, *, supplement_count: int = 0, extension_count: int = 0
+    current: str,
+    target: str,
+    *,
+    supplement_count: int = 0,
+    extension_count: int = 0,
+    components_complete: bool = False,
 ) -> Status:
-    """Validate a transition; returns the target status or raises InvalidTransition."""
+    """Validate a transition; returns the target status or raises InvalidTransition.
+
+    A dossier waiting for supplementation becomes "received" only with every required component
+    handed over (`components_complete`): otherwise its receipt (form 01) would carry no return
+    date for a dossier that is not complete."""
     cur, tgt = parse_status(current), parse_status(target)
     if tgt not in TRANSITIONS[cur]:
         raise InvalidTransition(
             f"không thể chuyển hồ sơ từ '{STATUS_LABELS_VI[cur]}' sang '{STATUS_LABELS_VI[tgt]}' "
             f"/ cannot go from {cur.value} to {tgt.value}",
+            field="status",
+        )
+    if cur is Status.NEED_SUPPLEMENT and tgt is Status.RECEIVED and not components_complete:
+        raise InvalidTransition(
+            "hồ sơ chờ bổ sung chỉ được tiếp nhận khi đã nhận đủ các thành phần còn thiếu "
+            "(dùng 'Nhận bổ sung' / dossier supplement) / a dossier awaiting supplementation is "
+            "received only with its missing components (use dossier supplement)",
             field="status",
         )
     if tgt is Status.NEED_SUPPLEMENT and supplement_count >= 1:

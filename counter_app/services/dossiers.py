@@ -15,7 +15,7 @@ from counter_app.config import Settings
 from counter_app.domain import dossier as rules
 from counter_app.domain import entered_text
 from counter_app.domain.ids import uuid7_str
-from counter_app.errors import BadInput, NotFound
+from counter_app.errors import BadInput, InvalidTransition, NotFound
 from counter_app.services.clock import iso, legal_now
 from counter_app.store.db import Store, device_info, next_sequence, record
 from counter_app.store.models import Attachment, Dossier, Event, Procedure
@@ -413,32 +413,41 @@ def transition(
     actor: str,
     reason: str = "",
     new_due: dt.datetime | None = None,
+    late_reason: str = "",
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """Move a dossier along the state machine (processing, done, extended, withdrawn, …)."""
+    """Move a dossier along the state machine (processing, done, extended, withdrawn, …).
+
+    An extension (form 04) needs a new date after the current one, on a working day; sent later
+    than one working day before the appointment, it needs `late_reason` (recorded)."""
+    if target == rules.Status.RECEIVED.value:
+        with store.read() as session:
+            waiting = _find(session, code).status == rules.Status.NEED_SUPPLEMENT.value
+        if waiting:
+            # Only with the missing components: checked, and the due date computed again.
+            return complete_supplement(store, settings, code, [], actor=actor, now=now)
     with store.write() as session:
         d = _find(session, code)
         tgt = rules.check_transition(
             d.status, target, supplement_count=d.supplement_count, extension_count=d.extension_count
         )
-        stamp = iso(legal_now(session, settings.tz, now=now))
+        moment = legal_now(session, settings.tz, now=now)
+        stamp = iso(moment)
         before = d.status
         base = d.version
+        extra: dict[str, Any] = {}
+        if tgt is rules.Status.EXTENDED:
+            check = _check_extension(settings, d, new_due, moment, reason, late_reason)
+            d.extension_count += 1
+            d.original_appointment_at = d.original_appointment_at or d.appointment_at
+            d.appointment_at = iso(check.new_due)
+            d.reason = reason.strip()
+            d.apology_late_reason = check.late_reason
+            extra = {"new_due": d.appointment_at, "late": check.issued_late}
         d.status = tgt.value
         if tgt is rules.Status.NEED_SUPPLEMENT:
             d.supplement_count += 1
             d.reason = reason or d.reason
-        if tgt is rules.Status.EXTENDED:
-            if new_due is None:
-                raise BadInput(
-                    "gia hạn cần ngày hẹn mới / an extension needs the new date", field="new_due"
-                )
-            d.extension_count += 1
-            d.original_appointment_at = d.original_appointment_at or d.appointment_at
-            d.appointment_at = iso(
-                new_due if new_due.tzinfo else new_due.replace(tzinfo=settings.tz)
-            )
-            d.reason = reason
         if tgt in (rules.Status.REFUSED, rules.Status.WITHDRAWN):
             d.reason = reason or d.reason
         d.version += 1
@@ -451,7 +460,7 @@ def transition(
             action="transition",
             actor=actor,
             at=stamp,
-            data={"from": before, "to": tgt.value, "reason": reason},
+            data={"from": before, "to": tgt.value, "reason": reason, **extra},
             payload={
                 "dossier": _wire(d),
                 "from": before,
@@ -462,6 +471,38 @@ def transition(
             base_version=base,
         )
         return dossier_to_dict(session, d)
+
+
+def _check_extension(
+    settings: Settings,
+    d: Dossier,
+    new_due: dt.datetime | None,
+    moment: dt.datetime,
+    reason: str,
+    late_reason: str,
+):  # -> ExtensionCheck
+    from counter_app.domain.extension import check_extension
+    from counter_app.services.calendar import get_calendar
+
+    if new_due is None:
+        raise BadInput("gia hạn cần ngày hẹn mới / an extension needs the new date", field="new_due")
+    if not reason.strip():
+        raise BadInput(
+            "văn bản xin lỗi cần nêu lý do chậm / the apology needs the reason for the delay",
+            field="reason",
+        )
+    if not d.appointment_at:
+        raise InvalidTransition(
+            "hồ sơ chưa có ngày hẹn để gia hạn / the dossier has no appointment to extend",
+            field="status",
+        )
+    return check_extension(
+        get_calendar(settings),
+        current_due=dt.datetime.fromisoformat(d.appointment_at),
+        new_due=new_due,
+        now=moment,
+        late_reason=late_reason,
+    )
 
 
 def complete_supplement(
@@ -477,7 +518,7 @@ def complete_supplement(
     computed again from the day it became complete (DOMAIN.md §0.6)."""
     with store.write() as session:
         d = _find(session, code)
-        rules.check_transition(d.status, rules.Status.RECEIVED.value)
+        rules.check_transition(d.status, rules.Status.RECEIVED.value, components_complete=True)
         proc = _procedure(session, d.procedure_code, d.procedure_version)
         merged: dict[int, dict[str, Any]] = {c["index"]: dict(c) for c in d.components}
         for c in components:
@@ -500,7 +541,9 @@ def complete_supplement(
         if not checklist.complete:
             first = checklist.missing[0]
             raise BadInput(
-                f"vẫn thiếu thành phần số {first.spec.index} ({first.lacking}) / still missing component {first.spec.index}",
+                f"chưa thể tiếp nhận: vẫn thiếu thành phần số {first.spec.index} "
+                f"'{first.spec.name}' ({first.lacking}) / cannot receive yet: component "
+                f"{first.spec.index} is still missing",
                 field=f"components[{first.spec.index}]",
             )
         when = legal_now(session, settings.tz, now=now)

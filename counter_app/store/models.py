@@ -149,6 +149,9 @@ class Dossier(SQLModel, table=True):
     reason: str = ""  # refusal reason / supplementation guidance
     supplement_count: int = 0
     extension_count: int = 0
+    apology_late_reason: str = ""  # form 04 sent later than one working day before the due date
+    # {"method": "cash"|"transfer"|"vietqr"|"none", "amount_vnd", "reference", "paid_at", "officer"}
+    payment: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     returned_at: str | None = None
     returned_to: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     version: int = 1

@@ -233,12 +233,15 @@ def test_naive_and_foreign_zone_input(cal: WorkCalendar) -> None:
     [
         ("2026-03-04T14:59", "2026-03-04T17:00:00+07:00", "same_day_before_cut_off"),
         ("2026-03-04T14:59:59", "2026-03-04T17:00:00+07:00", "same_day_before_cut_off"),
-        ("2026-03-04T15:00", "2026-03-05T17:00:00+07:00", "same_day_after_cut_off"),
+        # "sau 15 giờ": 15:00:00 itself is not after the cut-off, one second later is
+        ("2026-03-04T15:00", "2026-03-04T17:00:00+07:00", "same_day_before_cut_off"),
+        ("2026-03-04T15:00:00.900", "2026-03-04T17:00:00+07:00", "same_day_before_cut_off"),
+        ("2026-03-04T15:00:01", "2026-03-05T17:00:00+07:00", "same_day_after_cut_off"),
         ("2026-03-04T15:01", "2026-03-05T17:00:00+07:00", "same_day_after_cut_off"),
         ("2026-03-04T11:45", "2026-03-04T17:00:00+07:00", "same_day_before_cut_off"),
         ("2026-03-04T17:30", "2026-03-05T17:00:00+07:00", "same_day_before_cut_off"),
         ("2026-03-08T09:00", "2026-03-09T17:00:00+07:00", "same_day_before_cut_off"),  # Sunday
-        ("2026-03-06T15:00", "2026-03-09T17:00:00+07:00", "same_day_after_cut_off"),  # Friday
+        ("2026-03-06T15:05", "2026-03-09T17:00:00+07:00", "same_day_after_cut_off"),  # Friday
         ("2026-02-13T15:30", "2026-02-23T17:00:00+07:00", "same_day_after_cut_off"),  # before Tết
         ("2026-01-09T16:00", "2026-01-10T17:00:00+07:00", "same_day_after_cut_off"),  # make-up Sat
     ],
@@ -257,17 +260,18 @@ def test_same_day_cut_off_boundary(
 def test_same_day_after_cut_off_versus_one_working_day(cal: WorkCalendar) -> None:
     """Both rules of DOMAIN §0.3 applied literally: after the cut-off a same-day dossier is due at
     the end of the next working day (17:00), a 1-working-day dossier at the time of receipt."""
-    same_day = cal.appointment(at("2025-01-02T15:00"), 0)
-    one_day = cal.appointment(at("2025-01-02T15:00"), 1)
+    same_day = cal.appointment(at("2025-01-02T15:10"), 0)
+    one_day = cal.appointment(at("2025-01-02T15:10"), 1)
     assert same_day.due.isoformat() == "2025-01-03T17:00:00+07:00"
-    assert one_day.due.isoformat() == "2025-01-03T15:00:00+07:00"
+    assert one_day.due.isoformat() == "2025-01-03T15:10:00+07:00"
 
 
 def test_same_day_rule_text(cal: WorkCalendar) -> None:
     before = cal.appointment(at("2026-03-04T14:59"), 0)
-    assert "trước 15:00" in before.rule and "trong ngày" in before.rule
-    after = cal.appointment(at("2026-03-04T15:00"), 0)
-    assert "từ 15:00 trở đi" in after.rule and "ngày làm việc tiếp theo" in after.rule
+    assert "không muộn hơn 15:00" in before.rule and "trong ngày" in before.rule
+    after = cal.appointment(at("2026-03-04T15:00:01"), 0)
+    assert "15:00:01" in after.rule and "sau 15:00" in after.rule
+    assert "ngày làm việc tiếp theo" in after.rule
     assert "cut-off" in after.rule_en
 
 

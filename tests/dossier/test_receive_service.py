@@ -240,7 +240,8 @@ def test_extension_keeps_the_original_due_and_sets_are_stored(store, settings, t
     assert d["sets"] == 2 and d["fee_vnd"] == 10000
     dossiers.transition(store, settings, d["code"], "processing", actor="canbo1")
     ext = dossiers.transition(store, settings, d["code"], "extended", actor="canbo1",
-                              reason="Chờ xác minh", new_due=dt.datetime(2026, 11, 25, 9, 0))
+                              reason="Chờ xác minh", new_due=dt.datetime(2026, 11, 25, 9, 0),
+                              now=dt.datetime(2026, 11, 17, 10, 0, tzinfo=TZ))
     assert ext["original_appointment_at"] == "2026-11-19T09:00:00+07:00"
     assert ext["appointment_at"] == "2026-11-25T09:00:00+07:00"
     # form 04 finds the original due date by itself once the dossier is extended

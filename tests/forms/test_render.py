@@ -195,11 +195,17 @@ def test_same_day_and_provisional_and_principal(tmp_path: Path) -> None:
     d["applicant"]["principal"] = {"full_name": "Lê Văn Đức", "id_number": "079090001234"}
     d["applicant"]["authorisation"] = "Giấy ủy quyền số 12/2026 ngày 20/11/2026"
     t = pt.flat(pt.text(render(tmp_path, forms.render_receipt, d)))
-    assert "Trong ngày làm việc (tiếp nhận sau 15 giờ 00 thì trả" in t
+    assert "Trong ngày làm việc (tiếp nhận sau 15 giờ thì trả" in t
     assert "lịch nghỉ lễ dự kiến" in t
     assert "2. Số lượng hồ sơ: 02 bộ" in t
     assert "Qua dịch vụ bưu chính công ích" in t
     assert "Lê Văn Đức" in t and "079090001234" in t and "Giấy ủy quyền số 12/2026" in t
+
+
+def test_a_cut_off_with_minutes_is_written_in_words(tmp_path: Path) -> None:
+    d = received(processing_value=0, processing_unit="same_day", cut_off="14:30")
+    t = pt.flat(pt.text(render(tmp_path, forms.render_receipt, d)))
+    assert "(tiếp nhận sau 14 giờ 30 thì trả trong ngày làm việc tiếp theo)" in t
 
 
 def test_characters_outside_the_subset_use_the_full_font(tmp_path: Path) -> None:

@@ -148,7 +148,10 @@ def test_apology_before_and_after_the_extension(
     d = receive(store, settings)
     d = dossiers.transition(store, settings, d["code"], "processing", actor="ngoc")
     original = dt.datetime.fromisoformat(d["appointment_at"])
-    new_due = original + dt.timedelta(days=5)
+    from counter_app.services.calendar import get_calendar
+
+    new_day = get_calendar(settings).add_working_days(original.date(), 3)
+    new_due = dt.datetime.combine(new_day, original.timetz())
     out = form_service.render_form(
         store,
         settings,
@@ -166,7 +169,8 @@ def test_apology_before_and_after_the_extension(
     assert "Cần xác minh tại nơi cư trú trước đây" in t
     assert f"ngày {new_due:%d/%m/%Y}" in t and f"ngày {original:%d/%m/%Y}" in t
     d = dossiers.transition(
-        store, settings, d["code"], "extended", actor="ngoc", reason="Cần xác minh", new_due=new_due
+        store, settings, d["code"], "extended", actor="ngoc", reason="Cần xác minh",
+        new_due=new_due, now=dt.datetime.fromisoformat(d["received_at"]),
     )
     # the dossier keeps its original due date when extended: form 04 finds it by itself
     auto = form_service.render_form(store, settings, d["code"], "apology", tmp_path / "auto.pdf")
