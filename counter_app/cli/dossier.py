@@ -85,6 +85,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_data_dir(sp)
     sp.set_defaults(func=_supplement)
 
+    pay = ds.add_parser("pay", help="record how the fee was paid: cash, transfer or VietQR")
+    pay.add_argument("code")
+    pay.add_argument("--method", choices=["cash", "transfer", "vietqr"], required=True)
+    pay.add_argument("--reference", default="", help="transaction reference (transfer, VietQR)")
+    _officer(pay)
+    add_json_flag(pay)
+    add_data_dir(pay)
+    pay.set_defaults(func=_pay)
+
     rt = ds.add_parser("return", help="record the result's return to the citizen")
     rt.add_argument("code")
     rt.add_argument("--receiver-name", required=True)
@@ -292,6 +301,22 @@ def _supplement(args: argparse.Namespace) -> int:
         emit_json(d)
     else:
         log(f"{d['code']}: {d['status_label']} — {d['appointment_at']}")
+    return 0
+
+
+def _pay(args: argparse.Namespace) -> int:
+    from counter_app.domain.fees import payment_text
+    from counter_app.services import dossiers
+
+    settings, store = _open(args)
+    d = dossiers.record_payment(
+        store, settings, args.code, method=args.method, reference=args.reference,
+        actor=args.officer,
+    )
+    if args.json:
+        emit_json(d)
+    else:
+        log(f"{d['code']}: {payment_text(d['payment'])}")
     return 0
 
 

@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from counter_app.documents import fonts
+from counter_app.domain.fees import payment_text
 from counter_app.errors import BadInput
 
 Paper = Literal["A5", "A4"]
@@ -812,9 +813,16 @@ def _fee_text(dossier: dict[str, Any]) -> str:
     if not lines:
         return money(total)
     text = money(total) if total or not unknown else ""
+    details = [
+        f"{clean(x.get('name'))}: {clean(x.get('detail'))}" for x in lines if x.get("detail")
+    ]
+    if details:
+        text = f"{text} ({'; '.join(details)})"
     if unknown:
         extra = f"{', '.join(unknown)}: mức do tỉnh quy định"
         text = f"{text} ({extra})" if text else extra
+    if total > 0:
+        text = f"{text}; {payment_text(dossier.get('payment'))}"
     return text
 
 

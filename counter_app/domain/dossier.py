@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from counter_app.domain.fees import FeeQuantity, FeeResult, compute_fee
 from counter_app.errors import BadInput, InvalidTransition
+
+__all__ = ["FeeQuantity", "FeeResult", "compute_fee"]  # fees live in domain/fees.py
 
 
 class Status(StrEnum):
@@ -268,42 +271,6 @@ def evaluate_checklist(specs: list[ComponentSpec], received: list[ComponentRecei
 
 
 # --- fees --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FeeResult:
-    total_vnd: int
-    lines: list[dict[str, Any]]
-    unknown: list[str]  # fee names whose amount the province sets (not in the catalog)
-
-    @property
-    def complete(self) -> bool:
-        return not self.unknown
-
-
-def compute_fee(
-    fees: list[dict[str, Any]], overrides: dict[str, int] | None = None, copies: int = 1
-) -> FeeResult:
-    """Sum the catalog's fees; amounts the province sets come from `overrides` (by fee name)."""
-    overrides = overrides or {}
-    if copies < 1:
-        raise BadInput("số bộ hồ sơ phải ≥ 1 / copies must be ≥ 1", field="copies")
-    total = 0
-    lines = []
-    unknown = []
-    for f in fees:
-        name = str(f.get("name", ""))
-        amount = overrides.get(name, f.get("amount_vnd"))
-        if amount is None:
-            unknown.append(name)
-            lines.append({"name": name, "amount_vnd": None, "note": f.get("note", "")})
-            continue
-        amount = int(amount)
-        if amount < 0:
-            raise BadInput(f"lệ phí âm / negative fee for '{name}'", field="fees")
-        total += amount * copies
-        lines.append({"name": name, "amount_vnd": amount * copies, "note": f.get("note", "")})
-    return FeeResult(total_vnd=total, lines=lines, unknown=unknown)
 
 
 def format_vnd(amount: int | None) -> str:

@@ -11,7 +11,10 @@ Import format: a JSON list of procedures shaped like `data/procedures_sample.jso
                     as a duration of 0 working days (result the same day, or the next working day
                     when received after the cut-off)
     cut_off         "HH:MM" or null (null → the center's default, settings.cut_off)
-    fees            [{"name", "amount_vnd": int ≥ 0 | null (set by the province), "note"?}]
+    fees            [{"name", "amount_vnd": int ≥ 0 | null (set by the province), "note"?,
+                      "per"?: "dossier" (default, once) | "copy" | "page",
+                      "page_tiers"?: [{"from_page", "amount_vnd"}], "cap_per_copy_vnd"?}]
+                    (domain/fees.py: how each unit is charged)
     components      [{"name", "original": int ≥ 0, "copy": int ≥ 0, "required": bool, "note"?}],
                     stored numbered from 1 ("index")
     legal_basis     [str]
@@ -87,7 +90,7 @@ _ENTRY_KEYS = {
     "aliases",
     "valid_from",
 }
-_FEE_KEYS = {"name", "amount_vnd", "note"}
+_FEE_KEYS = {"name", "amount_vnd", "note", "per", "page_tiers", "cap_per_copy_vnd"}
 _CURRENT = Procedure.current == True  # noqa: E712 - SQL expression, not a Python comparison
 _COMPONENT_KEYS = {"index", "name", "original", "copy", "required", "note"}
 
@@ -132,6 +135,41 @@ def _count(value: Any, i: int, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise _bad(i, where, f"phải là số nguyên ≥ 0 / must be an integer ≥ 0, got {value!r}")
     return value
+
+
+def _fee_unit(f: dict[str, Any], i: int, where: str) -> dict[str, Any]:
+    """`per` (dossier | copy | page), and for a page fee its tiers and cap (domain/fees.py).
+    Only what differs from a plain per-dossier fee is kept, so older entries hash the same."""
+    per = f.get("per") or "dossier"
+    if per not in ("dossier", "copy", "page"):
+        raise _bad(i, f"{where}.per", f"phải là dossier, copy hoặc page / got {per!r}")
+    if per != "page" and ("page_tiers" in f or "cap_per_copy_vnd" in f):
+        raise _bad(i, f"{where}.page_tiers", "chỉ dùng khi per = page / only for per = page")
+    out: dict[str, Any] = {} if per == "dossier" else {"per": per}
+    if per != "page":
+        return out
+    tiers_in = f.get("page_tiers")
+    if tiers_in is None:
+        if f.get("amount_vnd") is None:
+            raise _bad(i, f"{where}.page_tiers", "phí theo trang cần mức / a page fee needs tiers")
+        tiers_in = [{"from_page": 1, "amount_vnd": f["amount_vnd"]}]
+    if not isinstance(tiers_in, list) or not 1 <= len(tiers_in) <= 10:
+        raise _bad(i, f"{where}.page_tiers", "1–10 bậc / 1–10 tiers")
+    tiers = []
+    for k, t in enumerate(tiers_in):
+        tw = f"{where}.page_tiers[{k}]"
+        if not isinstance(t, dict) or set(t) != {"from_page", "amount_vnd"}:
+            raise _bad(i, tw, 'cần {"from_page", "amount_vnd"} / needs from_page and amount_vnd')
+        start = _count(t["from_page"], i, f"{tw}.from_page")
+        tiers.append({"from_page": start, "amount_vnd": _count(t["amount_vnd"], i, f"{tw}.amount_vnd")})
+    starts = [t["from_page"] for t in tiers]
+    if starts[0] != 1 or starts != sorted(set(starts)):
+        raise _bad(i, f"{where}.page_tiers", "bậc tăng dần, bắt đầu từ trang 1 / tiers rise from page 1")
+    out["page_tiers"] = tiers
+    cap = f.get("cap_per_copy_vnd")
+    if cap is not None:
+        out["cap_per_copy_vnd"] = _count(cap, i, f"{where}.cap_per_copy_vnd")
+    return out
 
 
 def _normalise(entry: Any, i: int) -> dict[str, Any]:
@@ -212,7 +250,9 @@ def _normalise(entry: Any, i: int) -> dict[str, Any]:
         note = f.get("note") or ""
         if not isinstance(note, str):
             raise _bad(i, f"{where}.note", "phải là chuỗi / must be a string")
-        fees.append({"name": fname.strip(), "amount_vnd": amount, "note": note.strip()})
+        fee: dict[str, Any] = {"name": fname.strip(), "amount_vnd": amount, "note": note.strip()}
+        fee.update(_fee_unit(f, i, where))
+        fees.append(fee)
 
     comps_in = entry.get("components", [])
     if not isinstance(comps_in, list):

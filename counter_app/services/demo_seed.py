@@ -141,6 +141,19 @@ def _components(store: Store, code: str, complete: bool) -> list[dict[str, Any]]
     return out
 
 
+def _fee_quantities(store: Store, code: str) -> dict[str, dict[str, Any]]:
+    """A certification of a 2-page paper, 2 copies of a per-copy extract."""
+    from counter_app.services import catalog
+
+    out: dict[str, dict[str, Any]] = {}
+    for fee in catalog.get(store, code).get("fees", []):
+        if fee.get("per") == "page":
+            out[fee["name"]] = {"copies": 1, "pages": [2]}
+        elif fee.get("per") == "copy":
+            out[fee["name"]] = {"copies": 2}
+    return out
+
+
 def _minutes_ago(now: dt.datetime) -> Callable[[float], dt.timedelta]:
     """The seeded morning spans the last 95 minutes; seeded soon after midnight, it is squeezed
     into the minutes since midnight, so every ticket and dossier belongs to today's service day
@@ -195,6 +208,7 @@ def seed_today(
             "received_at": (now - ago(minutes)).isoformat(),
             "outcome": outcome,
             "reason": "" if complete else "Bổ sung giấy tờ còn thiếu theo danh sách",
+            "fee_quantities": _fee_quantities(store, proc),
         }
         try:
             d = dossiers.receive(

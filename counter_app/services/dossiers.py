@@ -100,6 +100,27 @@ class ComponentIn(BaseModel):
         return _text(v, 500)
 
 
+class FeeQuantityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    copies: int = Field(default=1, ge=1, le=1000)
+    pages: list[int] = Field(default_factory=list, max_length=50)
+
+    @field_validator("pages")
+    @classmethod
+    def _pages(cls, v: list[int]) -> list[int]:
+        if any(not 1 <= p <= 10_000 for p in v):
+            raise ValueError("số trang phải từ 1 đến 10.000 / pages 1–10,000")
+        return v
+
+
+class PaymentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    method: Literal["cash", "transfer", "vietqr"]
+    reference: str = Field(default="", max_length=64)
+
+
 class ReceiveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -113,7 +134,10 @@ class ReceiveRequest(BaseModel):
     outcome: Outcome = "receive"
     reason: str = Field(default="", max_length=4000)  # refusal reason / supplementation guidance
     fee_overrides: dict[str, int] = Field(default_factory=dict, max_length=50)
-    copies: int = Field(default=1, ge=1, le=50)
+    # copies / page counts for fees charged per copy or per page, by fee name
+    fee_quantities: dict[str, FeeQuantityIn] = Field(default_factory=dict, max_length=50)
+    payment: PaymentIn | None = None  # paid at the counter (outcome "receive" only)
+    copies: int = Field(default=1, ge=1, le=50)  # number of sets (bộ hồ sơ): not a fee multiplier
     client_id: str | None = Field(default=None, max_length=64)  # same draft twice → one dossier
 
     @field_validator("note", "reason", mode="before")
@@ -175,8 +199,12 @@ def evaluate(
             for c in req.components
         ],
     )
-    fee = rules.compute_fee(proc.fees, req.fee_overrides, req.copies)
+    fee = rules.compute_fee(proc.fees, req.fee_overrides, fee_quantities(req.fee_quantities))
     return proc, checklist, fee
+
+
+def fee_quantities(raw: dict[str, FeeQuantityIn]) -> dict[str, rules.FeeQuantity]:
+    return {name: rules.FeeQuantity(q.copies, tuple(q.pages)) for name, q in raw.items()}
 
 
 def appointment_for(
@@ -213,6 +241,11 @@ def receive(
         proc, checklist, fee = evaluate(session, req)
         if req.outcome == "receive":
             _require_complete(checklist)
+            _require_pages(fee)
+        payment = _payment(req, fee)
+        stamp_now = iso(legal_now(session, tz, now=now))
+        if payment is not None:
+            payment |= {"paid_at": stamp_now, "officer": actor}
         if req.outcome == "supplement" and checklist.complete and not req.reason.strip():
             raise BadInput(
                 "hồ sơ đã đủ thành phần: nêu nội dung cần hoàn thiện / the dossier is complete: "
@@ -272,6 +305,7 @@ def receive(
             competent_agency=proc.agency,
             fee_vnd=fee.total_vnd if status is rules.Status.RECEIVED else 0,
             fees=fee.lines,
+            payment=payment,
             components=[line.as_dict() for line in checklist.lines],
             missing=[line.as_dict() for line in checklist.missing],
             note=req.note,
@@ -556,7 +590,8 @@ def complete_supplement(
         d.due_rule = appt.rule
         d.calendar_version = appt.calendar_version
         d.provisional_due = bool(appt.provisional)
-        d.fee_vnd = rules.compute_fee(proc.fees).total_vnd
+        # the fee was computed with the citizen's quantities at reception; it is due now
+        d.fee_vnd = sum(int(x["amount_vnd"]) for x in d.fees if x.get("amount_vnd") is not None)
         d.version += 1
         d.updated_at = iso(when)
         session.add(d)
@@ -569,6 +604,59 @@ def complete_supplement(
             at=iso(when),
             data={"from": "need_supplement", "to": "received"},
             payload={"dossier": _wire(d), "from": "need_supplement", "to": "received"},
+            base_version=base,
+        )
+        return dossier_to_dict(session, d)
+
+
+PAYABLE = frozenset(
+    {rules.Status.RECEIVED, rules.Status.PROCESSING, rules.Status.EXTENDED, rules.Status.DONE}
+)
+
+
+def record_payment(
+    store: Store,
+    settings: Settings,
+    code: str,
+    *,
+    method: str,
+    reference: str = "",
+    actor: str,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Record how the dossier's fee was paid (cash, transfer, VietQR), once."""
+    from counter_app.domain.fees import check_payment
+
+    with store.write() as session:
+        d = _find(session, code)
+        if rules.Status(d.status) not in PAYABLE:
+            raise InvalidTransition(
+                f"hồ sơ '{rules.STATUS_LABELS_VI[rules.Status(d.status)]}' không thu phí / no "
+                "fee is collected for a dossier in this state",
+                field="status",
+            )
+        if d.payment:
+            raise InvalidTransition(
+                "phí, lệ phí của hồ sơ đã được ghi nhận / the payment is already recorded",
+                field="payment",
+            )
+        payment = check_payment(method, reference, d.fee_vnd)
+        when = iso(legal_now(session, settings.tz, now=now))
+        payment |= {"paid_at": when, "officer": actor}
+        base = d.version
+        d.payment = payment
+        d.version += 1
+        d.updated_at = when
+        session.add(d)
+        record(
+            session,
+            entity="dossier",
+            entity_id=d.id,
+            action="paid",
+            actor=actor,
+            at=when,
+            data={"method": payment["method"], "amount_vnd": payment["amount_vnd"]},
+            payload={"dossier": _wire(d)},
             base_version=base,
         )
         return dossier_to_dict(session, d)
@@ -680,9 +768,33 @@ def preflight(store: Store, settings: Settings, req: ReceiveRequest) -> None:
     if req.outcome == "refuse" and not req.reason.strip():
         raise BadInput("phải ghi lý do từ chối / a refusal needs a reason", field="reason")
     with store.read() as session:
-        _, checklist, _ = evaluate(session, req)
+        _, checklist, fee = evaluate(session, req)
     if req.outcome == "receive":
         _require_complete(checklist)
+        _require_pages(fee)
+    _payment(req, fee)
+
+
+def _require_pages(fee: rules.FeeResult) -> None:
+    if fee.needs_pages:
+        raise BadInput(
+            f"nhập số trang cho '{fee.needs_pages[0]}' (tính phí theo trang) / enter the page "
+            "count for this per-page fee",
+            field="fee_quantities",
+        )
+
+
+def _payment(req: ReceiveRequest, fee: rules.FeeResult) -> dict[str, Any] | None:
+    from counter_app.domain.fees import check_payment
+
+    if req.payment is None:
+        return None
+    if req.outcome != "receive":
+        raise BadInput(
+            "chỉ thu phí khi tiếp nhận hồ sơ / a fee is paid only when the dossier is received",
+            field="payment",
+        )
+    return check_payment(req.payment.method, req.payment.reference, fee.total_vnd)
 
 
 def _require_complete(checklist: rules.Checklist) -> None:

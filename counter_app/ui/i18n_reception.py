@@ -179,6 +179,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rc.review.fee_unknown": (
         "chưa nhập mức thu: {names}", "amount not entered: {names}"
     ),
+    "rc.fee.copy_of": ("{name} — tính theo bản:", "{name} — charged per copy:"),
+    "rc.fee.page_of": (
+        "{name} — tính theo trang của mỗi bản:", "{name} — charged per page of each copy:"
+    ),
+    "rc.fee.pages": ("Số trang từng giấy tờ", "Pages of each document"),
+    "rc.fee.pages_ph": ("vd. 3 hoặc 3, 12", "e.g. 3 or 3, 12"),
+    "rc.fee.qty_copies": ("Số bản", "Copies"),
+    "rc.fee.needs_pages": (
+        "nhập số trang để tính phí theo trang", "enter the page counts for the per-page fee"
+    ),
+    "rc.fee.pay": ("Hình thức nộp", "Paid by"),
+    "rc.fee.pay.cash": ("Tiền mặt", "Cash"),
+    "rc.fee.pay.transfer": ("Chuyển khoản", "Bank transfer"),
+    "rc.fee.pay.vietqr": ("Quét mã VietQR", "VietQR"),
+    "rc.fee.pay.later": ("Chưa thu (ghi sau)", "Not yet paid (record later)"),
+    "rc.fee.payref": ("Mã giao dịch", "Reference"),
+    "rc.fee.payref_ph": ("bắt buộc với chuyển khoản, VietQR", "required for transfer, VietQR"),
+    "rc.err.pages": (
+        "Số trang: các số từ 1 đến 10.000, cách nhau bởi dấu phẩy",
+        "Pages: numbers from 1 to 10,000 separated by commas",
+    ),
+    "rc.err.qty_copies": ("{name}: số bản phải từ 1 đến 1.000", "{name}: copies must be 1–1,000"),
+    "rc.err.payref": (
+        "Chuyển khoản / VietQR: nhập mã giao dịch", "Transfer / VietQR: enter the reference"
+    ),
     "rc.fee.none": ("Thủ tục không thu phí, lệ phí", "No fee for this procedure"),
     "rc.fee.total": ("Tổng cộng: {amount}", "Total: {amount}"),
     "rc.fee.unknown": (

@@ -208,3 +208,106 @@ def test_received_at_exactly_15_00_is_same_day_and_the_receipt_says_sau_15_gio(
     text = pt.flat(pt.text(out))
     assert "tiếp nhận sau 15 giờ thì trả trong ngày làm việc tiếp theo" in text
     assert "17 giờ 00 phút, ngày 23/11/2026" in text
+
+
+# --- fees and payment -------------------------------------------------------------------------
+
+CERTIFY_PROC = {
+    "code": "2.000815",
+    "name": "Chứng thực bản sao từ bản chính giấy tờ, văn bản",
+    "field": "Chứng thực",
+    "processing_value": 0,
+    "processing_unit": "same_day",
+    "cut_off": "15:00",
+    "fees": [
+        {
+            "name": "Phí chứng thực bản sao",
+            "amount_vnd": 2000,
+            "per": "page",
+            "page_tiers": [
+                {"from_page": 1, "amount_vnd": 2000},
+                {"from_page": 3, "amount_vnd": 1000},
+            ],
+            "cap_per_copy_vnd": 200000,
+        }
+    ],
+    "components": [
+        {"index": 1, "name": "Bản chính giấy tờ", "original": 1, "copy": 0, "required": True},
+    ],
+    "agency": "UBND xã",
+}
+
+
+def _certify(store, settings, **kw):  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from counter_app.store.models import Procedure
+
+    with store.write() as s:
+        if s.exec(select(Procedure).where(Procedure.code == "2.000815")).first() is None:
+            s.add(Procedure(version=1, **CERTIFY_PROC))
+    body = {
+        "procedure": "2.000815",
+        "applicant": dict(APPLICANT),
+        "components": [{"index": 1, "original": 1}],
+        "received_at": "2026-11-23T09:00:00+07:00",
+        "copies": 3,  # three sets handed over: not a fee multiplier
+    }
+    body.update(kw)
+    return dossiers.receive(store, settings, body, actor="canbo1")
+
+
+def test_certification_is_charged_per_page_and_copy_and_the_receipt_says_how_it_was_paid(
+    store, settings, tmp_path: Path
+) -> None:
+    with pytest.raises(BadInput, match="số trang"):
+        _certify(store, settings)
+    d = _certify(
+        store, settings,
+        fee_quantities={"Phí chứng thực bản sao": {"copies": 2, "pages": [3, 250]}},
+        payment={"method": "transfer", "reference": "FT2632812345"},
+    )
+    # (5,000 + 200,000 capped) × 2 copies
+    assert d["fee_vnd"] == 410000
+    assert d["payment"]["method"] == "transfer" and d["payment"]["amount_vnd"] == 410000
+    assert d["payment"]["officer"] == "canbo1" and d["payment"]["paid_at"]
+    text = pt.flat(pt.text(
+        form_service.render_form(store, settings, d["code"], "receipt", tmp_path / "r.pdf")
+    ))
+    assert "410.000 đồng" in text and "2 bản × 3 trang (5.000 đ) + 250 trang (200.000 đ)" in text
+    assert "đã nộp 410.000 đồng bằng chuyển khoản (mã giao dịch FT2632812345)" in text
+
+
+def test_payment_later_once_and_only_when_a_fee_is_due(store, settings) -> None:
+    d = _certify(store, settings, fee_quantities={"Phí chứng thực bản sao": {"pages": [1]}})
+    assert d["fee_vnd"] == 2000 and d["payment"] is None
+    paid = dossiers.record_payment(store, settings, d["code"], method="cash", actor="canbo1")
+    assert paid["payment"]["amount_vnd"] == 2000 and paid["version"] == d["version"] + 1
+    with pytest.raises(InvalidTransition, match="đã được ghi nhận"):
+        dossiers.record_payment(store, settings, d["code"], method="cash", actor="canbo1")
+    free = _status_cert(store, settings, outcome="refuse", reason="Không thuộc thẩm quyền")
+    with pytest.raises(InvalidTransition):
+        dossiers.record_payment(store, settings, free["code"], method="cash", actor="canbo1")
+    with pytest.raises(BadInput, match="payment"):
+        _status_cert(store, settings, outcome="refuse", reason="x", payment={"method": "cash"})
+    with pytest.raises(BadInput):
+        _certify(store, settings, fee_quantities={"Phí chứng thực bản sao": {"pages": [0]}})
+
+
+def test_cli_pay(tmp_path: Path) -> None:
+    env = {"COUNTER_APP_DATA_DIR": str(tmp_path / "data"), "COUNTER_APP_OFFICER": "canbo1"}
+    assert run_cli("catalog", "import", str(CATALOG), env=env).returncode == 0
+    f = tmp_path / "d.json"
+    f.write_text(json.dumps({
+        "procedure": "2.000635", "applicant": APPLICANT,
+        "components": [{"index": 1, "original": 1}, {"index": 2, "presented": True}],
+        "fee_quantities": {"Phí cấp bản sao trích lục hộ tịch": {"copies": 3}},
+    }, ensure_ascii=False), encoding="utf-8")
+    r = run_cli("dossier", "receive", "--from-json", str(f), "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["fee_vnd"] == 24000
+    r = run_cli("dossier", "pay", d["code"], "--method", "vietqr", env=env)
+    assert r.returncode != 0 and "mã giao dịch" in r.stderr
+    r = run_cli("dossier", "pay", d["code"], "--method", "vietqr", "--reference", "QR123", env=env)
+    assert r.returncode == 0 and "24.000" in r.stderr + r.stdout, r.stderr

@@ -237,7 +237,7 @@ def test_extension_keeps_the_original_due_and_sets_are_stored(store, settings, t
             "components": [{"index": 1, "original": 1}, {"index": 2, "copy": 2}],
             "received_at": "2026-11-16T09:00:00+07:00"}
     d = dossiers.receive(store, settings, body, actor="canbo1")
-    assert d["sets"] == 2 and d["fee_vnd"] == 10000
+    assert d["sets"] == 2 and d["fee_vnd"] == 5000  # a per-dossier fee is not per set
     dossiers.transition(store, settings, d["code"], "processing", actor="canbo1")
     ext = dossiers.transition(store, settings, d["code"], "extended", actor="canbo1",
                               reason="Chờ xác minh", new_due=dt.datetime(2026, 11, 25, 9, 0),

@@ -103,8 +103,8 @@ def test_checklist_rejects_unknown_or_duplicate_components():
 
 def test_fees_sum_known_amounts_and_flag_province_ones():
     fees = [{"name": "Lệ phí", "amount_vnd": 8000}, {"name": "Phí tỉnh", "amount_vnd": None}]
-    r = rules.compute_fee(fees, copies=2)
-    assert r.total_vnd == 16000 and r.unknown == ["Phí tỉnh"] and not r.complete
+    r = rules.compute_fee(fees)
+    assert r.total_vnd == 8000 and r.unknown == ["Phí tỉnh"] and not r.complete
     r2 = rules.compute_fee(fees, overrides={"Phí tỉnh": 5000})
     assert r2.total_vnd == 13000 and r2.complete
     assert rules.format_vnd(13000) == "13.000 đồng"

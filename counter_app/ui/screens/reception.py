@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Label, Static
+from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Label, Select, Static
 
 from counter_app.domain import dossier as rules
 from counter_app.domain import entered_text
@@ -26,6 +26,7 @@ from counter_app.services import dossiers, drafts
 from counter_app.services.context import AppContext
 from counter_app.ui.i18n_reception import localize_bindings, set_lang, t
 from counter_app.ui.widgets.limited_input import LimitedInput
+from counter_app.ui.widgets.reception_fee import FeeExtras, payment_words
 from counter_app.ui.widgets.reception_steps import (
     STEP_KEYS,
     ComponentRow,
@@ -277,6 +278,7 @@ class ReceptionScreen(Screen):
                     yield Label(t("rc.fee.copies"))
                     yield Input("1", type="integer", id="f-copies", compact=True, max_length=2)
                 yield Vertical(id="fee-overrides")
+                yield FeeExtras(id="fee-extras")
                 yield Static("", id="appt")
             with StepScroll(id="step-review", classes="step"):
                 yield Static(t("rc.review.title"), classes="section")
@@ -384,6 +386,7 @@ class ReceptionScreen(Screen):
             "components": [self.comp_values[i] for i in sorted(self.comp_values)],
             "copies": self._input("f-copies").value,
             "fee_overrides": dict(self.fee_overrides),
+            "fee_extras": self.query_one(FeeExtras).state(),
             "reason": self._input("r-reason").value,
             "note": self._input("r-note").value,
             "ticket": self.ticket,
@@ -468,6 +471,7 @@ class ReceptionScreen(Screen):
             self.comp_values = {int(c["index"]): dict(c) for c in data.get("components") or []}
             self.fee_overrides = {str(k): str(v) for k, v in (data.get("fee_overrides") or {}).items()}
             self._input("f-copies").value = str(data.get("copies") or "1")
+            self.query_one(FeeExtras).restore(data.get("fee_extras") or {})
             self._input("r-reason").value = data.get("reason") or ""
             self._input("r-note").value = data.get("note") or ""
             self.saved_scans = _scans_of(data)
@@ -595,6 +599,8 @@ class ReceptionScreen(Screen):
         self._input("a-qr").value = ""
         await self.query_one("#step-checklist").remove_children(ComponentRow)
         await self.query_one("#fee-overrides").remove_children()
+        self.query_one(FeeExtras).reset()
+        await self.query_one(FeeExtras).build([])
         self.step = "applicant"
         self.query_one(ContentSwitcher).current = "step-applicant"
         self.query_one(StepBar).show("applicant")
@@ -768,7 +774,7 @@ class ReceptionScreen(Screen):
             event.input.remove_class("-invalid")
         elif wid.startswith(("orig-", "copy-", "note-")):
             self._refresh_checklist()
-        elif wid == "f-copies" or wid.startswith("fo-"):
+        elif wid == "f-copies" or wid.startswith(("fo-", "fq-")) or wid == "f-payref":
             if wid.startswith("fo-"):
                 name = self._fee_names.get(wid)
                 if name is not None:
@@ -791,12 +797,14 @@ class ReceptionScreen(Screen):
             else:
                 self._input("a-id").focus()
             return
-        last_of_step = {
-            "a-address": True,
-            "f-copies": not self._fee_names,
-        }
-        if wid.startswith("fo-"):
-            last_of_step[wid] = wid == list(self._fee_names)[-1]
+        last_of_step = {"a-address": True}
+        if self.step == "fee":
+            shown = [
+                i.id for i in self.query("#step-fee Input")
+                if i.id and i.display and i.parent is not None and i.parent.display
+            ]
+            if shown:
+                last_of_step[shown[-1]] = True
         if self.step == "checklist" and self.comp_values:
             last = max(self.comp_values)
             last_of_step[f"note-{last}"] = True
@@ -1173,6 +1181,7 @@ class ReceptionScreen(Screen):
                 )
             )
         await cont.mount_all(rows)
+        await self.query_one(FeeExtras).build(self.proc["fees"] if self.proc else [])
 
     def fee_result(self) -> rules.FeeResult:
         copies_text = self._input("f-copies").value.strip() or "1"
@@ -1181,7 +1190,17 @@ class ReceptionScreen(Screen):
         overrides = {
             k: int(v) for k, v in self.fee_overrides.items() if str(v).strip().isdigit()
         }
-        return rules.compute_fee(self.proc["fees"] if self.proc else [], overrides, int(copies_text))
+        quantities = self.query_one(FeeExtras).quantities()
+        return rules.compute_fee(self.proc["fees"] if self.proc else [], overrides, quantities)
+
+    @on(Select.Changed, "#f-pay")
+    def _pay_changed(self) -> None:
+        if self._restoring:
+            return
+        self._dirty = True
+        self._refresh_fee()
+        if self.query_one(FeeExtras).method in ("transfer", "vietqr"):
+            self._input("f-payref").focus()
 
     def _refresh_fee(self, *, recompute_appointment: bool = False) -> None:
         if self.proc is None or self._restoring:
@@ -1197,6 +1216,10 @@ class ReceptionScreen(Screen):
             amount = rules.format_vnd(line["amount_vnd"])
             text.append(f"• {line['name']}: ", style="")
             text.append(amount + "\n", style="bold")
+            if line.get("detail"):
+                text.append(f"  {line['detail']}\n")
+            elif line["name"] in fee.needs_pages:
+                text.append("  " + t("rc.fee.needs_pages") + "\n", style="yellow")
             if line.get("note"):
                 text.append(f"  {line['note']}\n", style="dim")
         if not fee.lines:
@@ -1205,6 +1228,7 @@ class ReceptionScreen(Screen):
         if fee.unknown:
             text.append("\n" + t("rc.fee.unknown", n=len(fee.unknown)), style="yellow")
         lines_widget.update(text)
+        self.query_one(FeeExtras).show_payment(fee.total_vnd > 0)
         if recompute_appointment or self.appt is None:
             self.appt = appointment(self.ctx.settings, self.proc, self.now())
         appt_w = self.query_one("#appt", Static)
@@ -1250,6 +1274,10 @@ class ReceptionScreen(Screen):
             fee = self.fee_result()
             text.append(t("rc.review.fee") + " ", style="bold")
             text.append(rules.format_vnd(fee.total_vnd))
+            if fee.total_vnd > 0:
+                text.append(" — " + payment_words(self.query_one(FeeExtras)))
+            if fee.needs_pages:
+                text.append("  ⚠ " + t("rc.fee.needs_pages"), style="yellow")
             if fee.unknown:
                 text.append(
                     "  ⚠ " + t("rc.review.fee_unknown", names=", ".join(fee.unknown)),
@@ -1315,6 +1343,7 @@ class ReceptionScreen(Screen):
             "reason": self._input("r-reason").value.strip(),
             "note": self._input("r-note").value.strip(),
             "fee_overrides": overrides,
+            "fee_quantities": self.query_one(FeeExtras).request_quantities(),
             "copies": int(self._input("f-copies").value.strip() or "1"),
             "client_id": self.draft_id,
         }
@@ -1322,6 +1351,10 @@ class ReceptionScreen(Screen):
             req["procedure_version"] = self.proc["version"]
         if self.ticket:
             req["ticket"] = self.ticket
+        if outcome == "receive":
+            payment = self.query_one(FeeExtras).payment(self.fee_result().total_vnd)
+            if payment is not None:
+                req["payment"] = payment
         return req
 
     def submit(self, outcome: str) -> None:
@@ -1344,6 +1377,8 @@ class ReceptionScreen(Screen):
         if outcome == "supplement" and checklist.complete and not reason:
             self.say(t("rc.err.supplement_complete"), "error")
             self._input("r-reason").focus()
+            return
+        if outcome == "receive" and not self._fee_ready():
             return
         self.save_draft()
         try:
@@ -1373,6 +1408,22 @@ class ReceptionScreen(Screen):
         self._render_form(result["code"], FORM_KIND[outcome])
         if pending:
             self._commit_scans(result["code"], pending, inbox)
+
+    def _fee_ready(self) -> bool:
+        """Before receiving: page counts of a per-page fee entered, the payment complete."""
+        extras = self.query_one(FeeExtras)
+        fee = self.fee_result()
+        try:
+            if fee.needs_pages:
+                raise BadInput(t("rc.fee.needs_pages"), field="pages")
+            extras.payment(fee.total_vnd)
+        except CounterAppError as exc:
+            self.step = "review"
+            self._show_error("fee", exc)
+            target = extras.first_pages_input() if exc.field == "pages" else None
+            (target or self._input("f-payref")).focus()
+            return False
+        return True
 
     def _show_result(self) -> None:
         r = self.result or {}
