@@ -29,6 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--demo-data", action="store_true", help="seed center DEMO (DESIGN.md §6) if absent"
     )
     p.add_argument(
+        "--seed-catalog",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="load the shipped catalog into an empty one (default yes; a province imports its "
+        "own list with `admin catalog import`)",
+    )
+    p.add_argument(
         "--token-ttl-minutes",
         type=bounded(1, 7 * 24 * 60),
         default=480,
@@ -98,6 +105,7 @@ def _run(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         demo_data=args.demo_data,
+        seed_catalog=args.seed_catalog,
         token_ttl_minutes=args.token_ttl_minutes,
         heartbeat_seconds=args.heartbeat,
         log_level=args.log_level,

@@ -32,6 +32,12 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
         from counter_app.server.crud.admin import seed_demo
 
         seed_demo(db)
+    if settings.seed_catalog:
+        from counter_app.server.crud.admin import seed_shipped_catalog
+
+        seeded = seed_shipped_catalog(db)
+        if seeded:
+            log.warning("empty catalog: %d procedures loaded from the shipped catalog", seeded)
     app = FastAPI(
         title="counter_app server",
         version=__version__,

@@ -29,6 +29,9 @@ class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=0, le=65535)
     demo_data: bool = False
+    # an empty catalog is filled from the one shipped in assets/ (a province imports its own list
+    # over it: same codes get new versions)
+    seed_catalog: bool = True
     token_ttl_minutes: int = Field(default=480, ge=1, le=7 * 24 * 60)
     enrol_token_ttl_hours: int = Field(default=72, ge=1)
     login_max_failures: int = Field(default=5, ge=1)  # per username and IP

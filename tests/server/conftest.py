@@ -182,6 +182,8 @@ class ServerProcess:
             str(data_dir),
             *args,
         ]
+        if not {"--seed-catalog", "--no-seed-catalog"} & set(args):
+            cmd.append("--no-seed-catalog")  # tests seed the catalogs they need
         if database_url:
             cmd += ["--database", database_url]
         if demo:

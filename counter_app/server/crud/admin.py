@@ -447,6 +447,18 @@ def import_catalog(db: Database, data: Any, *, actor: str = "admin-cli") -> dict
     return {"added": added, "unchanged": unchanged, "total": len(items)}
 
 
+def seed_shipped_catalog(db: Database) -> int:
+    """Fill an empty catalog with the one shipped in assets/ (the number of procedures added;
+    0 when the server already has a catalog)."""
+    with db.read() as s:
+        if s.exec(select(ProcedureRow.id).limit(1)).first() is not None:
+            return 0
+    from counter_app.services.catalog import demo_catalog_path
+
+    data = json.loads(demo_catalog_path().read_text(encoding="utf-8"))
+    return int(import_catalog(db, data, actor="shipped-catalog")["added"])
+
+
 # --- demo data -----------------------------------------------------------------------------------
 
 
