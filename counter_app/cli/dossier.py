@@ -110,7 +110,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     fm = ds.add_parser("form", help="render an official form as PDF")
     fm.add_argument("code")
     fm.add_argument(
-        "--kind", choices=["receipt", "supplement", "refusal", "apology"], required=True
+        "--kind", choices=["receipt", "supplement", "refusal", "apology", "stop"], required=True
     )
     fm.add_argument("--new-due", help="apology (form 04): the proposed new date, ISO datetime")
     fm.add_argument("--reason", help="apology (form 04): why the dossier is late")

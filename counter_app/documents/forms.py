@@ -31,7 +31,7 @@ from counter_app.domain.fees import payment_text
 from counter_app.errors import BadInput
 
 Paper = Literal["A5", "A4"]
-Kind = Literal["receipt", "supplement", "refusal", "apology"]
+Kind = Literal["receipt", "supplement", "refusal", "apology", "stop"]
 
 TITLES: dict[str, tuple[str, str, str]] = {
     # kind: (form number, Vietnamese title, English subtitle)
@@ -50,6 +50,11 @@ TITLES: dict[str, tuple[str, str, str]] = {
         "04",
         "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
         "Apology and request to extend the processing time",
+    ),
+    "stop": (
+        "05",
+        "Thông báo dừng giải quyết hồ sơ",
+        "Notice that processing of the dossier is stopped",
     ),
 }
 
@@ -1052,6 +1057,78 @@ def render_apology(
     return f.output()
 
 
+def render_stop(
+    dossier: dict[str, Any],
+    center: CenterInfo,
+    paper: str = "A5",
+    lang: str = "vi",
+    *,
+    issued_on: dt.date | None = None,
+) -> bytes:
+    """Form 05: the applicant asked to stop before a decision was made (Decree 118 Art. 21,
+    Circular 03 Art. 7); the dossier's reason says why. Signed by the head of the body."""
+    _require(dossier, "code", "procedure_name", "received_at")
+    tz = _tz(center)
+    received = _parse_time(dossier.get("received_at"), tz)
+    assert received is not None
+    reasons = paragraphs(dossier.get("reason"))
+    if not reasons:
+        raise BadInput(
+            "thông báo dừng cần lý do người nộp đề nghị / the stop notice needs the reason",
+            field="reason",
+        )
+    stopped = _parse_time(dossier.get("updated_at"), tz) or dt.datetime.now(tz)
+    issued = issued_on or stopped.date()
+    f = _start("stop", dossier, center, paper, lang, issued)
+    f.code_and_qr(
+        clean(dossier["code"]),
+        clean(dossier.get("lookup_code")),
+        ticket=clean(dossier.get("ticket_number")),
+    )
+    a = dossier.get("applicant") or {}
+    body = clean(dossier.get("competent_agency")) or clean(center.center_name)
+    f.flow([("Kính gửi: Ông/Bà ", "B"), (clean(a.get("full_name")) or DOTS, "B")], align="C")
+    f.gap(0.3)
+    f.flow(
+        [
+            (
+                f"Ngày {received:%d/%m/%Y}, {clean(center.center_name)} tiếp nhận hồ sơ của ông/bà "
+                "đề nghị giải quyết thủ tục: ",
+                "",
+            ),
+            (clean(dossier.get("procedure_name")), "B"),
+            (".", ""),
+        ]
+    )
+    f.field("Số định danh cá nhân", a.get("id_number") or dossier.get("applicant_id_number"))
+    f.field("Thời gian hẹn trả kết quả giải quyết hồ sơ", hour_minute_day(
+        _parse_time(dossier.get("appointment_at"), tz)
+    ))
+    f.leave_qr_zone()
+    f.flow(
+        [
+            (
+                f"Ngày {stopped:%d/%m/%Y}, ông/bà đề nghị dừng giải quyết hồ sơ với lý do:",
+                "",
+            )
+        ]
+    )
+    for r in reasons:
+        f.flow([(f"- {r}", "")], indent=3 * f.m.scale, hanging=5 * f.m.scale)
+    f.flow(
+        [
+            (
+                f"{body} thông báo dừng giải quyết hồ sơ nêu trên. Giấy tờ đã nộp (nếu có) được "
+                f"trả lại tại {clean(center.center_name)}.",
+                "",
+            )
+        ]
+    )
+    f.flow([("Xin trân trọng thông báo để ông/bà được biết./.", "")])
+    f.signatures([("Thủ trưởng cơ quan", "(Ký, ghi rõ họ tên và đóng dấu)", "")])
+    return f.output()
+
+
 def warm_up() -> None:
     """Import fpdf2/fontTools/segno and parse the fonts once (about a second on a cold process):
     call it from a background worker at start-up so the first receipt prints without delay."""
@@ -1068,4 +1145,5 @@ RENDERERS = {
     "supplement": render_supplement,
     "refusal": render_refusal,
     "apology": render_apology,
+    "stop": render_stop,
 }

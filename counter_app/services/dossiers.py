@@ -483,7 +483,12 @@ def transition(
             d.supplement_count += 1
             d.reason = reason or d.reason
         if tgt in (rules.Status.REFUSED, rules.Status.WITHDRAWN):
-            d.reason = reason or d.reason
+            if not reason.strip():
+                raise BadInput(
+                    "cần lý do (in trên phiếu từ chối / thông báo dừng) / a reason is required",
+                    field="reason",
+                )
+            d.reason = reason.strip()
         d.version += 1
         d.updated_at = stamp
         session.add(d)

@@ -24,7 +24,7 @@ from counter_app.errors import BadInput, NotAvailable
 from counter_app.store.db import Store
 from counter_app.store.models import Officer, Procedure
 
-KINDS = ("receipt", "supplement", "refusal", "apology")
+KINDS = ("receipt", "supplement", "refusal", "apology", "stop")
 
 # Which form may be printed in which state (DOMAIN.md §1: 01 on receipt, 02 while waiting for the
 # papers, 03 on refusal, 04 before a late due date).
@@ -41,6 +41,7 @@ ALLOWED: dict[str, frozenset[rules.Status]] = {
     "supplement": frozenset({rules.Status.NEED_SUPPLEMENT}),
     "refusal": frozenset({rules.Status.REFUSED}),
     "apology": frozenset({rules.Status.RECEIVED, rules.Status.PROCESSING, rules.Status.EXTENDED}),
+    "stop": frozenset({rules.Status.WITHDRAWN}),
 }
 
 _LP_JOB_RE = re.compile(r"request id is (\S+)")

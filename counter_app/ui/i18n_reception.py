@@ -345,6 +345,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lk.key.close": ("Đóng", "Close"),
     "lk.key.supplemented": ("Nhận bổ sung", "Supplemented"),
     "lk.key.print": ("In phiếu", "Print form"),
+    "lk.key.extend": ("Gia hạn (04)", "Extend (04)"),
+    "lk.key.stop": ("Dừng (05)", "Stop (05)"),
+    "lk.key.pay": ("Thu phí", "Fee paid"),
+    "lk.act.confirm": ("Xác nhận", "Confirm"),
+    "lk.err.when": (
+        "Ngày giờ dạng dd/mm/yyyy hh:mm, ví dụ 27/11/2026 09:30",
+        "Date and time as dd/mm/yyyy hh:mm, e.g. 27/11/2026 09:30",
+    ),
+    "lk.ext.title": (
+        "Gia hạn hồ sơ {code} — văn bản xin lỗi (mẫu 04)",
+        "Extend dossier {code} — apology (form 04)",
+    ),
+    "lk.ext.hint": (
+        "Hẹn trả hiện tại: {due}. Chỉ gia hạn một lần; gửi chậm nhất 01 ngày làm việc trước "
+        "ngày hẹn, nếu muộn hơn phải ghi lý do.",
+        "Current due date: {due}. One extension only; sent at least one working day before the "
+        "due date, or say why it is late.",
+    ),
+    "lk.ext.new_due": ("Ngày hẹn mới", "New due date"),
+    "lk.ext.new_due_ph": ("dd/mm/yyyy hh:mm", "dd/mm/yyyy hh:mm"),
+    "lk.ext.reason": ("Lý do chậm", "Reason for the delay"),
+    "lk.ext.reason_ph": ("in trên văn bản xin lỗi", "printed on the apology"),
+    "lk.ext.late_reason": ("Lý do gửi muộn", "Why sent late"),
+    "lk.ext.late_reason_ph": (
+        "chỉ khi đã quá hạn gửi văn bản xin lỗi", "only when the apology itself is late"
+    ),
+    "lk.stop.title": (
+        "Dừng giải quyết hồ sơ {code} theo đề nghị (mẫu 05)",
+        "Stop dossier {code} at the applicant's request (form 05)",
+    ),
+    "lk.stop.reason": ("Lý do người nộp nêu", "Applicant's reason"),
+    "lk.stop.reason_ph": ("in trên thông báo dừng", "printed on the notice"),
+    "lk.pay.title": ("Thu phí, lệ phí hồ sơ {code}", "Fee paid for dossier {code}"),
+    "lk.pay.hint": ("Số tiền: {amount}", "Amount: {amount}"),
+    "lk.pay.method": ("Hình thức", "Method"),
+    "lk.pay.method_ph": (
+        "1 tiền mặt · 2 chuyển khoản · 3 VietQR", "1 cash · 2 transfer · 3 VietQR"
+    ),
+    "lk.pay.reference": ("Mã giao dịch", "Reference"),
     "lk.sup.title": (
         "Nhận hồ sơ bổ sung {code}: ghi số bản đã nhận (F4: đủ theo yêu cầu)",
         "Supplementation for {code}: record what was brought (F4: all as required)",
@@ -356,6 +395,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "lk.msg.done": ("Hồ sơ {code}: đã có kết quả", "Dossier {code}: result ready"),
     "lk.msg.returned": ("Đã trả kết quả hồ sơ {code} cho {name}", "Result of {code} returned to {name}"),
+    "lk.msg.extended": (
+        "Hồ sơ {code}: gia hạn đến {due}; đang in văn bản xin lỗi",
+        "Dossier {code}: extended to {due}; printing the apology",
+    ),
+    "lk.msg.stopped": (
+        "Hồ sơ {code}: dừng giải quyết; đang in thông báo", "Dossier {code}: stopped; printing"
+    ),
+    "lk.msg.paid": ("Hồ sơ {code}: đã thu {amount}", "Dossier {code}: {amount} paid"),
     "lk.msg.pick": ("Chọn một hồ sơ trước", "Choose a dossier first"),
     "lk.ret.title": ("Trả kết quả hồ sơ {code}", "Return the result of {code}"),
     "lk.ret.name": ("Người nhận", "Receiver"),

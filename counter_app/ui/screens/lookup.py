@@ -21,6 +21,7 @@ from counter_app.errors import CounterAppError
 from counter_app.services import dossiers
 from counter_app.services.context import AppContext
 from counter_app.ui.i18n_reception import current_lang, localize_bindings, set_lang, t
+from counter_app.ui.widgets.dossier_action import DossierActionDialog, Field, parse_when
 from counter_app.ui.widgets.reception_return import ReturnDialog
 from counter_app.ui.widgets.reception_steps import screen_footer, screen_header
 from counter_app.ui.widgets.reception_supplement import SupplementDialog
@@ -90,6 +91,9 @@ class LookupScreen(Screen):
         Binding("f6", "return_result", "lk.key.return"),
         Binding("f7", "supplemented", "lk.key.supplemented"),
         Binding("f8", "print_form", "lk.key.print"),
+        Binding("f9", "extend", "lk.key.extend"),
+        Binding("ctrl+d", "stop", "lk.key.stop"),
+        Binding("ctrl+t", "pay", "lk.key.pay"),
         Binding("f12", "scan", "lk.key.scan"),
         Binding("ctrl+f", "focus_search", "lk.key.search", priority=True),
         Binding("escape", "close", "lk.key.close"),
@@ -281,6 +285,8 @@ class LookupScreen(Screen):
         if action == "supplemented":
             # Shown only when it applies (the footer is short at 80 columns).
             return bool(self.current) and self.current["status"] == rules.Status.NEED_SUPPLEMENT.value
+        if action in ("extend", "stop", "pay"):
+            return bool(self.current) and _can(action, self.current)
         if action == "scan":
             return bool(self.current and self.current.get("components"))
         if action == "print_form":
@@ -382,6 +388,102 @@ class LookupScreen(Screen):
 
         self.app.push_screen(SupplementDialog(d, submit), done)
 
+    def action_extend(self) -> None:
+        """Late: apology with a new date (form 04), once; the rules are the service's."""
+        if not self.current or not _can("extend", self.current):
+            return
+        d = self.current
+        code = d["code"]
+        due = dt.datetime.fromisoformat(d["appointment_at"])
+
+        def submit(values: dict[str, str]) -> str | None:
+            try:
+                new_due = parse_when(values["new_due"], due.time().replace(tzinfo=None))
+                dossiers.transition(
+                    self.ctx.store, self.ctx.settings, code, rules.Status.EXTENDED.value,
+                    actor=self.ctx.actor, reason=values["reason"], new_due=new_due,
+                    late_reason=values["late_reason"], now=self._now(),
+                )
+            except CounterAppError as exc:
+                return exc.message
+            return None
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self._refresh_current()
+                new = _fmt((self.current or {}).get("appointment_at"))
+                self.say(t("lk.msg.extended", code=code, due=new), "ok")
+                self._print(code, "apology")
+
+        fields = [
+            Field("new_due", t("lk.ext.new_due"), t("lk.ext.new_due_ph")),
+            Field("reason", t("lk.ext.reason"), t("lk.ext.reason_ph")),
+            Field("late_reason", t("lk.ext.late_reason"), t("lk.ext.late_reason_ph")),
+        ]
+        hint = t("lk.ext.hint", due=_fmt(d["appointment_at"]))
+        self.app.push_screen(
+            DossierActionDialog(t("lk.ext.title", code=code), fields, submit, hint=hint), done
+        )
+
+    def action_stop(self) -> None:
+        """The applicant asks to stop (form 05)."""
+        if not self.current or not _can("stop", self.current):
+            return
+        code = self.current["code"]
+
+        def submit(values: dict[str, str]) -> str | None:
+            try:
+                dossiers.transition(
+                    self.ctx.store, self.ctx.settings, code, rules.Status.WITHDRAWN.value,
+                    actor=self.ctx.actor, reason=values["reason"], now=self._now(),
+                )
+            except CounterAppError as exc:
+                return exc.message
+            return None
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self._refresh_current()
+                self.say(t("lk.msg.stopped", code=code), "ok")
+                self._print(code, "stop")
+
+        fields = [Field("reason", t("lk.stop.reason"), t("lk.stop.reason_ph"))]
+        self.app.push_screen(
+            DossierActionDialog(t("lk.stop.title", code=code), fields, submit), done
+        )
+
+    def action_pay(self) -> None:
+        """Record how the fee was paid, when it was not at reception."""
+        if not self.current or not _can("pay", self.current):
+            return
+        d = self.current
+        code = d["code"]
+
+        def submit(values: dict[str, str]) -> str | None:
+            method = _PAY_KEYS.get(values["method"].strip().lower(), values["method"].strip())
+            try:
+                dossiers.record_payment(
+                    self.ctx.store, self.ctx.settings, code, method=method,
+                    reference=values["reference"], actor=self.ctx.actor, now=self._now(),
+                )
+            except CounterAppError as exc:
+                return exc.message
+            return None
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self._refresh_current()
+                self.say(t("lk.msg.paid", code=code, amount=rules.format_vnd(d["fee_vnd"])), "ok")
+
+        fields = [
+            Field("method", t("lk.pay.method"), t("lk.pay.method_ph"), "1", 10),
+            Field("reference", t("lk.pay.reference"), t("rc.fee.payref_ph"), "", 64),
+        ]
+        hint = t("lk.pay.hint", amount=rules.format_vnd(d["fee_vnd"]))
+        self.app.push_screen(
+            DossierActionDialog(t("lk.pay.title", code=code), fields, submit, hint=hint), done
+        )
+
     def action_scan(self) -> None:
         """Digitize a component of the dossier shown (received earlier): stored on Accept."""
         from counter_app.ui.widgets.reception_scan import ScanDialog
@@ -474,6 +576,35 @@ class LookupScreen(Screen):
         self.say(text, "error" if r.error else "ok")
 
 
+_PAY_KEYS = {"1": "cash", "2": "transfer", "3": "vietqr"}
+_OPEN_FOR_STOP = {
+    rules.Status.RECEIVED.value,
+    rules.Status.PROCESSING.value,
+    rules.Status.EXTENDED.value,
+    rules.Status.NEED_SUPPLEMENT.value,
+}
+
+
+def _can(action: str, d: dict[str, Any]) -> bool:
+    """Whether a lookup action applies to the dossier shown (its key is hidden otherwise)."""
+    status = d.get("status")
+    if action == "extend":
+        return (
+            status in (rules.Status.RECEIVED.value, rules.Status.PROCESSING.value)
+            and not d.get("extension_count")
+            and bool(d.get("appointment_at"))
+        )
+    if action == "stop":
+        return status in _OPEN_FOR_STOP
+    if action == "pay":
+        return (
+            status in {s.value for s in dossiers.PAYABLE}
+            and int(d.get("fee_vnd") or 0) > 0
+            and not d.get("payment")
+        )
+    return False
+
+
 def form_kind(status: str) -> str | None:
     """The form that fits a dossier's state: receipt (01), supplementation (02), refusal (03)."""
     return {
@@ -483,6 +614,7 @@ def form_kind(status: str) -> str | None:
         rules.Status.DONE.value: "receipt",
         rules.Status.NEED_SUPPLEMENT.value: "supplement",
         rules.Status.REFUSED.value: "refusal",
+        rules.Status.WITHDRAWN.value: "stop",
     }.get(status)
 
 
