@@ -345,6 +345,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lk.key.close": ("Đóng", "Close"),
     "lk.key.supplemented": ("Nhận bổ sung", "Supplemented"),
     "lk.key.print": ("In phiếu", "Print form"),
+    "lk.detail.fee": ("Phí, lệ phí:", "Fee:"),
+    "lk.detail.late_reason": ("Gửi văn bản xin lỗi muộn vì:", "Apology sent late because:"),
     "lk.key.extend": ("Gia hạn (04)", "Extend (04)"),
     "lk.key.stop": ("Dừng (05)", "Stop (05)"),
     "lk.key.pay": ("Thu phí", "Fee paid"),
@@ -378,7 +380,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lk.stop.reason": ("Lý do người nộp nêu", "Applicant's reason"),
     "lk.stop.reason_ph": ("in trên thông báo dừng", "printed on the notice"),
     "lk.pay.title": ("Thu phí, lệ phí hồ sơ {code}", "Fee paid for dossier {code}"),
-    "lk.pay.hint": ("Số tiền: {amount}", "Amount: {amount}"),
+    "lk.pay.hint": (
+        "Số tiền: {amount}. Hình thức: 1 tiền mặt · 2 chuyển khoản · 3 quét mã VietQR",
+        "Amount: {amount}. Method: 1 cash · 2 bank transfer · 3 VietQR",
+    ),
     "lk.pay.method": ("Hình thức", "Method"),
     "lk.pay.method_ph": (
         "1 tiền mặt · 2 chuyển khoản · 3 VietQR", "1 cash · 2 transfer · 3 VietQR"
@@ -418,6 +423,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lk.act.transition": ("chuyển trạng thái", "status change"),
     "lk.act.supplemented": ("đã bổ sung", "supplemented"),
     "lk.act.returned": ("trả kết quả", "result returned"),
+    "lk.act.paid": ("thu phí, lệ phí", "fee paid"),
     # --- supervisor ------------------------------------------------------------------------------
     "sv.title": ("Giám sát tại trung tâm", "Center supervision"),
     "sv.today": ("Hôm nay {day}: {total} hồ sơ", "Today {day}: {total} dossiers"),

@@ -243,6 +243,14 @@ class LookupScreen(Screen):
         if d.get("appointment_at"):
             line("lk.detail.due", _fmt(d["appointment_at"]))
         line("lk.detail.officer", d.get("officer", ""))
+        if int(d.get("fee_vnd") or 0) > 0:
+            from counter_app.domain.fees import payment_text
+
+            paid = payment_text(d.get("payment"), current_lang())
+            line("lk.detail.fee", f"{rules.format_vnd(d['fee_vnd'])} — {paid}",
+                 "" if d.get("payment") else "yellow")
+        if d.get("apology_late_reason"):
+            line("lk.detail.late_reason", d["apology_late_reason"])
         comps = d.get("components") or []
         if comps:
             got = sum(1 for c in comps if c.get("ok"))
