@@ -971,6 +971,39 @@ def render_refusal(
     return f.output()
 
 
+def _letter_opening(
+    f: _Form,
+    dossier: dict[str, Any],
+    center: CenterInfo,
+    received: dt.datetime,
+    due: dt.datetime | None,
+) -> None:
+    """Forms 04 and 05 open alike: code and QR, the addressee, when and what was received, the
+    applicant's ID number and the due date."""
+    f.code_and_qr(
+        clean(dossier["code"]),
+        clean(dossier.get("lookup_code")),
+        ticket=clean(dossier.get("ticket_number")),
+    )
+    a = dossier.get("applicant") or {}
+    f.flow([("Kính gửi: Ông/Bà ", "B"), (clean(a.get("full_name")) or DOTS, "B")], align="C")
+    f.gap(0.3)
+    f.flow(
+        [
+            (
+                f"Ngày {received:%d/%m/%Y}, {clean(center.center_name)} tiếp nhận hồ sơ của ông/bà "
+                "đề nghị giải quyết thủ tục: ",
+                "",
+            ),
+            (clean(dossier.get("procedure_name")), "B"),
+            (".", ""),
+        ]
+    )
+    f.field("Số định danh cá nhân", a.get("id_number") or dossier.get("applicant_id_number"))
+    f.field("Thời gian hẹn trả kết quả giải quyết hồ sơ", hour_minute_day(due))
+    f.leave_qr_zone()
+
+
 def render_apology(
     dossier: dict[str, Any],
     center: CenterInfo,
@@ -1007,29 +1040,8 @@ def render_apology(
         raise BadInput("phải nêu lý do chậm trả kết quả / the delay needs a reason", field="reason")
     issued = issued_on or dt.datetime.now(tz).date()
     f = _start("apology", dossier, center, paper, lang, issued)
-    f.code_and_qr(
-        clean(dossier["code"]),
-        clean(dossier.get("lookup_code")),
-        ticket=clean(dossier.get("ticket_number")),
-    )
-    a = dossier.get("applicant") or {}
     body = clean(agency) or clean(dossier.get("competent_agency")) or clean(center.center_name)
-    f.flow([("Kính gửi: Ông/Bà ", "B"), (clean(a.get("full_name")) or DOTS, "B")], align="C")
-    f.gap(0.3)
-    f.flow(
-        [
-            (
-                f"Ngày {received:%d/%m/%Y}, {clean(center.center_name)} tiếp nhận hồ sơ của ông/bà "
-                "đề nghị giải quyết thủ tục: ",
-                "",
-            ),
-            (clean(dossier.get("procedure_name")), "B"),
-            (".", ""),
-        ]
-    )
-    f.field("Số định danh cá nhân", a.get("id_number") or dossier.get("applicant_id_number"))
-    f.field("Thời gian hẹn trả kết quả giải quyết hồ sơ", hour_minute_day(before))
-    f.leave_qr_zone()
+    _letter_opening(f, dossier, center, received, before)
     f.flow(
         [
             (
@@ -1080,31 +1092,8 @@ def render_stop(
     stopped = _parse_time(dossier.get("updated_at"), tz) or dt.datetime.now(tz)
     issued = issued_on or stopped.date()
     f = _start("stop", dossier, center, paper, lang, issued)
-    f.code_and_qr(
-        clean(dossier["code"]),
-        clean(dossier.get("lookup_code")),
-        ticket=clean(dossier.get("ticket_number")),
-    )
-    a = dossier.get("applicant") or {}
     body = clean(dossier.get("competent_agency")) or clean(center.center_name)
-    f.flow([("Kính gửi: Ông/Bà ", "B"), (clean(a.get("full_name")) or DOTS, "B")], align="C")
-    f.gap(0.3)
-    f.flow(
-        [
-            (
-                f"Ngày {received:%d/%m/%Y}, {clean(center.center_name)} tiếp nhận hồ sơ của ông/bà "
-                "đề nghị giải quyết thủ tục: ",
-                "",
-            ),
-            (clean(dossier.get("procedure_name")), "B"),
-            (".", ""),
-        ]
-    )
-    f.field("Số định danh cá nhân", a.get("id_number") or dossier.get("applicant_id_number"))
-    f.field("Thời gian hẹn trả kết quả giải quyết hồ sơ", hour_minute_day(
-        _parse_time(dossier.get("appointment_at"), tz)
-    ))
-    f.leave_qr_zone()
+    _letter_opening(f, dossier, center, received, _parse_time(dossier.get("appointment_at"), tz))
     f.flow(
         [
             (

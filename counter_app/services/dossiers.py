@@ -243,9 +243,6 @@ def receive(
             _require_complete(checklist)
             _require_pages(fee)
         payment = _payment(req, fee)
-        stamp_now = iso(legal_now(session, tz, now=now))
-        if payment is not None:
-            payment |= {"paid_at": stamp_now, "officer": actor}
         if req.outcome == "supplement" and checklist.complete and not req.reason.strip():
             raise BadInput(
                 "hồ sơ đã đủ thành phần: nêu nội dung cần hoàn thiện / the dossier is complete: "
@@ -279,6 +276,8 @@ def receive(
 
         applicant = req.applicant.model_dump(mode="json", exclude_none=True)
         stamp = iso(legal_now(session, tz, now=now))
+        if payment is not None:
+            payment |= {"paid_at": stamp, "officer": actor}
         dossier = Dossier(
             id=req.client_id or uuid7_str(),
             code=code,
