@@ -94,6 +94,43 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_data_dir(pay)
     pay.set_defaults(func=_pay)
 
+    fw = ds.add_parser(
+        "forward", help="hand the dossier to the body that decides it (liên thông, form 06)"
+    )
+    fw.add_argument("code")
+    fw.add_argument("--to", dest="to_body", required=True, help="the receiving body, as named")
+    fw.add_argument(
+        "--kind",
+        choices=["commune", "vertical", "other_center"],
+        default="commune",
+        help="commune department, vertical agency, or another commune's center",
+    )
+    fw.add_argument("--center", default="", help="the other center's code (kind other_center)")
+    fw.add_argument("--receiver", default="", help="who took the dossier at the body")
+    fw.add_argument("--due", help="the step's due time, ISO datetime (default: the appointment)")
+    fw.add_argument("--note", default="")
+    _officer(fw)
+    add_json_flag(fw)
+    add_data_dir(fw)
+    fw.set_defaults(func=_forward)
+
+    hb = ds.add_parser("handback", help="record what came back from the body holding the dossier")
+    hb.add_argument("code")
+    hb.add_argument(
+        "--result", choices=["done", "passed_on", "need_supplement", "refused"], required=True
+    )
+    hb.add_argument("--giver", default="", help="who brought it back from the body")
+    hb.add_argument("--note", default="", help="the reason (required to refuse or ask papers)")
+    hb.add_argument("--next", dest="next_body", default="", help="passed_on: the next body")
+    hb.add_argument(
+        "--next-kind", choices=["commune", "vertical", "other_center"], default="commune"
+    )
+    hb.add_argument("--next-due", help="passed_on: the next step's due time, ISO datetime")
+    _officer(hb)
+    add_json_flag(hb)
+    add_data_dir(hb)
+    hb.set_defaults(func=_handback)
+
     rt = ds.add_parser("return", help="record the result's return to the citizen")
     rt.add_argument("code")
     rt.add_argument("--receiver-name", required=True)
@@ -110,7 +147,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     fm = ds.add_parser("form", help="render an official form as PDF")
     fm.add_argument("code")
     fm.add_argument(
-        "--kind", choices=["receipt", "supplement", "refusal", "apology", "stop"], required=True
+        "--kind",
+        choices=["receipt", "supplement", "refusal", "apology", "stop", "control"],
+        required=True,
     )
     fm.add_argument("--new-due", help="apology (form 04): the proposed new date, ISO datetime")
     fm.add_argument("--reason", help="apology (form 04): why the dossier is late")
@@ -294,9 +333,7 @@ def _supplement(args: argparse.Namespace) -> int:
                     "presented": True,
                 }
             )
-    d = dossiers.complete_supplement(
-        store, settings, args.code, components, actor=args.officer
-    )
+    d = dossiers.complete_supplement(store, settings, args.code, components, actor=args.officer)
     if args.json:
         emit_json(d)
     else:
@@ -310,13 +347,72 @@ def _pay(args: argparse.Namespace) -> int:
 
     settings, store = _open(args)
     d = dossiers.record_payment(
-        store, settings, args.code, method=args.method, reference=args.reference,
+        store,
+        settings,
+        args.code,
+        method=args.method,
+        reference=args.reference,
         actor=args.officer,
     )
     if args.json:
         emit_json(d)
     else:
         log(f"{d['code']}: {payment_text(d['payment'])}")
+    return 0
+
+
+def _forward(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from counter_app.services import forwarding
+
+    due = _iso_option(args.due, "--due", dt.datetime)
+    settings, store = _open(args)
+    d = forwarding.forward(
+        store,
+        settings,
+        args.code,
+        to_body=args.to_body,
+        kind=args.kind,
+        to_center=args.center,
+        receiver=args.receiver,
+        due=due,
+        note=args.note,
+        actor=args.officer,
+    )
+    if args.json:
+        emit_json(d)
+    else:
+        step = d["handovers"][-1]
+        log(f"{d['code']}: → {step['to_body']} (hạn {step['due_at']})")
+    return 0
+
+
+def _handback(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from counter_app.domain.forwarding import timing_label
+    from counter_app.services import forwarding
+
+    next_due = _iso_option(args.next_due, "--next-due", dt.datetime)
+    settings, store = _open(args)
+    d = forwarding.take_back(
+        store,
+        settings,
+        args.code,
+        result=args.result,
+        giver=args.giver,
+        note=args.note,
+        next_body=args.next_body,
+        next_kind=args.next_kind,
+        next_due=next_due,
+        actor=args.officer,
+    )
+    if args.json:
+        emit_json(d)
+    else:
+        closed = next(s for s in reversed(d["handovers"]) if s.get("back_at"))
+        log(f"{d['code']}: {d['status_label']} — {timing_label(closed['timing'])}")
     return 0
 
 

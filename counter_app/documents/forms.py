@@ -4,6 +4,8 @@
 - 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (`render_supplement`)
 - 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ (`render_refusal`)
 - 04 Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (`render_apology`)
+- 05 Thông báo dừng giải quyết hồ sơ (`render_stop`)
+- 06 Phiếu kiểm soát quá trình giải quyết hồ sơ (`render_control`), from the hand-over chain
 
 Pure rendering: a dossier dict (the shape of `services.dossiers.dossier_to_dict`) and a `CenterInfo`
 in, PDF bytes out; no store, no clock unless a date is not given. A5 portrait by default, A4 on
@@ -31,7 +33,7 @@ from counter_app.domain.fees import payment_text
 from counter_app.errors import BadInput
 
 Paper = Literal["A5", "A4"]
-Kind = Literal["receipt", "supplement", "refusal", "apology", "stop"]
+Kind = Literal["receipt", "supplement", "refusal", "apology", "stop", "control"]
 
 TITLES: dict[str, tuple[str, str, str]] = {
     # kind: (form number, Vietnamese title, English subtitle)
@@ -55,6 +57,11 @@ TITLES: dict[str, tuple[str, str, str]] = {
         "05",
         "Thông báo dừng giải quyết hồ sơ",
         "Notice that processing of the dossier is stopped",
+    ),
+    "control": (
+        "06",
+        "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+        "Control sheet of the dossier's processing",
     ),
 }
 
@@ -630,6 +637,8 @@ def _texts(dossier: dict[str, Any], center: CenterInfo, extra: Iterable[str] = (
                 "book_volume",
                 "book_entry",
                 "cut_off",
+                "handovers",
+                "returned_to",
             )
         }
     )
@@ -1118,6 +1127,144 @@ def render_stop(
     return f.output()
 
 
+def _person(username: Any, names: dict[str, str]) -> str:
+    u = clean(username)
+    return clean(names.get(u, u)) if u else ""
+
+
+def control_rows(
+    dossier: dict[str, Any], center: CenterInfo, tz: Any, names: dict[str, str]
+) -> list[tuple[str, str, str, str]]:
+    """Form 06's rows, one per hand-over: (who gave → who took, when, early/on time/late, note).
+
+    From the chain (`handovers`, see domain.forwarding): the counter's hand-over to the first
+    body, each body's hand-over to the next, the last body's back to the center, and the result
+    handed to the citizen."""
+    from counter_app.domain.forwarding import RESULT_LABELS, StepResult, timing_label
+
+    desk = clean(center.center_name)
+    rows: list[tuple[str, str, str, str]] = []
+
+    def who(body: str, person: str) -> str:
+        return f"{body}\n({person})" if person else body
+
+    steps = [s for s in dossier.get("handovers") or [] if isinstance(s, dict)]
+    for i, step in enumerate(steps):
+        body = clean(step.get("to_body"))
+        timing, note = step.get("send_timing"), clean(step.get("note"))
+        if i == 0 or not clean(step.get("from_body")):
+            giver = who(desk, _person(step.get("sent_by"), names))
+        else:
+            # the previous body's part ends when it passes the dossier on: judged against its due
+            prev = steps[i - 1]
+            giver = who(clean(step.get("from_body")), clean(prev.get("giver")))
+            timing = prev.get("timing")
+            note = "; ".join(x for x in ("Chuyển tiếp", clean(prev.get("result_note")), note) if x)
+        sent = _parse_time(step.get("sent_at"), tz)
+        rows.append(
+            (
+                f"Giao: {giver}\nNhận: {who(body, clean(step.get('receiver')))}",
+                hour_minute_day(sent),
+                timing_label(timing),
+                note,
+            )
+        )
+        result = step.get("result")
+        if not step.get("back_at") or result == StepResult.PASSED_ON.value:
+            continue  # still held, or the next row is the body's hand-over to the next body
+        back = _parse_time(step.get("back_at"), tz)
+        label = RESULT_LABELS["vi"][StepResult(result)] if result in set(StepResult) else ""
+        note = "; ".join(x for x in (label, clean(step.get("result_note"))) if x)
+        rows.append(
+            (
+                f"Giao: {who(body, clean(step.get('giver')))}\n"
+                f"Nhận: {who(desk, _person(step.get('back_by'), names))}",
+                hour_minute_day(back),
+                timing_label(step.get("timing")),
+                note,
+            )
+        )
+    returned = _parse_time(dossier.get("returned_at"), tz)
+    if returned is not None:
+        to = dossier.get("returned_to") or {}
+        due = _parse_time(dossier.get("appointment_at"), tz)
+        judged = ""
+        if due is not None:
+            judged = (
+                "Trước hạn"
+                if returned.date() < due.date()
+                else "Đúng hạn"
+                if returned <= due
+                else "Quá hạn"
+            )
+        rows.append(
+            (
+                f"Giao: {who(desk, _person(to.get('officer'), names))}\n"
+                f"Nhận: {clean(to.get('name')) or 'Người nộp hồ sơ'}",
+                hour_minute_day(returned),
+                judged,
+                "Trả kết quả",
+            )
+        )
+    return rows
+
+
+def render_control(
+    dossier: dict[str, Any],
+    center: CenterInfo,
+    paper: str = "A4",
+    lang: str = "vi",
+    *,
+    issued_on: dt.date | None = None,
+    officer_names: dict[str, str] | None = None,
+) -> bytes:
+    """Form 06: the control sheet attached to the dossier, one row per hand-over with its time
+    and whether it was early, on time or late (filled from the recorded chain, not by hand)."""
+    _require(dossier, "code", "procedure_name", "received_at")
+    tz = _tz(center)
+    received = _parse_time(dossier.get("received_at"), tz)
+    assert received is not None
+    f = _start("control", dossier, center, paper, lang, issued_on or received.date())
+    f.code_and_qr(clean(dossier["code"]), clean(dossier.get("lookup_code")))
+    a = dossier.get("applicant") or {}
+    f.field("Kèm theo hồ sơ của", a.get("full_name"))
+    f.field("Nội dung yêu cầu giải quyết", dossier.get("procedure_name"))
+    f.field("Ngày, giờ nhận hồ sơ", hour_minute_day(received))
+    original = _parse_time(dossier.get("original_appointment_at"), tz)
+    due = _parse_time(dossier.get("appointment_at"), tz)
+    if original is not None and original != due:
+        f.field("Thời gian hẹn trả kết quả (ban đầu)", hour_minute_day(original))
+        f.field("Thời gian hẹn trả kết quả (đã gia hạn)", hour_minute_day(due))
+    else:
+        f.field("Thời gian hẹn trả kết quả", hour_minute_day(due))
+    f.leave_qr_zone()
+    f.gap(0.4)
+    rows = control_rows(dossier, center, tz, officer_names or {})
+    f.table(
+        (
+            "Tên cơ quan",
+            "Thời gian giao, nhận hồ sơ",
+            "Kết quả giải quyết hồ sơ (trước hạn/đúng hạn/quá hạn)",
+            "Ghi chú",
+        ),
+        rows or [("(Hồ sơ chưa chuyển cơ quan giải quyết)", "", "", "")],
+        (36, 22, 24, 18),
+        ("L", "C", "C", "L"),
+    )
+    f.gap(0.4)
+    f.flow(
+        [
+            (
+                "Phiếu được lập tự động theo các lần giao, nhận hồ sơ ghi trong phần mềm; "
+                "người giao và người nhận ký vào bản in khi giao, nhận hồ sơ giấy.",
+                "I",
+            )
+        ],
+        size=f.m.base - 1,
+    )
+    return f.output()
+
+
 def warm_up() -> None:
     """Import fpdf2/fontTools/segno and parse the fonts once (about a second on a cold process):
     call it from a background worker at start-up so the first receipt prints without delay."""
@@ -1135,4 +1282,5 @@ RENDERERS = {
     "refusal": render_refusal,
     "apology": render_apology,
     "stop": render_stop,
+    "control": render_control,
 }

@@ -131,7 +131,7 @@ class CounterQueue:
             local_open = self._local_open() if was_down else None
             if local_open is None:
                 try:
-                    view = remote.status(self.counter)
+                    view = self._finished_here_hidden(remote.status(self.counter))
                 except _UNUSABLE as exc:
                     self._mark_down(exc)
                 else:
@@ -148,6 +148,23 @@ class CounterQueue:
             # the central queue's ticket open here is not forgotten while the server is away
             view.current = self.remote_current
             view.current_stale = True
+        return view
+
+    def _finished_here(self, ticket_id: str) -> bool:
+        from counter_app.store.models import Ticket
+
+        with self.ctx.store.read() as session:
+            row = session.get(Ticket, ticket_id)
+        return row is not None and row.state in ("done", "no_show", "cancelled", "transferred")
+
+    def _finished_here_hidden(self, view: CounterQueueView) -> CounterQueueView:
+        """A ticket of the offline queue finished at this counter may still be open on the server
+        until its last op is pushed: the server's view then shows the central ticket this counter
+        left open (or none), never a citizen already served."""
+        cur = view.current
+        if cur is not None and cur.is_open and self._finished_here(cur.id):
+            left = self.remote_current
+            view.current = left if left is not None and left.id != cur.id else None
         return view
 
     def services(self, counter: str | None = None) -> list[str]:

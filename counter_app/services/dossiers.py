@@ -464,6 +464,9 @@ def transition(
         tgt = rules.check_transition(
             d.status, target, supplement_count=d.supplement_count, extension_count=d.extension_count
         )
+        from counter_app.services import forwarding
+
+        forwarding.refuse_while_held(d, tgt)
         moment = legal_now(session, settings.tz, now=now)
         stamp = iso(moment)
         before = d.status
@@ -488,6 +491,8 @@ def transition(
                     field="reason",
                 )
             d.reason = reason.strip()
+        if tgt is rules.Status.WITHDRAWN:
+            forwarding.close_on_withdrawal(d, actor=actor, moment=moment, settings=settings)
         d.version += 1
         d.updated_at = stamp
         session.add(d)
@@ -523,7 +528,9 @@ def _check_extension(
     from counter_app.services.calendar import get_calendar
 
     if new_due is None:
-        raise BadInput("gia hạn cần ngày hẹn mới / an extension needs the new date", field="new_due")
+        raise BadInput(
+            "gia hạn cần ngày hẹn mới / an extension needs the new date", field="new_due"
+        )
     if not reason.strip():
         raise BadInput(
             "văn bản xin lỗi cần nêu lý do chậm / the apology needs the reason for the delay",

@@ -24,7 +24,7 @@ from counter_app.errors import BadInput, NotAvailable
 from counter_app.store.db import Store
 from counter_app.store.models import Officer, Procedure
 
-KINDS = ("receipt", "supplement", "refusal", "apology", "stop")
+KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
 
 # Which form may be printed in which state (DOMAIN.md §1: 01 on receipt, 02 while waiting for the
 # papers, 03 on refusal, 04 before a late due date).
@@ -42,6 +42,8 @@ ALLOWED: dict[str, frozenset[rules.Status]] = {
     "refusal": frozenset({rules.Status.REFUSED}),
     "apology": frozenset({rules.Status.RECEIVED, rules.Status.PROCESSING, rules.Status.EXTENDED}),
     "stop": frozenset({rules.Status.WITHDRAWN}),
+    # form 06 goes with the dossier through every body, and is archived with it
+    "control": frozenset(set(rules.Status) - {rules.Status.REFUSED}),
 }
 
 _LP_JOB_RE = re.compile(r"request id is (\S+)")
@@ -140,7 +142,25 @@ def render_bytes(
             original_due=original_due,
             reason=reason,
         )
+    if kind == "control":
+        return RENDERERS["control"](
+            d, center, "A4", settings.lang, officer_names=officer_names(store, d)
+        )
     return RENDERERS[kind](d, center, paper, settings.lang)
+
+
+def officer_names(store: Store, dossier: dict[str, Any]) -> dict[str, str]:
+    """Full names of the officers who handled the dossier (form 06 names people, not logins)."""
+    users = {dossier.get("officer")} | {
+        u
+        for step in dossier.get("handovers") or []
+        for u in (step.get("sent_by"), step.get("back_by"))
+    }
+    users |= {(dossier.get("returned_to") or {}).get("officer")}
+    wanted = sorted(u for u in users if u)
+    with store.read() as session:
+        rows = session.exec(select(Officer).where(Officer.username.in_(wanted))).all()  # type: ignore[attr-defined]
+    return {o.username: o.full_name for o in rows}
 
 
 def render_form(

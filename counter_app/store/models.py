@@ -144,7 +144,9 @@ class Dossier(SQLModel, table=True):
     components: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
-    missing: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    missing: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     note: str = ""
     reason: str = ""  # refusal reason / supplementation guidance
     supplement_count: int = 0
@@ -152,6 +154,14 @@ class Dossier(SQLModel, table=True):
     apology_late_reason: str = ""  # form 04 sent later than one working day before the due date
     # {"method": "cash"|"transfer"|"vietqr"|"none", "amount_vnd", "reference", "paid_at", "officer"}
     payment: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # hand-over chain to the deciding bodies (domain.forwarding): one dict per step, form 06
+    handovers: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    # {"method": "counter"|"post"|"online"|"other_center", "address", "center"} (form 01 item 6)
+    result_delivery: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
     returned_at: str | None = None
     returned_to: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     version: int = 1
