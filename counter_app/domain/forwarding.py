@@ -96,14 +96,25 @@ TIMING_LABELS = {
 FORWARDABLE = frozenset({"received", "processing", "extended"})
 
 
+_FIELD_NAMES = {
+    "to_body": ("tên cơ quan nhận", "the receiving body"),
+    "to_center": ("mã trung tâm nhận", "the receiving center's code"),
+    "receiver": ("người nhận", "the receiver"),
+    "note": ("lý do / ghi chú", "the reason"),
+    "giver": ("người giao", "the giver"),
+    "from_body": ("cơ quan giao", "the giving body"),
+}
+
+
 def _text(value: Any, field: str, limit: int, *, required: bool) -> str:
+    vi, en = _FIELD_NAMES.get(field, (field, field))
     text = " ".join(str(value or "").split())
     if required and not text:
-        raise BadInput(f"thiếu {field} / {field} is required", field=field)
+        raise BadInput(f"cần ghi {vi} / {en} is required", field=field)
     if len(text) > limit:
-        raise BadInput(f"{field} quá dài (tối đa {limit} ký tự) / too long", field=field)
+        raise BadInput(f"{vi} quá dài (tối đa {limit} ký tự) / {en} is too long", field=field)
     if any(ord(c) < 32 for c in text):
-        raise BadInput(f"{field} có ký tự điều khiển / control characters", field=field)
+        raise BadInput(f"{vi} có ký tự điều khiển / control characters in {en}", field=field)
     return text
 
 

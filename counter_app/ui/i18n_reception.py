@@ -424,6 +424,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lk.act.supplemented": ("đã bổ sung", "supplemented"),
     "lk.act.returned": ("trả kết quả", "result returned"),
     "lk.act.paid": ("thu phí, lệ phí", "fee paid"),
+    "lk.act.forwarded": ("chuyển cơ quan giải quyết", "forwarded"),
+    "lk.act.handed_back": ("nhận lại từ cơ quan giải quyết", "handed back"),
+    "lk.key.forward": ("Chuyển xử lý", "Forward"),
+    "lk.key.handback": ("Nhận kết quả về", "Result back"),
+    "lk.key.control": ("Phiếu 06", "Form 06"),
+    "lk.more.control": ("Ctrl+K in phiếu kiểm soát (06)", "Ctrl+K print the control sheet (06)"),
+    "lk.more.stop": ("Ctrl+D dừng giải quyết (05)", "Ctrl+D stop at the applicant's request (05)"),
+    "lk.msg.forwarded": ("Hồ sơ {code} đã chuyển {body}, hạn {due}", "Dossier {code} sent to {body}, due {due}"),
+    "lk.msg.handed_back": ("Hồ sơ {code}: {result} ({timing})", "Dossier {code}: {result} ({timing})"),
+    "fw.title": (
+        "Chuyển hồ sơ {code} đến cơ quan giải quyết (liên thông)",
+        "Forward dossier {code} to the deciding body",
+    ),
+    "fw.hint": (
+        "Hẹn trả: {due}. Hồ sơ tiếp nhận trước 15 giờ chuyển ngay trong ngày; sau 15 giờ chuyển "
+        "đầu giờ ngày làm việc tiếp theo. Loại: 1 UBND xã · 2 ngành dọc · 3 trung tâm khác.",
+        "Due: {due}. Received by 15:00: sent the same day; later: at the start of the next "
+        "working day. Kind: 1 commune · 2 vertical agency · 3 another center.",
+    ),
+    "fw.to_body": ("Cơ quan nhận", "Receiving body"),
+    "fw.to_body_ph": (
+        "Phòng Văn hóa - Xã hội, Chi nhánh VP đăng ký đất đai…", "department or agency"
+    ),
+    "fw.kind": ("Loại cơ quan", "Kind"),
+    "fw.kind_ph": ("1 UBND xã · 2 ngành dọc · 3 TT khác", "1 commune · 2 vertical · 3 center"),
+    "fw.center": ("Mã trung tâm (loại 3)", "Center code (kind 3)"),
+    "fw.center_ph": ("chỉ khi thuộc thẩm quyền xã khác", "only for another commune"),
+    "fw.receiver": ("Người nhận", "Taken by"),
+    "fw.receiver_ph": ("cán bộ nhận hồ sơ giấy", "who took the paper dossier"),
+    "fw.due": ("Hạn xử lý", "Step due"),
+    "fw.due_ph": ("để trống: {due}", "blank: {due}"),
+    "fw.note": ("Ghi chú", "Note"),
+    "fw.err.kind": ("Loại cơ quan: 1, 2 hoặc 3", "Kind: 1, 2 or 3"),
+    "fw.err.result": ("Kết quả: 1, 2, 3 hoặc 4", "Result: 1, 2, 3 or 4"),
+    "fw.back_title": (
+        "Nhận lại hồ sơ {code} từ cơ quan giải quyết", "Dossier {code} back from the body"
+    ),
+    "fw.back_hint": (
+        "Đang ở: {body} (chuyển {sent}, hạn {due}). Kết quả: 1 có kết quả · 2 chuyển tiếp cơ "
+        "quan khác · 3 yêu cầu bổ sung · 4 từ chối giải quyết.",
+        "With: {body} (sent {sent}, due {due}). Result: 1 ready · 2 passed on to another body · "
+        "3 papers asked · 4 refused.",
+    ),
+    "fw.result": ("Kết quả", "Result"),
+    "fw.result_ph": ("1 có KQ · 2 chuyển tiếp · 3 bổ sung · 4 từ chối", "1 · 2 · 3 · 4"),
+    "fw.giver": ("Người giao lại", "Handed back by"),
+    "fw.giver_ph": ("cán bộ của cơ quan", "officer of the body"),
+    "fw.back_note": ("Lý do / ghi chú", "Reason / note"),
+    "fw.back_note_ph": ("bắt buộc khi yêu cầu bổ sung hoặc từ chối", "required for 3 and 4"),
+    "fw.next_body": ("Cơ quan nhận tiếp", "Next body"),
+    "fw.next_body_ph": ("chỉ khi chuyển tiếp (2)", "only when passed on (2)"),
+    "fw.detail.title": ("Quá trình giải quyết (liên thông):", "Forwarding chain:"),
+    "fw.detail.sent": ("chuyển", "sent"),
+    "fw.detail.due": ("hạn", "due"),
+    "fw.detail.held": ("đang xử lý tại cơ quan", "with the body"),
+    "fw.detail.overdue": ("QUÁ HẠN tại cơ quan này", "OVERDUE at this body"),
     # --- supervisor ------------------------------------------------------------------------------
     "sv.title": ("Giám sát tại trung tâm", "Center supervision"),
     "sv.today": ("Hôm nay {day}: {total} hồ sơ", "Today {day}: {total} dossiers"),

@@ -98,7 +98,7 @@ def test_plan_forward_checks_every_input(settings) -> None:
         _plan(settings, to_body="Phòng\x00Kinh tế")
     with pytest.raises(BadInput, match="loại cơ quan"):
         _plan(settings, kind="ministry")
-    with pytest.raises(BadInput, match="to_center"):
+    with pytest.raises(BadInput, match="mã trung tâm nhận"):
         _plan(settings, kind="other_center")
     with pytest.raises(BadInput, match="mã trung tâm"):
         _plan(settings, kind="other_center", to_center="X'; DROP")
@@ -257,7 +257,7 @@ def test_cli_forward_and_handback(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["status"] == "processing"
     out = run_cli("dossier", "handback", code, "--result", "refused", env=env)
-    assert out.returncode != 0 and "note" in out.stderr
+    assert out.returncode != 0 and "cần ghi lý do" in out.stderr
     out = run_cli("dossier", "handback", code, "--result", "done", "--giver", "Trần B", "--json",
                   env=env)
     assert out.returncode == 0, out.stderr

@@ -22,6 +22,13 @@ from counter_app.services import dossiers
 from counter_app.services.context import AppContext
 from counter_app.ui.i18n_reception import current_lang, localize_bindings, set_lang, t
 from counter_app.ui.widgets.dossier_action import DossierActionDialog, Field, parse_when
+from counter_app.ui.widgets.dossier_forwarding import (
+    can_forward,
+    chain_text,
+    forward_dialog,
+    handback_dialog,
+    held,
+)
 from counter_app.ui.widgets.reception_return import ReturnDialog
 from counter_app.ui.widgets.reception_steps import screen_footer, screen_header
 from counter_app.ui.widgets.reception_supplement import SupplementDialog
@@ -92,8 +99,12 @@ class LookupScreen(Screen):
         Binding("f7", "supplemented", "lk.key.supplemented"),
         Binding("f8", "print_form", "lk.key.print"),
         Binding("f9", "extend", "lk.key.extend"),
-        Binding("ctrl+d", "stop", "lk.key.stop"),
+        Binding("ctrl+g", "forward", "lk.key.forward"),
+        Binding("ctrl+b", "handback", "lk.key.handback"),
         Binding("ctrl+t", "pay", "lk.key.pay"),
+        # rarer: listed by F1 and the command palette, not in the footer
+        Binding("ctrl+d", "stop", "lk.key.stop", show=False),
+        Binding("ctrl+k", "print_control", "lk.key.control", show=False),
         Binding("f12", "scan", "lk.key.scan"),
         Binding("ctrl+f", "focus_search", "lk.key.search", priority=True),
         Binding("escape", "close", "lk.key.close"),
@@ -262,6 +273,7 @@ class LookupScreen(Screen):
                 scan = t("sc.status.pages", n=pages) if pages else t("sc.status.none")
                 text.append(f"  ▤ {c.get('index')}. {c.get('name', '')}: ", style="dim")
                 text.append(scan + "\n", style="green" if pages else "dim")
+        text.append_text(chain_text(d, self._now()))
         if d.get("reason"):
             line("rc.review.reason", d["reason"])
         if d.get("returned_to"):
@@ -270,6 +282,10 @@ class LookupScreen(Screen):
                 "lk.detail.returned",
                 f"{r.get('name', '')} ({r.get('id_number', '')}) — {_fmt(d.get('returned_at'))}",
             )
+        more = [t("lk.more.control")]
+        if _can("stop", d):
+            more.append(t("lk.more.stop"))
+        text.append("  ".join(more) + "\n", style="dim")
         text.append("\n" + t("lk.detail.history") + "\n", style="bold underline")
         for ev in d.get("history") or []:
             action = ev.get("action", "")
@@ -285,9 +301,15 @@ class LookupScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "mark_done":
-            return bool(self.current) and rules.Status.DONE in rules.TRANSITIONS.get(
-                rules.Status(self.current["status"]), frozenset()
+            return bool(self.current) and not held(self.current) and rules.Status.DONE in (
+                rules.TRANSITIONS.get(rules.Status(self.current["status"]), frozenset())
             ) or None
+        if action == "forward":
+            return bool(self.current) and can_forward(self.current)
+        if action == "handback":
+            return bool(self.current) and held(self.current) is not None
+        if action == "print_control":
+            return bool(self.current) and self.current["status"] != rules.Status.REFUSED.value
         if action == "return_result":
             return bool(self.current) and self.current["status"] == rules.Status.DONE.value or None
         if action == "supplemented":
@@ -491,6 +513,51 @@ class LookupScreen(Screen):
         self.app.push_screen(
             DossierActionDialog(t("lk.pay.title", code=code), fields, submit, hint=hint), done
         )
+
+    def action_forward(self) -> None:
+        """Hand the dossier to the body that decides it (liên thông); form 06 goes with it."""
+        if not self.current or not can_forward(self.current):
+            return
+        code = self.current["code"]
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self._refresh_current()
+                step = held(self.current or {}) or {}
+                self.say(
+                    t("lk.msg.forwarded", code=code, body=step.get("to_body", ""),
+                      due=_fmt(step.get("due_at"))),
+                    "ok",
+                )
+                self._print(code, "control")
+
+        self.app.push_screen(forward_dialog(self.ctx, self.current, self._now), done)
+
+    def action_handback(self) -> None:
+        """What the body sent back: the result, a request for papers, a refusal, or passed on."""
+        if not self.current or held(self.current) is None:
+            return
+        code = self.current["code"]
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                from counter_app.domain import forwarding as fw
+
+                self._refresh_current()
+                d = self.current or {}
+                closed = [s for s in d.get("handovers") or [] if s.get("back_at")][-1]
+                lang = "en" if current_lang() == "en" else "vi"
+                result = fw.RESULT_LABELS[lang][fw.StepResult(closed["result"])]
+                timing = fw.timing_label(closed.get("timing"), lang)
+                self.say(t("lk.msg.handed_back", code=code, result=result, timing=timing), "ok")
+                if d.get("status") == rules.Status.NEED_SUPPLEMENT.value:
+                    self._print(code, "supplement")
+
+        self.app.push_screen(handback_dialog(self.ctx, self.current, self._now), done)
+
+    def action_print_control(self) -> None:
+        if self.current:
+            self._print(self.current["code"], "control")
 
     def action_scan(self) -> None:
         """Digitize a component of the dossier shown (received earlier): stored on Accept."""
