@@ -482,6 +482,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fw.detail.overdue": ("QUÁ HẠN tại cơ quan này", "OVERDUE at this body"),
     # --- supervisor ------------------------------------------------------------------------------
     "sv.title": ("Giám sát tại trung tâm", "Center supervision"),
+    "sv.held": (
+        "Quá hạn tại cơ quan giải quyết ({n}) — Enter: mở hồ sơ",
+        "Overdue at the deciding body ({n}) — Enter: open",
+    ),
+    "sv.unsent": (
+        "Chưa chuyển cơ quan giải quyết đúng hạn ({n})",
+        "Not forwarded in time ({n})",
+    ),
+    "sv.col.step_due": ("Hạn bước", "Step due"),
+    "sv.col.late_days": ("Trễ (ngày LV)", "Late (w. days)"),
+    "sv.col.body": ("Cơ quan", "Body"),
+    "sv.col.send_deadline": ("Hạn chuyển", "Send by"),
+    "sv.col.received": ("Tiếp nhận", "Received"),
     "sv.today": ("Hôm nay {day}: {total} hồ sơ", "Today {day}: {total} dossiers"),
     "sv.by_status": ("Theo trạng thái", "By status"),
     "sv.by_procedure": ("Theo thủ tục", "By procedure"),

@@ -43,6 +43,8 @@ class SupervisorScreen(Screen):
     SupervisorScreen .sv-label { height: 1; margin-top: 1; text-style: bold; }
     SupervisorScreen #sv-overdue-label { color: $error; }
     SupervisorScreen #sv-overdue, SupervisorScreen #sv-due { height: auto; max-height: 14; }
+    SupervisorScreen #sv-held-label, SupervisorScreen #sv-unsent-label { color: $warning; }
+    SupervisorScreen #sv-held, SupervisorScreen #sv-unsent { height: auto; max-height: 12; }
     SupervisorScreen #sv-updated { height: 1; padding: 0 1; color: $text-muted; }
     """
 
@@ -74,6 +76,10 @@ class SupervisorScreen(Screen):
             yield DataTable(id="sv-overdue", cursor_type="row", zebra_stripes=True)
             yield Static("", id="sv-due-label", classes="sv-label")
             yield DataTable(id="sv-due", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="sv-held-label", classes="sv-label")
+            yield DataTable(id="sv-held", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="sv-unsent-label", classes="sv-label")
+            yield DataTable(id="sv-unsent", cursor_type="row", zebra_stripes=True)
         yield Static("", id="sv-updated")
         yield screen_footer()
 
@@ -91,6 +97,17 @@ class SupervisorScreen(Screen):
             table.add_column(t("sv.col.applicant"), key="applicant")
             table.add_column(t("sv.col.status"), key="status")
             table.add_column(t("sv.col.procedure"), key="procedure")
+        held = self.query_one("#sv-held", DataTable)
+        held.add_column(t("sv.col.step_due"), key="step_due")
+        held.add_column(t("sv.col.late_days"), key="late_days")
+        held.add_column(t("sv.col.code"), key="code")
+        held.add_column(t("sv.col.body"), key="body")
+        held.add_column(t("sv.col.procedure"), key="procedure")
+        unsent = self.query_one("#sv-unsent", DataTable)
+        unsent.add_column(t("sv.col.send_deadline"), key="send_deadline")
+        unsent.add_column(t("sv.col.code"), key="code")
+        unsent.add_column(t("sv.col.received"), key="received")
+        unsent.add_column(t("sv.col.procedure"), key="procedure")
         self.action_refresh_data()
         self.set_interval(REFRESH_SECONDS, self.action_refresh_data, name="supervisor-refresh")
         self.query_one("#sv-overdue", DataTable).focus()
@@ -151,8 +168,47 @@ class SupervisorScreen(Screen):
                     _fmt(b["appointment_at"]), b["code"], b.get("applicant") or "",
                     status_label(b["status"]), b.get("procedure") or "", key=b["code"],
                 )
+        self._show_forwarding()
         when = self._now() or dt.datetime.now(self.ctx.settings.tz)
         self.query_one("#sv-updated", Static).update(t("sv.updated", time=when.strftime("%H:%M:%S")))
+
+    def _show_forwarding(self) -> None:
+        """Steps overdue at a deciding body, and dossiers not forwarded in time (issue 19 §2)."""
+        from counter_app.services import forwarding
+
+        try:
+            att = forwarding.attention(self.ctx.store, self.ctx.settings, now=self._now())
+        except CounterAppError as exc:
+            self.query_one("#sv-held-label", Static).update(exc.message)
+            return
+        self.query_one("#sv-held-label", Static).update(
+            t("sv.held", n=len(att["overdue_steps"]))
+        )
+        held = self.query_one("#sv-held", DataTable)
+        held.clear()
+        for r in att["overdue_steps"]:
+            held.add_row(
+                _fmt(r["due_at"]), str(r["late_days"]), r["code"], r["to_body"],
+                r["procedure_name"], key=r["code"],
+            )
+        self.query_one("#sv-unsent-label", Static).update(
+            t("sv.unsent", n=len(att["not_forwarded"]))
+        )
+        unsent = self.query_one("#sv-unsent", DataTable)
+        unsent.clear()
+        for r in att["not_forwarded"]:
+            unsent.add_row(
+                _fmt(r["send_deadline"]), r["code"], _fmt(r["received_at"]), r["procedure_name"],
+                key=r["code"],
+            )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a dossier row opens it in the lookup (its detail, history and actions)."""
+        if event.data_table.id in ("sv-status", "sv-procedure") or event.row_key.value is None:
+            return
+        from counter_app.ui.screens.lookup import LookupScreen
+
+        self.app.push_screen(LookupScreen(self.ctx, query=str(event.row_key.value)))
 
     def action_close(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -84,3 +84,38 @@ async def test_forward_then_take_back_from_the_lookup(ctx) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Trước hạn" in pt.flat(pt.text(control))
+
+
+async def test_supervisor_sees_overdue_bodies_and_unsent_dossiers_and_opens_one(ctx) -> None:
+    import datetime as dt
+
+    from textual.widgets import DataTable
+
+    from counter_app.services import forwarding
+    from counter_app.ui.screens.supervisor import SupervisorScreen
+
+    from .conftest import FROZEN_NOW
+
+    held = receive(ctx, "Lê Thị Thu Hương", "001190012345", "1990-03-15")
+    idle = receive(ctx, "Phạm Văn Đức", "001085000123", "1985-01-01")
+    forwarding.forward(ctx.store, ctx.settings, held["code"], to_body="Phòng Kinh tế",
+                       kind="commune", actor="canbo1", now=FROZEN_NOW,
+                       due=FROZEN_NOW + dt.timedelta(hours=2))
+    later = FROZEN_NOW + dt.timedelta(days=1)  # Tue 24/11 09:30
+    ctx.extras["clock"] = lambda: later
+    app = HostApp(ctx, SupervisorScreen)
+    async with app.run_test(size=(110, 60)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        overdue = screen.query_one("#sv-held", DataTable)
+        unsent = screen.query_one("#sv-unsent", DataTable)
+        assert [str(k.value) for k in overdue.rows] == [held["code"]]
+        assert [str(k.value) for k in unsent.rows] == [idle["code"]]
+        assert "Phòng Kinh tế" in [str(c) for c in overdue.get_row_at(0)]
+        assert "(1)" in str(screen.query_one("#sv-held-label", Static).render())
+        overdue.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LookupScreen)
+        assert app.screen.current is not None and app.screen.current["code"] == held["code"]
+        assert "QUÁ HẠN" in str(app.screen.query_one("#lk-detail", Static).render())
