@@ -139,6 +139,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--id-checked", action="store_true", help="the officer checked the receiver's ID"
     )
     rt.add_argument("--relation", default="applicant")
+    rt.add_argument(
+        "--id-method", choices=["visual", "qr", "chip"], default="visual",
+        help="how the receiver's ID was checked (looked at, QR scanned, chip read)",
+    )
     _officer(rt)
     add_json_flag(rt)
     add_data_dir(rt)
@@ -429,6 +433,7 @@ def _return(args: argparse.Namespace) -> int:
         receiver_id_number=args.receiver_id,
         id_checked=args.id_checked,
         relation=args.relation,
+        id_method=args.id_method,
     )
     if args.json:
         emit_json(d)

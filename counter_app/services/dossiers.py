@@ -673,6 +673,9 @@ def record_payment(
         return dossier_to_dict(session, d)
 
 
+RETURN_ID_METHODS = ("visual", "qr", "chip")
+
+
 def record_return(
     store: Store,
     settings: Settings,
@@ -683,9 +686,20 @@ def record_return(
     receiver_id_number: str,
     id_checked: bool,
     relation: str = "applicant",
+    id_method: str = "visual",
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """Hand the result to the citizen (or their representative) and record who took it."""
+    """Hand the result to the citizen (or their representative) and record who took it.
+
+    `id_method` says how the receiver's identity was checked: "visual" (the card looked at),
+    "qr" (the card's QR scanned) or "chip" (the chip read and verified). Someone other than the
+    applicant must say in what capacity they take it (`relation`)."""
+    if id_method not in RETURN_ID_METHODS:
+        raise BadInput(
+            f"cách kiểm tra giấy tờ không hợp lệ / unknown id_method ({', '.join(RETURN_ID_METHODS)})",
+            field="id_method",
+        )
+    relation = " ".join(str(relation or "").split())[:100] or "applicant"
     if not receiver_name.strip():
         raise BadInput(
             "cần tên người nhận kết quả / the receiver's name is required", field="receiver_name"
@@ -701,6 +715,12 @@ def record_return(
     with store.write() as session:
         d = _find(session, code)
         rules.check_transition(d.status, rules.Status.RETURNED.value)
+        if relation == "applicant" and receiver_id_number != d.applicant_id_number:
+            raise BadInput(
+                "người nhận không phải người nộp hồ sơ: ghi quan hệ (người được ủy quyền, người "
+                "thân…) / the receiver is not the applicant: say in what capacity they take it",
+                field="relation",
+            )
         when = iso(legal_now(session, settings.tz, now=now))
         base = d.version
         d.status = rules.Status.RETURNED.value
@@ -710,6 +730,7 @@ def record_return(
             "id_number": receiver_id_number,
             "relation": relation,
             "id_checked": True,
+            "id_method": id_method,
             "officer": actor,
         }
         d.version += 1

@@ -417,6 +417,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lk.ret.checked": ("Đã kiểm tra giấy tờ tùy thân người nhận", "Receiver's ID checked"),
     "lk.ret.ok": ("Enter/F9 Xác nhận trả", "Enter/F9 Confirm"),
     "lk.ret.cancel": ("Esc Hủy", "Esc Cancel"),
+    "lk.ret.qr": ("QR thẻ", "Card QR"),
+    "lk.ret.qr_ph": (
+        "quét mã QR trên thẻ của người nhận", "scan the QR code on the receiver's card"
+    ),
+    "lk.ret.card_hint": (
+        "Quét QR thẻ căn cước của người nhận, rồi F5 đọc chip (nếu có đầu đọc).",
+        "Scan the receiver's ID card QR, then F5 reads the chip (if a reader is attached).",
+    ),
+    "lk.ret.by_qr": ("✓ Theo mã QR thẻ: {name} — {id}", "✓ From the card's QR: {name} — {id}"),
+    "lk.ret.by_chip": (
+        "✓ Theo chip thẻ: {name} — {id} (xác thực chữ ký chip: {pa})",
+        "✓ From the card's chip: {name} — {id} (chip signature: {pa})",
+    ),
+    "lk.ret.card_dropped": (
+        "Số định danh đã sửa khác thẻ: kiểm tra giấy tờ bằng mắt và đánh dấu lại.",
+        "The ID number no longer matches the card: check the ID by eye and tick again.",
+    ),
+    "lk.ret.no_reader": ("Quầy không có đầu đọc thẻ", "No card reader at this counter"),
+    "lk.ret.need_qr": (
+        "Quét mã QR trên thẻ trước để mở chip", "Scan the card's QR first to open the chip"
+    ),
+    "lk.ret.chip": ("Đọc chip", "Read chip"),
+    "lk.msg.return_record": (
+        "In phiếu kiểm soát (06) để người nhận ký nhận kết quả",
+        "Form 06 printed for the receiver to sign",
+    ),
     "lk.act.receive": ("tiếp nhận", "received"),
     "lk.act.supplement": ("yêu cầu bổ sung", "supplement requested"),
     "lk.act.refuse": ("từ chối", "refused"),

@@ -303,3 +303,22 @@ def test_form_06_prints_the_chain_as_recorded(store, settings, tmp_path: Path) -
                   str(tmp_path / "c.pdf"), env={"COUNTER_APP_DATA_DIR": str(settings.data_dir)})
     assert cli.returncode == 0, cli.stderr
     assert (tmp_path / "c.pdf").stat().st_mode & 0o777 == 0o600
+
+
+def test_return_says_how_the_receiver_was_checked_and_in_what_capacity(store, settings) -> None:
+    d = _received(store, settings)
+    dossiers.transition(store, settings, d["code"], "done", actor="canbo1", now=at(17, 9))
+    common = {"actor": "canbo1", "id_checked": True, "now": at(17, 10)}
+    with pytest.raises(BadInput, match="id_method"):
+        dossiers.record_return(store, settings, d["code"], receiver_name="Trần Minh Khoa",
+                               receiver_id_number="001190012399", id_method="psychic",
+                               relation="Người được ủy quyền", **common)
+    with pytest.raises(BadInput, match="không phải người nộp"):
+        dossiers.record_return(store, settings, d["code"], receiver_name="Trần Minh Khoa",
+                               receiver_id_number="001190012399", id_method="qr", **common)
+    assert dossiers.get(store, d["code"])["status"] == "done"
+    out = dossiers.record_return(store, settings, d["code"], receiver_name="Trần Minh Khoa",
+                                 receiver_id_number="001190012399", id_method="qr",
+                                 relation="  Người được   ủy quyền ", **common)
+    assert out["returned_to"]["relation"] == "Người được ủy quyền"
+    assert out["returned_to"]["id_method"] == "qr"

@@ -385,9 +385,20 @@ class LookupScreen(Screen):
                 self._refresh_current()
                 name = (self.current or {}).get("returned_to", {}) or {}
                 self.say(t("lk.msg.returned", code=code, name=name.get("name", "")), "ok")
+                # the return record: form 06's last row is signed by the receiver
+                self._print(code, "control")
+
+        def read_chip(qr: str, progress: Any) -> dict[str, Any]:
+            from counter_app.ui.widgets.reception_support import read_card
+
+            return read_card(self.ctx, qr=qr, progress=progress)
 
         self.app.push_screen(
-            ReturnDialog(code, submit, name=a.get("full_name", ""), id_number=a.get("id_number", "")),
+            ReturnDialog(
+                code, submit, name=a.get("full_name", ""), id_number=a.get("id_number", ""),
+                read_chip=read_chip,
+                simulated_qr=str(self.ctx.extras.get("card_simulated_qr") or ""),
+            ),
             done,
         )
 

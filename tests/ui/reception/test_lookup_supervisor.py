@@ -58,7 +58,7 @@ async def test_lookup_by_unaccented_name_done_and_return(ctx) -> None:
         await pilot.pause()
         assert "kiểm tra giấy tờ" in str(app.screen.query_one("#ret-error", Static).render())
         assert dossiers.get(ctx.store, d1["code"])["status"] == "done"
-        await pilot.press("enter", "enter")  # name → id → relation
+        await pilot.press("enter", "enter", "enter")  # card QR (none) → name → id → relation
         await type_text(pilot, "chinh chu")
         await pilot.press("enter", "space")  # → "ID checked" → tick it
         await pilot.press("f9")
