@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from counter_app.documents import fonts
+from counter_app.domain.delivery import delivery_text
 from counter_app.domain.fees import payment_text
 from counter_app.errors import BadInput
 
@@ -799,7 +800,7 @@ def render_receipt(
             ],
             size=f.m.base - 1,
         )
-    delivery = clean(dossier.get("result_delivery")) or f"Trực tiếp tại {clean(center.center_name)}"
+    delivery = clean(delivery_text(dossier.get("result_delivery"), clean(center.center_name)))
     f.flow([("6. Đăng ký nhận kết quả tại: ", ""), (delivery, "B")])
     f.flow([("7. Phí, lệ phí: ", ""), (_fee_text(dossier), "B")])
     f.flow(

@@ -121,6 +121,14 @@ class PaymentIn(BaseModel):
     reference: str = Field(default="", max_length=64)
 
 
+class DeliveryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    method: Literal["counter", "post", "online", "other_center"] = "counter"
+    address: str = Field(default="", max_length=300)
+    center: str = Field(default="", max_length=150)
+
+
 class ReceiveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -137,6 +145,7 @@ class ReceiveRequest(BaseModel):
     # copies / page counts for fees charged per copy or per page, by fee name
     fee_quantities: dict[str, FeeQuantityIn] = Field(default_factory=dict, max_length=50)
     payment: PaymentIn | None = None  # paid at the counter (outcome "receive" only)
+    delivery: DeliveryIn | None = None  # where the result is collected (form 01 item 6)
     copies: int = Field(default=1, ge=1, le=50)  # number of sets (bộ hồ sơ): not a fee multiplier
     client_id: str | None = Field(default=None, max_length=64)  # same draft twice → one dossier
 
@@ -243,6 +252,9 @@ def receive(
             _require_complete(checklist)
             _require_pages(fee)
         payment = _payment(req, fee)
+        from counter_app.domain.delivery import check_delivery
+
+        delivery = check_delivery(req.delivery.model_dump() if req.delivery else None)
         if req.outcome == "supplement" and checklist.complete and not req.reason.strip():
             raise BadInput(
                 "hồ sơ đã đủ thành phần: nêu nội dung cần hoàn thiện / the dossier is complete: "
@@ -305,6 +317,7 @@ def receive(
             fee_vnd=fee.total_vnd if status is rules.Status.RECEIVED else 0,
             fees=fee.lines,
             payment=payment,
+            result_delivery=delivery,
             components=[line.as_dict() for line in checklist.lines],
             missing=[line.as_dict() for line in checklist.missing],
             note=req.note,

@@ -417,6 +417,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lk.ret.checked": ("Đã kiểm tra giấy tờ tùy thân người nhận", "Receiver's ID checked"),
     "lk.ret.ok": ("Enter/F9 Xác nhận trả", "Enter/F9 Confirm"),
     "lk.ret.cancel": ("Esc Hủy", "Esc Cancel"),
+    "rc.fee.delivery": ("Nhận kết quả", "Result delivery"),
+    "rc.fee.delivery.counter": ("Tại quầy của Trung tâm", "At this center's counter"),
+    "rc.fee.delivery.post": ("Qua bưu chính công ích", "By post"),
+    "rc.fee.delivery.online": ("Trực tuyến (Cổng DVC/VNeID)", "Online (portal/VNeID)"),
+    "rc.fee.delivery.other_center": ("Tại trung tâm khác", "At another center"),
+    "rc.fee.delivery_to": ("Địa chỉ / nơi nhận", "Address / place"),
+    "rc.fee.delivery_to_ph": ("", ""),
+    "rc.fee.delivery_to_ph.post": ("địa chỉ nhận qua bưu điện", "postal address"),
+    "rc.fee.delivery_to_ph.other_center": (
+        "tên Trung tâm PVHCC nơi nhận kết quả", "the center that hands the result over"
+    ),
+    "rc.review.delivery": ("Nhận kết quả:", "Result:"),
     "lk.ret.qr": ("QR thẻ", "Card QR"),
     "lk.ret.qr_ph": (
         "quét mã QR trên thẻ của người nhận", "scan the QR code on the receiver's card"

@@ -311,3 +311,17 @@ def test_cli_pay(tmp_path: Path) -> None:
     assert r.returncode != 0 and "mã giao dịch" in r.stderr
     r = run_cli("dossier", "pay", d["code"], "--method", "vietqr", "--reference", "QR123", env=env)
     assert r.returncode == 0 and "24.000" in r.stderr + r.stdout, r.stderr
+
+
+def test_delivery_choice_is_checked_stored_and_printed(store, settings, tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="trung tâm"):
+        _status_cert(store, settings, components=[
+            {"index": 1, "original": 1}, {"index": 2, "copy": 2}
+        ], delivery={"method": "other_center"})
+    with pytest.raises(BadInput):
+        _status_cert(store, settings, delivery={"method": "post", "phone": "1"})  # unknown key
+    d = _status_cert(store, settings, delivery={"method": "other_center",
+                                                "center": "Trung tâm PVHCC xã Mường Lát"})
+    assert d["result_delivery"] == {"method": "other_center", "center": "Trung tâm PVHCC xã Mường Lát"}
+    pdf = form_service.render_form(store, settings, d["code"], "receipt", tmp_path / "r.pdf")
+    assert "Tại Trung tâm PVHCC xã Mường Lát" in pt.flat(pt.text(pdf))

@@ -24,7 +24,7 @@ from counter_app.domain import entered_text
 from counter_app.errors import BadInput, CounterAppError
 from counter_app.services import dossiers, drafts
 from counter_app.services.context import AppContext
-from counter_app.ui.i18n_reception import localize_bindings, set_lang, t
+from counter_app.ui.i18n_reception import current_lang, localize_bindings, set_lang, t
 from counter_app.ui.widgets.limited_input import LimitedInput
 from counter_app.ui.widgets.reception_fee import FeeExtras, payment_words
 from counter_app.ui.widgets.reception_steps import (
@@ -774,7 +774,7 @@ class ReceptionScreen(Screen):
             event.input.remove_class("-invalid")
         elif wid.startswith(("orig-", "copy-", "note-")):
             self._refresh_checklist()
-        elif wid == "f-copies" or wid.startswith(("fo-", "fq-")) or wid == "f-payref":
+        elif wid == "f-copies" or wid.startswith(("fo-", "fq-")) or wid in ("f-payref", "f-delivery-to"):
             if wid.startswith("fo-"):
                 name = self._fee_names.get(wid)
                 if name is not None:
@@ -1286,6 +1286,16 @@ class ReceptionScreen(Screen):
             text.append("\n")
         except CounterAppError as exc:
             text.append(exc.message + "\n", style="red")
+        try:
+            from counter_app.domain.delivery import delivery_text
+
+            where = delivery_text(
+                self.query_one(FeeExtras).delivery(), self.ctx.settings.center_name, current_lang()
+            )
+            text.append(t("rc.review.delivery") + " ", style="bold")
+            text.append(where + "\n")
+        except CounterAppError as exc:
+            text.append(exc.message + "\n", style="red")
         if self.proc and self.appt is None:
             self.appt = appointment(self.ctx.settings, self.proc, self.now())
         if self.appt and self.appt.due:
@@ -1355,6 +1365,9 @@ class ReceptionScreen(Screen):
             payment = self.query_one(FeeExtras).payment(self.fee_result().total_vnd)
             if payment is not None:
                 req["payment"] = payment
+            delivery = self.query_one(FeeExtras).delivery()
+            if delivery is not None:
+                req["delivery"] = delivery
         return req
 
     def submit(self, outcome: str) -> None:
@@ -1417,10 +1430,13 @@ class ReceptionScreen(Screen):
             if fee.needs_pages:
                 raise BadInput(t("rc.fee.needs_pages"), field="pages")
             extras.payment(fee.total_vnd)
+            extras.delivery()
         except CounterAppError as exc:
             self.step = "review"
             self._show_error("fee", exc)
             target = extras.first_pages_input() if exc.field == "pages" else None
+            if (exc.field or "").startswith("delivery"):
+                target = self._input("f-delivery-to")
             (target or self._input("f-payref")).focus()
             return False
         return True

@@ -1,6 +1,7 @@
-"""The fee step's quantities and payment: copies for a fee charged per copy, page counts for a
-fee charged per page (certification), and how the fee is paid at the counter (cash, transfer,
-VietQR, or later). The wizard owns the rest of the step (sets, province amounts, due date)."""
+"""The fee step's quantities, payment and delivery: copies for a fee charged per copy, page
+counts for a fee charged per page (certification), how the fee is paid at the counter (cash,
+transfer, VietQR, or later), and where the result is collected (counter, post, online, another
+center). The wizard owns the rest of the step (sets, province amounts, due date)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from counter_app.errors import BadInput
 from counter_app.ui.i18n_reception import t
 
 PAY_CHOICES = ("cash", "transfer", "vietqr", "later")
+DELIVERY_CHOICES = ("counter", "post", "online", "other_center")
 _SPLIT = re.compile(r"[,;+\s]+")
 
 
@@ -69,6 +71,30 @@ class FeeExtras(Vertical):
             yield Input(
                 placeholder=t("rc.fee.payref_ph"), id="f-payref", compact=True, max_length=64
             )
+        with Horizontal(classes="field-row", id="delivery-row"):
+            yield Label(t("rc.fee.delivery"))
+            yield Select(
+                [(t(f"rc.fee.delivery.{c}"), c) for c in DELIVERY_CHOICES],
+                value="counter",
+                allow_blank=False,
+                id="f-delivery",
+                compact=True,
+            )
+        with Horizontal(classes="field-row", id="delivery-to-row"):
+            yield Label(t("rc.fee.delivery_to"))
+            yield Input(
+                placeholder=t("rc.fee.delivery_to_ph"), id="f-delivery-to", compact=True,
+                max_length=300,
+            )
+
+    def on_mount(self) -> None:
+        self.show_delivery()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "f-delivery":
+            self.show_delivery()
+            if self.query_one("#delivery-to-row").display and event.select.has_focus:
+                self.query_one("#f-delivery-to", Input).focus()
 
     async def build(self, fees: list[dict[str, Any]]) -> None:
         """The quantity inputs of a procedure's copy and page fees (values kept by fee name)."""
@@ -146,6 +172,29 @@ class FeeExtras(Vertical):
             raise BadInput(t("rc.err.payref"), field="payment.reference")
         return {"method": self.method, "reference": ref}
 
+    @property
+    def delivery_method(self) -> str:
+        value = self.query_one("#f-delivery", Select).value
+        return value if isinstance(value, str) else "counter"
+
+    def delivery(self) -> dict[str, str] | None:
+        """Where the result goes (None: at this counter, the default); raises BadInput."""
+        from counter_app.domain.delivery import check_delivery
+
+        method = self.delivery_method
+        if method == "counter":
+            return None
+        to = self.query_one("#f-delivery-to", Input).value.strip()
+        key = {"post": "address", "other_center": "center"}.get(method)
+        return check_delivery({"method": method, **({key: to} if key else {})})
+
+    def show_delivery(self) -> None:
+        method = self.delivery_method
+        row = self.query_one("#delivery-to-row")
+        row.display = method in ("post", "other_center")
+        if row.display:
+            self.query_one("#f-delivery-to", Input).placeholder = t(f"rc.fee.delivery_to_ph.{method}")
+
     def show_payment(self, due: bool) -> None:
         self.query_one("#pay-row").display = due
         self.query_one("#payref-row").display = due and self.method in ("transfer", "vietqr")
@@ -169,6 +218,10 @@ class FeeExtras(Vertical):
                 "method": self.method if self.is_mounted else "cash",
                 "reference": self._value("f-payref"),
             },
+            "delivery": {
+                "method": self.delivery_method if self.is_mounted else "counter",
+                "to": self._value("f-delivery-to"),
+            },
         }
 
     def restore(self, data: dict[str, Any]) -> None:
@@ -183,8 +236,16 @@ class FeeExtras(Vertical):
         if method in PAY_CHOICES:
             self.query_one("#f-pay", Select).value = method
         self.query_one("#f-payref", Input).value = str(pay.get("reference") or "")[:64]
+        deliver = data.get("delivery") or {}
+        if deliver.get("method") in DELIVERY_CHOICES:
+            self.query_one("#f-delivery", Select).value = deliver["method"]
+        self.query_one("#f-delivery-to", Input).value = str(deliver.get("to") or "")[:300]
+        self.show_delivery()
 
     def reset(self) -> None:
         self.saved = {}
         self.query_one("#f-pay", Select).value = "cash"
         self.query_one("#f-payref", Input).value = ""
+        self.query_one("#f-delivery", Select).value = "counter"
+        self.query_one("#f-delivery-to", Input).value = ""
+        self.show_delivery()

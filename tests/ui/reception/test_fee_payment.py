@@ -122,3 +122,43 @@ async def test_paid_later_records_no_payment_and_bad_pages_are_named(ctx) -> Non
         await app.workers.wait_for_complete()
     (d,) = dossiers.list_dossiers(ctx.store)
     assert d["fee_vnd"] == 2000 and d["payment"] is None
+
+
+async def test_result_by_post_needs_the_address_and_is_printed_on_the_receipt(ctx) -> None:
+    from tests.forms import pdftools as pt
+
+    _insert(ctx)
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await fill_applicant(pilot)
+        await type_text(pilot, "thu")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f4", "ctrl+n")
+        screen.query_one("#fq-p-0").value = "2"
+        assert not screen.query_one("#delivery-to-row").display
+        screen.query_one("#f-delivery").value = "post"
+        await pilot.pause()
+        assert screen.query_one("#delivery-to-row").display
+        await pilot.press("ctrl+n", "f9")
+        await pilot.pause()
+        assert screen.step == "fee" and "địa chỉ" in _message(screen)
+        assert app.focused is not None and app.focused.id == "f-delivery-to"
+        await type_text(pilot, "Số 5 ngõ 12 phố Hàng Bông, phường Hoàn Kiếm, Hà Nội")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen.step == "review"
+        assert "bưu chính" in str(screen.query_one("#review-summary").render())
+        await pilot.press("f9")
+        await pilot.pause()
+        assert screen.step == "done", _message(screen)
+        await app.workers.wait_for_complete()
+    (d,) = dossiers.list_dossiers(ctx.store)
+    assert d["result_delivery"] == {
+        "method": "post", "address": "Số 5 ngõ 12 phố Hàng Bông, phường Hoàn Kiếm, Hà Nội"
+    }
+    receipt = ctx.settings.data_dir / "forms" / f"{d['code']}-receipt.pdf"
+    text = pt.flat(pt.text(receipt))
+    assert "Qua dịch vụ bưu chính công ích, địa chỉ: Số 5 ngõ 12 phố Hàng Bông" in text
