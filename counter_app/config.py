@@ -222,4 +222,18 @@ def load_settings(
         settings = Settings.model_validate(values)
     except ValidationError as exc:
         raise BadInput(_format_error(exc, source)) from None
+    _enrolled_center(settings)
     return settings
+
+
+def _enrolled_center(settings: Settings) -> None:
+    """An enrolled install belongs to the center it was enrolled in: the server accepts only that
+    center's records from it, so its dossiers and forms say that center whatever the file says."""
+    from counter_app.sync.device import load
+
+    try:
+        creds = load(settings.data_dir)
+    except BadInput:  # unreadable credentials: sync says so; the settings still load
+        return
+    if creds is not None and creds.center:
+        settings.center_code = creds.center

@@ -298,3 +298,57 @@ def timing_label(value: str | None, lang: str = "vi") -> str:
     if not value:
         return ""
     return TIMING_LABELS["en" if lang == "en" else "vi"][Timing(value)]
+
+
+# --- routing to another center (through the server) ----------------------------------------------
+
+REMOTE_RESULTS = frozenset({StepResult.DONE.value, StepResult.NEED_SUPPLEMENT.value, StepResult.REFUSED.value})
+_CLOSE_KEYS = ("back_at", "back_by", "giver", "result", "result_note", "timing")
+
+
+def routed_to(steps: list[dict[str, Any]], own_center: str) -> str | None:
+    """The other center holding the dossier's open step, if any."""
+    step = open_step(steps)
+    if step is None or step.get("to_kind") != BodyKind.OTHER_CENTER.value:
+        return None
+    center = step.get("to_center")
+    return str(center) if center and center != own_center else None
+
+
+def remote_close(
+    stored: list[dict[str, Any]], incoming: Any, center: str
+) -> dict[str, Any]:
+    """The step a center the dossier was routed to closes, taken from what it pushed: only the
+    closing fields of its own open step, every other step unchanged. Raises BadInput (why)."""
+    step = open_step(stored)
+    if step is None or step.get("to_center") != center:
+        raise BadInput("the dossier's open step is not addressed to this center", field="handovers")
+    if not isinstance(incoming, list) or len(incoming) != len(stored):
+        raise BadInput("the hand-over chain was changed, not just closed", field="handovers")
+    seq = int(step["seq"])
+    for i, (old, new) in enumerate(zip(stored, incoming, strict=True), start=1):
+        if not isinstance(new, dict):
+            raise BadInput("malformed hand-over step", field="handovers")
+        if i != seq and old != new:
+            raise BadInput(f"step {i} was changed by the receiving center", field="handovers")
+    new = incoming[seq - 1]
+    unchanged = {k: v for k, v in step.items() if k not in _CLOSE_KEYS}
+    if {k: new.get(k) for k in unchanged} != unchanged:
+        raise BadInput("the step's own fields were changed", field="handovers")
+    if new.get("result") not in REMOTE_RESULTS:
+        raise BadInput("a routed step closes with done, need_supplement or refused", field="result")
+    if new.get("timing") not in {t.value for t in Timing}:
+        raise BadInput("unknown timing", field="timing")
+    try:
+        back = dt.datetime.fromisoformat(str(new.get("back_at")))
+    except ValueError:
+        raise BadInput("bad back_at", field="back_at") from None
+    if back < dt.datetime.fromisoformat(step["sent_at"]):
+        raise BadInput("back before it was sent", field="back_at")
+    closed = dict(step)
+    for key in _CLOSE_KEYS:
+        value = new.get(key)
+        closed[key] = value if not isinstance(value, str) else value[:MAX_NOTE]
+    if closed["result"] != StepResult.DONE.value and not str(closed.get("result_note") or "").strip():
+        raise BadInput("a refusal or a request for papers needs its reason", field="result_note")
+    return closed

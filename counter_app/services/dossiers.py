@@ -341,6 +341,12 @@ def receive(
         return dossier_to_dict(session, dossier)
 
 
+def _require_own(d: Dossier, settings: Settings) -> None:
+    from counter_app.services.forwarding import require_own
+
+    require_own(d, settings)
+
+
 def _wire(d: Dossier) -> dict[str, Any]:
     return d.model_dump(mode="json")
 
@@ -474,10 +480,12 @@ def transition(
             return complete_supplement(store, settings, code, [], actor=actor, now=now)
     with store.write() as session:
         d = _find(session, code)
+        from counter_app.services import forwarding
+
+        forwarding.require_own(d, settings)
         tgt = rules.check_transition(
             d.status, target, supplement_count=d.supplement_count, extension_count=d.extension_count
         )
-        from counter_app.services import forwarding
 
         forwarding.refuse_while_held(d, tgt)
         moment = legal_now(session, settings.tz, now=now)
@@ -576,6 +584,7 @@ def complete_supplement(
     computed again from the day it became complete (DOMAIN.md §0.6)."""
     with store.write() as session:
         d = _find(session, code)
+        _require_own(d, settings)
         rules.check_transition(d.status, rules.Status.RECEIVED.value, components_complete=True)
         proc = _procedure(session, d.procedure_code, d.procedure_version)
         merged: dict[int, dict[str, Any]] = {c["index"]: dict(c) for c in d.components}
@@ -653,6 +662,7 @@ def record_payment(
 
     with store.write() as session:
         d = _find(session, code)
+        _require_own(d, settings)
         if rules.Status(d.status) not in PAYABLE:
             raise InvalidTransition(
                 f"hồ sơ '{rules.STATUS_LABELS_VI[rules.Status(d.status)]}' không thu phí / no "
@@ -727,6 +737,7 @@ def record_return(
     validate_id_number(receiver_id_number)
     with store.write() as session:
         d = _find(session, code)
+        _require_own(d, settings)
         rules.check_transition(d.status, rules.Status.RETURNED.value)
         if relation == "applicant" and receiver_id_number != d.applicant_id_number:
             raise BadInput(

@@ -53,6 +53,7 @@ def forward(
     cal = get_calendar(settings)
     with store.write() as session:
         d = _find(session, code)
+        require_own(d, settings)
         moment = legal_now(session, settings.tz, now=now)
         plan = forwarding.plan_forward(
             cal,
@@ -118,6 +119,18 @@ def take_back(
         d = _find(session, code)
         moment = legal_now(session, settings.tz, now=now)
         steps = list(d.handovers or [])
+        routed_here = d.center_code != settings.center_code
+        if routed_here:
+            step = forwarding.open_step(steps) or {}
+            if step.get("to_center") != settings.center_code:
+                require_own(d, settings)
+            if result not in forwarding.REMOTE_RESULTS:
+                raise BadInput(
+                    "hồ sơ của trung tâm khác chỉ trả về với kết quả, yêu cầu bổ sung hoặc từ "
+                    "chối / a dossier routed here goes back with its result, a request for "
+                    "papers or a refusal",
+                    field="result",
+                )
         closed = forwarding.close_step(
             cal, steps, result=result, now=moment, actor=actor, giver=giver, note=note
         )
@@ -153,6 +166,17 @@ def take_back(
             ).step
             steps.append(nxt)
         return _save(session, d, steps, "handed_back", actor, iso(moment), before, closed)
+
+
+def require_own(d: Dossier, settings: Settings) -> None:
+    """Only the center that received a dossier changes it; a center it is routed to only hands
+    back the step addressed to it (`take_back`)."""
+    if d.center_code != settings.center_code:
+        raise InvalidTransition(
+            f"hồ sơ của trung tâm {d.center_code}: chỉ ghi nhận kết quả trả về / a dossier of "
+            "another center: only its result can be handed back here",
+            field="center_code",
+        )
 
 
 def close_on_withdrawal(d: Dossier, *, actor: str, moment: dt.datetime, settings: Settings) -> None:
@@ -281,5 +305,30 @@ def attention(
                     }
                 )
     late_steps.sort(key=lambda r: r["due_at"])
+    with store.read() as session:
+        foreign = session.exec(
+            select(Dossier).where(
+                Dossier.center_code != settings.center_code,
+                Dossier.status.in_(  # type: ignore[attr-defined]
+                    [rules.Status.PROCESSING.value, rules.Status.EXTENDED.value]
+                ),
+            )
+        ).all()
+    routed_here = []
+    for d in foreign:
+        step = forwarding.open_step(list(d.handovers or []))
+        if step is not None and step.get("to_center") == settings.center_code:
+            routed_here.append(
+                {
+                    "code": d.code,
+                    "procedure_name": d.procedure_name,
+                    "from_center": d.center_code,
+                    "to_body": step["to_body"],
+                    "sent_at": step["sent_at"],
+                    "due_at": step["due_at"],
+                    "overdue": _parse(step["due_at"]) < moment,
+                }
+            )
+    routed_here.sort(key=lambda r: r["due_at"])
     unsent.sort(key=lambda r: r["received_at"])
-    return {"overdue_steps": late_steps, "not_forwarded": unsent}
+    return {"overdue_steps": late_steps, "not_forwarded": unsent, "routed_here": routed_here}

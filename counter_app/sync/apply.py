@@ -132,13 +132,15 @@ class _Page:
             self.session.add(row)
 
 
-def _upsert_dossier(page: _Page, data: dict[str, Any], slot: str) -> None:
+def _upsert_dossier(page: _Page, data: dict[str, Any], slot: str, center: str = "") -> None:
     row = page.get(Dossier, data["id"])
     if row is not None and int(row.version) >= int(data.get("version", 1)):
         return
     fields = {k: v for k, v in data.items() if k in Dossier.model_fields}
     fields.setdefault("applicant_name_key", fold(data.get("applicant", {}).get("full_name", "")))
-    _bump_sequence(page, data.get("code", ""), slot)
+    if data.get("center_code") in (None, "", center) or not center:
+        # (a dossier routed here from another center numbers nothing of ours)
+        _bump_sequence(page, data.get("code", ""), slot)
     if row is None:
         if data.get("code") in page.codes or data.get("lookup_code") in page.codes:
             # Two dossiers with one code (a restored backup re-used its numbers): the server
@@ -234,7 +236,7 @@ def apply_page(session: Session, page: dict[str, Any], center_code: str) -> int:
             if (entity, ch["entity_id"]) in pending:
                 continue
             if entity == "dossier":
-                _upsert_dossier(ctx, data, slot)
+                _upsert_dossier(ctx, data, slot, center_code)
             elif entity == "ticket":
                 _upsert_ticket(ctx, data, slot)
             elif entity == "attachment":

@@ -467,6 +467,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lk.key.forward": ("Chuyển xử lý", "Forward"),
     "lk.key.handback": ("Nhận kết quả về", "Result back"),
     "lk.key.control": ("Phiếu 06", "Form 06"),
+    "lk.detail.routed_here": (
+        "Hồ sơ của trung tâm {center} chuyển đến (thuộc thẩm quyền nơi đây): chỉ ghi nhận "
+        "kết quả trả về (Ctrl+B)",
+        "A dossier of center {center} routed here for its competent body: only hand its result "
+        "back (Ctrl+B)",
+    ),
+    "sv.routed_here": (
+        "Hồ sơ trung tâm khác chuyển đến ({n})", "Dossiers routed here by other centers ({n})"
+    ),
+    "sv.col.from_center": ("Từ trung tâm", "From center"),
     "lk.more.control": ("Ctrl+K in phiếu kiểm soát (06)", "Ctrl+K print the control sheet (06)"),
     "lk.more.stop": ("Ctrl+D dừng giải quyết (05)", "Ctrl+D stop at the applicant's request (05)"),
     "lk.msg.forwarded": ("Hồ sơ {code} đã chuyển {body}, hạn {due}", "Dossier {code} sent to {body}, due {due}"),

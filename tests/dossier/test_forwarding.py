@@ -225,7 +225,7 @@ def test_supervisor_sees_overdue_steps_and_dossiers_not_forwarded(store, setting
     forwarding.forward(store, settings, held["code"], to_body="Phòng Kinh tế", kind="commune",
                        actor="canbo1", now=at(16, 10), due=at(17, 17))
     quiet = forwarding.attention(store, settings, now=at(17, 7, 30))
-    assert quiet == {"overdue_steps": [], "not_forwarded": []}
+    assert quiet == {"overdue_steps": [], "not_forwarded": [], "routed_here": []}
     late = forwarding.attention(store, settings, now=at(18, 9))
     assert [r["code"] for r in late["overdue_steps"]] == [held["code"]]
     assert late["overdue_steps"][0]["late_days"] == 1
@@ -322,3 +322,41 @@ def test_return_says_how_the_receiver_was_checked_and_in_what_capacity(store, se
                                  relation="  Người được   ủy quyền ", **common)
     assert out["returned_to"]["relation"] == "Người được ủy quyền"
     assert out["returned_to"]["id_method"] == "qr"
+
+
+def test_remote_close_takes_only_the_closing_fields_of_the_step_addressed_here(settings) -> None:
+    import copy
+
+    cal = get_calendar(settings)
+    first = fw.close_step(cal, [_plan(settings).step], result="passed_on", now=at(16, 11),
+                          actor="a")
+    routed = _plan(settings, steps=[first], kind="other_center", to_center="XA2",
+                   now=at(16, 12)).step
+    stored = [first, routed]
+    assert fw.routed_to(stored, "DEMO") == "XA2" and fw.routed_to(stored, "XA2") is None
+    closed = fw.close_step(cal, stored, result="done", now=at(17, 9), actor="b", giver="G")
+    incoming = [copy.deepcopy(first), closed]
+    got = fw.remote_close(stored, incoming, "XA2")
+    assert got["result"] == "done" and got["giver"] == "G" and got["to_body"] == routed["to_body"]
+    with pytest.raises(BadInput):
+        fw.remote_close(stored, incoming, "XA9")  # not addressed to that center
+    tampered = copy.deepcopy(incoming)
+    tampered[0]["to_body"] = "Khác"
+    with pytest.raises(BadInput, match="step 1"):
+        fw.remote_close(stored, tampered, "XA2")
+    renamed = copy.deepcopy(incoming)
+    renamed[1]["due_at"] = at(30, 9).isoformat()
+    with pytest.raises(BadInput, match="own fields"):
+        fw.remote_close(stored, renamed, "XA2")
+    onward = copy.deepcopy(incoming)
+    onward[1]["result"] = "passed_on"
+    with pytest.raises(BadInput):
+        fw.remote_close(stored, onward, "XA2")
+    silent = copy.deepcopy(incoming)
+    silent[1] |= {"result": "refused", "result_note": ""}
+    with pytest.raises(BadInput, match="reason"):
+        fw.remote_close(stored, silent, "XA2")
+    with pytest.raises(BadInput):
+        fw.remote_close(stored, [*incoming, {}], "XA2")
+    with pytest.raises(BadInput):
+        fw.remote_close(stored, "not a list", "XA2")

@@ -76,6 +76,8 @@ class ServerDossier(ServerModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     conflict: bool = False
     updated_at: str
+    # another center holding the dossier's open step (its competent body is there), else None
+    routed_to: str | None = Field(default=None, max_length=32, index=True)
 
 
 class ServerAttachment(ServerModel, table=True):

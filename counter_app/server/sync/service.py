@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from counter_app.contracts import sync_ops
 from counter_app.contracts.sync import MIN_PROTOCOL, PROTOCOL, Op, OpResult
 from counter_app.contracts.sync_ops import InvalidOp, PushBatch
-from counter_app.domain import sync_rules
+from counter_app.domain import forwarding, sync_rules
 from counter_app.domain.queue import service_day
 from counter_app.server.crud.common import DEFAULT_TZ, ApiError, audit, now, now_iso
 from counter_app.server.db import Database
@@ -541,6 +541,10 @@ def _apply(
     """Apply one op; returns (status, reason). Malformed or unauthorised → rejected: an op on a
     record of another center is never applied (the id is looked up, then its center checked)."""
     try:
+        if op.entity == "dossier" and op.op == "handed_back":
+            routed = _routed_here(s, batch, str(op.payload["dossier"]["id"]), device)
+            if routed is not None:
+                return _apply_routed_handback(s, device, op, batch, routed)
         if (why := _own_center(device, op.payload[op.entity])) is not None:
             return "rejected", why
         if op.entity == "dossier":
@@ -644,18 +648,87 @@ def _apply_dossier(s: Session, device: Device, op: Op, batch: _Batch) -> tuple[s
             current.version = max(current.version + 1, int(row.get("version", 1)))
             current.data = {**row, "version": current.version}
             current.updated_at = now_iso()
+    previous = current.routed_to
+    current.routed_to = forwarding.routed_to(
+        list(current.data.get("handovers") or []), current.center_code
+    )
     s.add(current)
     batch.rows[("ServerDossier", current.id)] = current
     batch.codes.setdefault(current.code, current.id)
-    batch.change(
-        center=device.center_code,
-        entity="dossier",
-        entity_id=current.id,
-        data=current.data,
-        version=current.version,
-        origin_device=device.id,
-    )
+    # the owner's devices, and the center the dossier is (or was until now) routed to
+    for center in dict.fromkeys([device.center_code, current.routed_to, previous]):
+        if center is None:
+            continue
+        batch.change(
+            center=center,
+            entity="dossier",
+            entity_id=current.id,
+            data=current.data,
+            version=current.version,
+            origin_device=device.id,
+        )
     return status, reason
+
+
+def _routed_here(s: Session, batch: _Batch, dossier_id: str, device: Device) -> ServerDossier | None:
+    """Another center's dossier whose open step is addressed to the device's center."""
+    key = ("ServerDossier", dossier_id)
+    row = batch.rows.get(key) if key in batch.rows else s.get(ServerDossier, dossier_id)
+    if row is None or row.center_code == device.center_code:
+        return None
+    return row if row.routed_to == device.center_code else None
+
+
+def _apply_routed_handback(
+    s: Session, device: Device, op: Op, batch: _Batch, current: ServerDossier
+) -> tuple[str, str | None]:
+    """The center a dossier was routed to hands back its result: only the closing fields of the
+    step addressed to it are taken (domain.forwarding.remote_close), the owner's row stays the
+    owner's; both centers' devices receive the change."""
+    from counter_app.domain import dossier as rules
+    from counter_app.errors import BadInput, InvalidTransition
+
+    row = op.payload["dossier"]
+    data = dict(current.data)
+    try:
+        closed = forwarding.remote_close(
+            list(data.get("handovers") or []), row.get("handovers"), device.center_code
+        )
+        target = closed["result"]  # done | need_supplement | refused: the dossier's new state
+        rules.check_transition(
+            current.status, target, supplement_count=int(data.get("supplement_count") or 0)
+        )
+    except BadInput as exc:
+        return "rejected", f"routed hand-back refused: {exc.message}"
+    except InvalidTransition as exc:
+        return "conflict", f"routed hand-back on a dossier now '{current.status}': {exc.message}"
+    steps = list(data["handovers"])
+    steps[int(closed["seq"]) - 1] = closed
+    data["handovers"] = steps
+    data["status"] = target
+    if target != rules.Status.DONE.value:
+        data["reason"] = closed["result_note"]
+    if target == rules.Status.NEED_SUPPLEMENT.value:
+        data["supplement_count"] = int(data.get("supplement_count") or 0) + 1
+    current.version = max(current.version + 1, int(row.get("version", 1)))
+    data["version"] = current.version
+    data["updated_at"] = closed["back_at"]
+    current.status = target
+    current.data = data
+    current.routed_to = None
+    current.updated_at = now_iso()
+    s.add(current)
+    batch.rows[("ServerDossier", current.id)] = current
+    for center in (current.center_code, device.center_code):
+        batch.change(
+            center=center,
+            entity="dossier",
+            entity_id=current.id,
+            data=current.data,
+            version=current.version,
+            origin_device=device.id,
+        )
+    return "applied", None
 
 
 def _apply_ticket(
@@ -900,7 +973,11 @@ def _snapshot(s: Session, center: str) -> list[dict[str, Any]]:
 
     out = [
         change("dossier", d.id, d.version, d.data)
-        for d in s.exec(select(ServerDossier).where(ServerDossier.center_code == center))
+        for d in s.exec(
+            select(ServerDossier).where(
+                (ServerDossier.center_code == center) | (ServerDossier.routed_to == center)
+            )
+        )
     ]
     out += [
         change("attachment", a.id, 1, a.model_dump(mode="json"))

@@ -248,6 +248,8 @@ class LookupScreen(Screen):
         line("lk.detail.applicant", who)
         line("lk.detail.procedure", f"{d.get('procedure_code', '')} {d.get('procedure_name', '')}")
         line("lk.detail.status", status_label(d["status"]), "bold")
+        if d.get("center_code") not in (None, self.ctx.settings.center_code):
+            text.append(t("lk.detail.routed_here", center=d["center_code"]) + "\n", style="bold yellow")
         line("lk.detail.received", f"{_fmt(d.get('received_at'))} · {d.get('counter_code') or ''}")
         if d.get("ticket_number"):
             line("lk.detail.ticket", d["ticket_number"])
@@ -300,6 +302,12 @@ class LookupScreen(Screen):
     # --- actions ---------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        foreign = bool(self.current) and self.current.get("center_code") not in (
+            None, self.ctx.settings.center_code
+        )
+        if foreign and action not in ("handback", "print_control", "close", "focus_search"):
+            # another center's dossier routed here: only its result is handed back from here
+            return False
         if action == "mark_done":
             return bool(self.current) and not held(self.current) and rules.Status.DONE in (
                 rules.TRANSITIONS.get(rules.Status(self.current["status"]), frozenset())

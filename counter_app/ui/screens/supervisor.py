@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -80,6 +81,8 @@ class SupervisorScreen(Screen):
             yield DataTable(id="sv-held", cursor_type="row", zebra_stripes=True)
             yield Static("", id="sv-unsent-label", classes="sv-label")
             yield DataTable(id="sv-unsent", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="sv-routed-label", classes="sv-label")
+            yield DataTable(id="sv-routed", cursor_type="row", zebra_stripes=True)
         yield Static("", id="sv-updated")
         yield screen_footer()
 
@@ -108,6 +111,12 @@ class SupervisorScreen(Screen):
         unsent.add_column(t("sv.col.code"), key="code")
         unsent.add_column(t("sv.col.received"), key="received")
         unsent.add_column(t("sv.col.procedure"), key="procedure")
+        routed = self.query_one("#sv-routed", DataTable)
+        routed.add_column(t("sv.col.step_due"), key="step_due")
+        routed.add_column(t("sv.col.code"), key="code")
+        routed.add_column(t("sv.col.from_center"), key="from_center")
+        routed.add_column(t("sv.col.body"), key="body")
+        routed.add_column(t("sv.col.procedure"), key="procedure")
         self.action_refresh_data()
         self.set_interval(REFRESH_SECONDS, self.action_refresh_data, name="supervisor-refresh")
         self.query_one("#sv-overdue", DataTable).focus()
@@ -200,6 +209,15 @@ class SupervisorScreen(Screen):
             unsent.add_row(
                 _fmt(r["send_deadline"]), r["code"], _fmt(r["received_at"]), r["procedure_name"],
                 key=r["code"],
+            )
+        routed = att.get("routed_here") or []
+        self.query_one("#sv-routed-label", Static).update(t("sv.routed_here", n=len(routed)))
+        table = self.query_one("#sv-routed", DataTable)
+        table.clear()
+        for r in routed:
+            due = Text(_fmt(r["due_at"]), style="bold red" if r["overdue"] else "")
+            table.add_row(
+                due, r["code"], r["from_center"], r["to_body"], r["procedure_name"], key=r["code"]
             )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
