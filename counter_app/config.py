@@ -102,6 +102,8 @@ class Settings(BaseModel):
     # Printing: a CUPS queue name for `lp`; None = save the PDF and show its path
     printer: str | None = None
     paper: Literal["A5", "A4"] = "A5"
+    # Form 01 in two copies ("Liên 1" kept with the dossier, "Liên 2" for the citizen), or one
+    receipt_copies: int = Field(default=2, ge=1, le=2)
     # Queue tickets issued at this PC: an ESC/POS printer ("/dev/usb/lp0", "host:9100"), "pdf"
     # (a small PDF, sent to `printer` with lp when one is set), or None = not printed
     ticket_printer: str | None = None

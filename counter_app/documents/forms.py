@@ -746,14 +746,19 @@ def render_receipt(
     lang: str = "vi",
     *,
     issued_on: dt.date | None = None,
+    copy_label: str = "",
 ) -> bytes:
-    """Form 01: receipt of a complete dossier with the appointment to return the result."""
+    """Form 01: receipt of a complete dossier with the appointment to return the result.
+
+    `copy_label` names the copy ("Liên 1: Lưu hồ sơ", "Liên 2: Giao người nộp hồ sơ")."""
     _require(dossier, "code", "procedure_name", "received_at")
     tz = _tz(center)
     received = _parse_time(dossier.get("received_at"), tz)
     due = _parse_time(dossier.get("appointment_at"), tz)
     assert received is not None
     f = _start("receipt", dossier, center, paper, lang, issued_on or received.date())
+    if copy_label:
+        f.flow([(clean(copy_label), "I")], size=f.m.base - 1, align="C")
     f.code_and_qr(
         clean(dossier["code"]),
         clean(dossier.get("lookup_code")),

@@ -139,6 +139,20 @@ def dossier_code(agency_id: str, received_on: dt.date, slot: str, sequence: int)
     return f"{agency_id}-{received_on:%y%m%d}-{slot}{sequence:04d}"
 
 
+def book_entry(slot: str, number: int) -> str:
+    """The entry of a dossier in the center's book (Sổ theo dõi hồ sơ) for the year: the device
+    slot, then the device's yearly count — "03.0127" — unique across the center's counters even
+    when they number offline, and in receipt order on each counter."""
+    if not (len(slot) == 2 and slot.isdigit()) or number < 1:
+        raise BadInput("bad book entry", field="book_entry")
+    return f"{slot}.{number:04d}"
+
+
+def parse_book_entry(entry: str) -> tuple[str, int] | None:
+    m = re.fullmatch(r"(\d{2})\.(\d{4,})", entry or "")
+    return (m.group(1), int(m.group(2))) if m else None
+
+
 def parse_dossier_code(code: str) -> dict[str, str]:
     m = _CODE_RE.match(code.strip().upper())
     if not m:

@@ -269,6 +269,7 @@ def receive(
         day = received_at.date()
         seq = next_sequence(session, f"dossier:{day:%y%m%d}:{device['slot']}")
         code = rules.dossier_code(settings.agency_id, day, device["slot"], seq)
+        entry = next_sequence(session, f"book:{day:%Y}:{device['slot']}")
         status = {
             "receive": rules.Status.RECEIVED,
             "supplement": rules.Status.NEED_SUPPLEMENT,
@@ -295,6 +296,8 @@ def receive(
             code=code,
             lookup_code=rules.lookup_code(code),
             center_code=settings.center_code,
+            book_volume=f"{day:%Y}",
+            book_entry=rules.book_entry(device["slot"], entry),
             procedure_code=proc.code,
             procedure_version=proc.version,
             procedure_name=proc.name,

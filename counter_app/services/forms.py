@@ -94,6 +94,8 @@ def _with_procedure(store: Store, dossier: dict[str, Any]) -> dict[str, Any]:
                 Procedure.version == dossier.get("procedure_version"),
             )
         ).first()
+    if out.get("book_entry") and not out.get("form_number"):
+        out["form_number"] = out["book_entry"]  # "Số" of the form: the dossier's book entry
     if proc is not None:
         out.setdefault("processing_value", proc.processing_value)
         out.setdefault("processing_unit", proc.processing_unit)
@@ -142,11 +144,35 @@ def render_bytes(
             original_due=original_due,
             reason=reason,
         )
+    if kind == "receipt" and settings.receipt_copies == 2:
+        return two_copies(
+            [
+                RENDERERS["receipt"](d, center, paper, settings.lang, copy_label=label)
+                for label in RECEIPT_COPIES
+            ]
+        )
     if kind == "control":
         return RENDERERS["control"](
             d, center, "A4", settings.lang, officer_names=officer_names(store, d)
         )
     return RENDERERS[kind](d, center, paper, settings.lang)
+
+
+RECEIPT_COPIES = ("Liên 1: Lưu tại bộ phận tiếp nhận", "Liên 2: Giao người nộp hồ sơ")
+
+
+def two_copies(pdfs: list[bytes]) -> bytes:
+    """The copies of one form, one after the other in one PDF (printed as one job)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for data in pdfs:
+        writer.append(PdfReader(io.BytesIO(data)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def officer_names(store: Store, dossier: dict[str, Any]) -> dict[str, str]:

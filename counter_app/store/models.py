@@ -134,6 +134,10 @@ class Dossier(SQLModel, table=True):
     appointment_at: str | None = None
     original_appointment_at: str | None = None  # the first due date, kept when extended (form 04)
     sets: int = 1  # number of sets (bộ hồ sơ) handed over
+    # the center's book of dossiers (form 07): volume = the year received, entry = "<slot>.<n>"
+    # (a yearly counter per device slot, so two counters never give one number offline)
+    book_volume: str = ""
+    book_entry: str = ""
     due_rule: str = ""
     calendar_version: str = ""
     provisional_due: bool = False

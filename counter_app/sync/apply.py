@@ -141,6 +141,7 @@ def _upsert_dossier(page: _Page, data: dict[str, Any], slot: str, center: str = 
     if data.get("center_code") in (None, "", center) or not center:
         # (a dossier routed here from another center numbers nothing of ours)
         _bump_sequence(page, data.get("code", ""), slot)
+        _bump_book(page, data, slot)
     if row is None:
         if data.get("code") in page.codes or data.get("lookup_code") in page.codes:
             # Two dossiers with one code (a restored backup re-used its numbers): the server
@@ -166,6 +167,16 @@ def _bump_sequence(page: _Page, code: str, slot: str) -> None:
     if not seq.startswith(slot) or not seq.isdigit():
         return
     page.bump(f"dossier:{day}:{slot}", int(seq[len(slot) :]))
+
+
+def _bump_book(page: _Page, data: dict[str, Any], slot: str) -> None:
+    """Same for the book entry: a restored counter never gives an entry number twice."""
+    from counter_app.domain.dossier import parse_book_entry
+
+    parsed = parse_book_entry(str(data.get("book_entry") or ""))
+    volume = str(data.get("book_volume") or "")
+    if parsed is not None and parsed[0] == slot and volume.isdigit():
+        page.bump(f"book:{volume}:{slot}", parsed[1])
 
 
 def _bump_ticket_sequence(page: _Page, data: dict[str, Any], slot: str) -> None:

@@ -325,3 +325,22 @@ def test_delivery_choice_is_checked_stored_and_printed(store, settings, tmp_path
     assert d["result_delivery"] == {"method": "other_center", "center": "Trung tâm PVHCC xã Mường Lát"}
     pdf = form_service.render_form(store, settings, d["code"], "receipt", tmp_path / "r.pdf")
     assert "Tại Trung tâm PVHCC xã Mường Lát" in pt.flat(pt.text(pdf))
+
+
+def test_receipt_has_its_book_entry_and_two_copies(store, settings, tmp_path: Path) -> None:
+    first = _status_cert(store, settings)
+    second = _status_cert(store, settings)
+    assert first["book_volume"] == "2026" and second["book_volume"] == "2026"
+    assert rules.parse_book_entry(second["book_entry"]) == (
+        first["book_entry"][:2], rules.parse_book_entry(first["book_entry"])[1] + 1  # type: ignore[index]
+    )
+    pdf = form_service.render_form(store, settings, second["code"], "receipt", tmp_path / "r.pdf")
+    assert pt.pages(pdf) == 2
+    one, two = pt.flat(pt.text(pdf, page=1)), pt.flat(pt.text(pdf, page=2))
+    assert "Liên 1: Lưu tại bộ phận tiếp nhận" in one and "Liên 2: Giao người nộp hồ sơ" in two
+    for page in (one, two):
+        assert f"Số: {second['book_entry']}" in page
+        assert f"Quyển số: 2026, Số thứ tự: {second['book_entry']}" in page
+    settings.receipt_copies = 1
+    single = form_service.render_form(store, settings, second["code"], "receipt", tmp_path / "s.pdf")
+    assert pt.pages(single) == 1 and "Liên" not in pt.text(single)
