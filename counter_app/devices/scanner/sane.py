@@ -501,6 +501,19 @@ class ScanSession:
                 proc.send_signal(signal.SIGINT)
             except (ProcessLookupError, OSError):
                 pass
+            # a driver that ignores the interrupt (busy feeder, slow backend) is stopped anyway,
+            # so Esc takes effect within seconds
+            timer = threading.Timer(CANCEL_GRACE_S, self._kill_if_running, args=(proc,))
+            timer.daemon = True
+            timer.start()
+
+    @staticmethod
+    def _kill_if_running(proc: subprocess.Popen[bytes]) -> None:
+        if proc.poll() is None:
+            try:
+                proc.kill()
+            except (ProcessLookupError, OSError):
+                pass
 
     @property
     def cancelled(self) -> bool:
