@@ -3,7 +3,7 @@
     uv run --frozen python benchmarks/forms_render.py [--runs 15]
 
 Prints the median and best wall-clock and CPU milliseconds per form (receipt, supplement, refusal,
-apology; A5 and A4) next to two baselines rendered in the same run: a one-line fpdf2 PDF with the
+apology; A5 and A4; the receipt as printed, two copies merged) next to two baselines rendered in the same run: a one-line fpdf2 PDF with the
 same three font files (the floor: font loading + embedding), and the same one-liner with the full
 DejaVu files (what the Vietnamese subsets save). The first render of the process, imports included,
 is shown separately.
@@ -84,6 +84,16 @@ def main() -> int:
             ),
         ]
 
+    from counter_app.services.forms import RECEIPT_COPIES, two_copies
+
+    cases.append(
+        (
+            "01 receipt, Liên 1 + Liên 2 A5",
+            lambda: two_copies(
+                [forms.render_receipt(received(), CENTER, "A5", copy_label=c) for c in RECEIPT_COPIES]
+            ),
+        )
+    )
     print(f"first render in a fresh process (imports included): {cold_ms:.0f} ms")
     print(f"{'case':<44} {'median':>8} {'best':>8} {'cpu':>8} {'bytes':>8}")
     base = None
