@@ -192,10 +192,15 @@ def plan_forward(
         ) from None
     body = _text(to_body, "to_body", MAX_BODY, required=True)
     center = _text(to_center, "to_center", 32, required=body_kind is BodyKind.OTHER_CENTER)
+    if center and body_kind is not BodyKind.OTHER_CENTER:
+        # a center code with another kind is a slip (a field typed in the wrong box): say so
+        raise BadInput(
+            "mã trung tâm chỉ ghi khi chuyển trung tâm khác (loại 3) / a center code goes only "
+            "with kind other_center",
+            field="to_center",
+        )
     if center and not all(c.isalnum() or c in "._-" for c in center):
         raise BadInput("mã trung tâm không hợp lệ / bad center code", field="to_center")
-    if body_kind is not BodyKind.OTHER_CENTER:
-        center = ""
     moment = cal.localize(now).replace(microsecond=0)
     limit = cal.localize(appointment_at) if appointment_at else None
     step_due = cal.localize(due).replace(microsecond=0) if due else limit

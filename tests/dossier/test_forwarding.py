@@ -360,3 +360,8 @@ def test_remote_close_takes_only_the_closing_fields_of_the_step_addressed_here(s
         fw.remote_close(stored, [*incoming, {}], "XA2")
     with pytest.raises(BadInput):
         fw.remote_close(stored, "not a list", "XA2")
+
+
+def test_a_center_code_with_another_kind_is_refused_not_dropped(settings) -> None:
+    with pytest.raises(BadInput, match="loại 3"):
+        _plan(settings, kind="commune", to_center="Lê Văn Nam")

@@ -4,6 +4,7 @@ runs the service and returns an error text (shown, the dialog stays) or None (cl
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -36,6 +37,17 @@ def parse_when(text: str, default_time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, at)
 
 
+async def keys_settled(screen: ModalScreen) -> None:  # type: ignore[type-arg]
+    """Let the dialog's inputs take the keys already dispatched to them. F9 is a priority
+    binding, run as soon as it is read: keys typed just before it are still queued at their
+    Input, and the values must include them."""
+    inputs = list(screen.query(Input))
+    for _ in range(100):
+        if all(getattr(i, "_message_queue", None) is None or i._message_queue.empty() for i in inputs):
+            return
+        await asyncio.sleep(0)
+
+
 @dataclass(frozen=True)
 class Field:
     key: str
@@ -65,6 +77,9 @@ class DossierActionDialog(ModalScreen[bool]):
     BINDINGS = [
         Binding("escape", "cancel", "lk.ret.cancel"),
         Binding("f9", "confirm", "lk.act.confirm", priority=True),
+        # Enter moves on within the key's own dispatch (not through Input.Submitted, a message
+        # handled later): what the officer types right after Enter lands in the next field
+        Binding("enter", "enter", show=False, priority=True),
     ]
 
     def __init__(
@@ -105,16 +120,18 @@ class DossierActionDialog(ModalScreen[bool]):
     def values(self) -> dict[str, str]:
         return {f.key: self.query_one(f"#act-{f.key}", Input).value.strip() for f in self.fields}
 
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == f"act-{self.fields[-1].key}":
-            self.action_confirm()
+    async def action_enter(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Button):
+            focused.press()
+        elif isinstance(focused, Input) and focused.id == f"act-{self.fields[-1].key}":
+            await self.action_confirm()
         else:
             self.focus_next()
 
     @on(Button.Pressed, "#act-ok")
-    def action_confirm(self) -> None:
+    async def action_confirm(self) -> None:
+        await keys_settled(self)
         error = self.submit(self.values())
         if error:
             self.query_one("#act-error", Static).update(error)

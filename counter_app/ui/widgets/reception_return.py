@@ -227,7 +227,10 @@ class ReturnDialog(ModalScreen[bool]):
         self._card(t("lk.ret.by_chip", name=d.get("full_name") or "", id=chip_id, pa=pa))
 
     @on(Button.Pressed, "#ret-ok")
-    def action_confirm(self) -> None:
+    async def action_confirm(self) -> None:
+        from counter_app.ui.widgets.dossier_action import keys_settled
+
+        await keys_settled(self)
         error = self.submit(self.values())
         if error:
             self._error(error)
