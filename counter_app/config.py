@@ -83,6 +83,10 @@ class Settings(BaseModel):
     center_name: str = "Trung tâm Phục vụ hành chính công xã Demo"
     parent_body: str = "ỦY BAN NHÂN DÂN XÃ DEMO"
     place_name: str = "Demo"
+    # the center's contact number, printed on form 02 for the citizen's questions
+    center_phone: str | None = Field(
+        default=None, max_length=20, pattern=r"^\+?[0-9][0-9 .()-]{5,18}$"
+    )
     agency_id: str = Field(
         default="H99.99.99.99",
         description="Agency electronic ID (QCVN 102) used as the first part of dossier codes",
@@ -177,6 +181,7 @@ _ENV_PREFIX = "COUNTER_APP_"
 _ENV_KEYS = {
     "center_code", "center_name", "agency_id", "counter_code", "server_url", "timezone",
     "cut_off", "lang", "printer", "paper", "ticket_printer", "parent_body", "place_name",
+    "center_phone",
 }
 
 

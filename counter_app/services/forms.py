@@ -81,6 +81,7 @@ def center_info(store: Store, settings: Settings, officer_username: str | None) 
         agency_id=settings.agency_id,
         officer_full_name=full_name,
         timezone=settings.timezone,
+        phone=settings.center_phone,
     )
 
 

@@ -344,3 +344,14 @@ def test_receipt_has_its_book_entry_and_two_copies(store, settings, tmp_path: Pa
     settings.receipt_copies = 1
     single = form_service.render_form(store, settings, second["code"], "receipt", tmp_path / "s.pdf")
     assert pt.pages(single) == 1 and "Liên" not in pt.text(single)
+
+
+def test_center_phone_is_on_form_02_and_checked(store, settings, tmp_path: Path) -> None:
+    from counter_app.config import load_settings
+
+    settings.center_phone = "0237 3852 123"
+    d = _status_cert(store, settings, outcome="supplement", components=[{"index": 1, "original": 1}])
+    pdf = form_service.render_form(store, settings, d["code"], "supplement", tmp_path / "02.pdf")
+    assert "số điện thoại 0237 3852 123" in pt.flat(pt.text(pdf))
+    with pytest.raises(BadInput, match="center_phone"):
+        load_settings(data_dir=tmp_path / "x", center_phone="gọi tôi nhé")
