@@ -107,9 +107,10 @@ class _Metrics:
 
 
 _PAPERS: dict[str, _Metrics] = {
-    # A5 = the A4 layout of Decree 30/2020 scaled down; margins keep room for a hole punch.
-    "A5": _Metrics((148.0, 210.0), 14.0, 10.0, 9.0, 12.0, 9.0, 23.0),
-    "A4": _Metrics((210.0, 297.0), 25.0, 15.0, 15.0, 15.0, 12.5, 30.0),
+    # Decree 30/2020: Times New Roman-metric type, body 13 pt on A4; A5 is the A4 layout scaled
+    # down (13 pt x 148/210 = 9.2 pt); margins keep room for a hole punch.
+    "A5": _Metrics((148.0, 210.0), 14.0, 10.0, 9.0, 12.0, 9.2, 23.0),
+    "A4": _Metrics((210.0, 297.0), 25.0, 15.0, 15.0, 15.0, 13.0, 30.0),
 }
 
 
@@ -238,37 +239,24 @@ class _Form:
         pdf.set_creator("counter-app")
         pdf.set_lang("vi-VN")
         pdf.c_margin = 0  # flow() measures words itself: no padding inside cells
-        use_subset = fonts.covered(texts)
-        for style, path in fonts.font_files(subset=use_subset).items():
-            pdf.add_font(fonts.FAMILY, style, str(path))
+        fonts.add_fonts(pdf, fonts.SERIF, texts)
         for font in pdf.fonts.values():
             # The shipped glyphs already carry their bounding boxes: recomputing them for every
             # embedded subset costs ~20% of a render.
             ttfont = getattr(font, "ttfont", None)
             if ttfont is not None:
                 ttfont.recalcBBoxes = False
-        pdf.alias_nb_pages()
-        footer_text = clean(code)
-
-        def footer() -> None:
-            pdf.set_y(-m.bottom + 3 * m.scale)
-            self.font("", m.base - 2.5)
-            pdf.set_text_color(90)
-            pdf.cell(
-                0, 3 * m.scale, f"Mã hồ sơ: {footer_text} · Trang {pdf.page_no()}/{{nb}}", align="C"
-            )
-            pdf.set_text_color(0)
-
-        pdf.footer = footer  # type: ignore[method-assign]
+        pdf.alias_nb_pages(None)  # footers are stamped at output, numbered per copy
         pdf.add_page()
         self.pdf = pdf
+        self.copy_starts = [1]  # first page of each copy (a receipt prints as Liên 1 + Liên 2)
         self.width = m.size[0] - m.left - m.right
         self.qr_zone: tuple[float, float, float] | None = None  # (page, bottom y, reserved width)
 
     # -- primitives --
 
     def font(self, style: str = "", size: float | None = None) -> None:
-        self.pdf.set_font(fonts.FAMILY, style, size if size is not None else self.m.base)
+        self.pdf.set_font(fonts.FORM_FAMILY, style, size if size is not None else self.m.base)
 
     def gap(self, lines: float = 0.5) -> None:
         self.pdf.ln(self.m.lh * lines)
@@ -599,7 +587,39 @@ class _Form:
             bottoms.append(pdf.get_y())
         pdf.set_y(max(bottoms))
 
+    def new_copy(self) -> None:
+        """Start the next copy of the same form on a new page (its pages numbered from 1)."""
+        self.pdf.add_page()
+        self.copy_starts.append(self.pdf.page_no())
+        self.qr_zone = None
+
+    def _stamp_footers(self) -> None:
+        """ "Mã hồ sơ: … · Trang i/n" on every page, i and n counted within each copy."""
+        pdf, m = self.pdf, self.m
+        last = pdf.page_no()
+        ends = [*(s - 1 for s in self.copy_starts[1:]), last]
+        pdf.set_auto_page_break(False)
+        code = clean(self.code)
+        for start, end in zip(self.copy_starts, ends, strict=True):
+            for page in range(start, end + 1):
+                pdf.page = page
+                pdf.set_xy(m.left, m.size[1] - m.bottom + 3 * m.scale)
+                # fpdf2 skips "set font" when the font did not change, but this page's stream
+                # ended in another font: change it twice so the operator is written here.
+                self.font("B", m.base - 2.5)
+                self.font("", m.base - 2.5)
+                pdf.set_text_color(90)
+                pdf.cell(
+                    self.width,
+                    3 * m.scale,
+                    f"Mã hồ sơ: {code} · Trang {page - start + 1}/{end - start + 1}",
+                    align="C",
+                )
+        pdf.set_text_color(0)
+        pdf.page = last
+
     def output(self) -> bytes:
+        self._stamp_footers()
         return bytes(self.pdf.output())
 
 
@@ -746,19 +766,35 @@ def render_receipt(
     lang: str = "vi",
     *,
     issued_on: dt.date | None = None,
-    copy_label: str = "",
+    copies: Sequence[str] = ("",),
 ) -> bytes:
     """Form 01: receipt of a complete dossier with the appointment to return the result.
 
-    `copy_label` names the copy ("Liên 1: Lưu hồ sơ", "Liên 2: Giao người nộp hồ sơ")."""
+    `copies` names each copy printed, one after the other in the same document ("Liên 1: Lưu tại
+    bộ phận tiếp nhận", "Liên 2: Giao người nộp hồ sơ"); an empty name prints no label."""
     _require(dossier, "code", "procedure_name", "received_at")
+    if not copies:
+        raise BadInput("cần ít nhất một liên / at least one copy is needed")
     tz = _tz(center)
     received = _parse_time(dossier.get("received_at"), tz)
-    due = _parse_time(dossier.get("appointment_at"), tz)
     assert received is not None
-    f = _start("receipt", dossier, center, paper, lang, issued_on or received.date())
-    if copy_label:
-        f.flow([(clean(copy_label), "I")], size=f.m.base - 1, align="C")
+    issued = issued_on or received.date()
+    f = _start("receipt", dossier, center, paper, lang, issued)
+    for i, label in enumerate(copies):
+        if i:
+            f.new_copy()
+            f.header(center, clean(dossier.get("form_number")), issued)
+            f.title("receipt")
+        if label:
+            f.flow([(clean(label), "I")], size=f.m.base - 1, align="C")
+        _receipt_body(f, dossier, center, received, tz)
+    return f.output()
+
+
+def _receipt_body(
+    f: _Form, dossier: dict[str, Any], center: CenterInfo, received: dt.datetime, tz: Any
+) -> None:
+    due = _parse_time(dossier.get("appointment_at"), tz)
     f.code_and_qr(
         clean(dossier["code"]),
         clean(dossier.get("lookup_code")),
@@ -823,7 +859,6 @@ def render_receipt(
             ("Người tiếp nhận hồ sơ", "(Ký và ghi rõ họ tên)", _officer(dossier, center)),
         ]
     )
-    return f.output()
 
 
 def _fee_text(dossier: dict[str, Any]) -> str:

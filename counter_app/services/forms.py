@@ -146,12 +146,7 @@ def render_bytes(
             reason=reason,
         )
     if kind == "receipt" and settings.receipt_copies == 2:
-        return two_copies(
-            [
-                RENDERERS["receipt"](d, center, paper, settings.lang, copy_label=label)
-                for label in RECEIPT_COPIES
-            ]
-        )
+        return RENDERERS["receipt"](d, center, paper, settings.lang, copies=RECEIPT_COPIES)
     if kind == "control":
         return RENDERERS["control"](
             d, center, "A4", settings.lang, officer_names=officer_names(store, d)
@@ -160,20 +155,6 @@ def render_bytes(
 
 
 RECEIPT_COPIES = ("Liên 1: Lưu tại bộ phận tiếp nhận", "Liên 2: Giao người nộp hồ sơ")
-
-
-def two_copies(pdfs: list[bytes]) -> bytes:
-    """The copies of one form, one after the other in one PDF (printed as one job)."""
-    import io
-
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for data in pdfs:
-        writer.append(PdfReader(io.BytesIO(data)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def officer_names(store: Store, dossier: dict[str, Any]) -> dict[str, str]:

@@ -172,6 +172,35 @@ def test_many_components_flow_to_a_second_page(tmp_path: Path) -> None:
     assert_inside_margins(pdf, "A5")
 
 
+def test_copies_of_a_long_receipt_are_numbered_each_from_one(tmp_path: Path) -> None:
+    """Liên 1 and Liên 2 in one document: each copy starts on a new page with its header and
+    label, and its pages are numbered within the copy (never "Trang 4/6")."""
+    d = received()
+    template = d["components"][0]
+    d["components"] = [
+        {**copy.deepcopy(template), "index": i, "name": f"Giấy tờ số {i:02d} kèm theo hồ sơ"}
+        for i in range(1, 31)
+    ]
+    labels = ("Liên 1: Lưu tại bộ phận tiếp nhận", "Liên 2: Giao người nộp hồ sơ")
+    pdf = render(tmp_path, forms.render_receipt, d, copies=labels)
+    total = pt.pages(pdf)
+    assert total % 2 == 0 and total >= 4
+    per = total // 2
+    for page in range(1, total + 1):
+        text = pt.flat(pt.text(pdf, page=page))
+        i = (page - 1) % per + 1
+        assert f"Trang {i}/{per}" in text, page
+        assert f"Mã hồ sơ: {d['code']}" in text
+        if i == 1:
+            label = labels[(page - 1) // per]
+            assert label in text and "GIẤY TIẾP NHẬN HỒ SƠ" in text
+    t = pt.flat(pt.text(pdf))
+    assert t.count("Giấy tờ số 30 kèm theo hồ sơ") == 2
+    assert t.count("NGƯỜI TIẾP NHẬN HỒ SƠ") == 2
+    with pytest.raises(BadInput, match="liên"):
+        forms.render_receipt(d, CENTER, copies=())
+
+
 def test_optional_fields_missing_are_dotted(tmp_path: Path) -> None:
     d = received(appointment_at=None, fees=[], fee_vnd=0)
     del d["applicant"]["email"]
