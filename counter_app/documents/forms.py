@@ -21,9 +21,11 @@ Optional dossier keys the store does not hold and the services layer adds: ``pro
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -214,6 +216,31 @@ def money(amount: Any) -> str:
 Run = tuple[str, str]  # (text, fpdf2 style: "" | "B" | "I" | "BI")
 
 
+_BREAK_AT_KEEP: ContextVar[bool] = ContextVar("_BREAK_AT_KEEP", default=False)
+
+
+class _SignaturesAlone(Exception):
+    """Raised during layout when the signature blocks would start a page on their own."""
+
+
+def _signatures_never_alone(render: Callable[..., bytes]) -> Callable[..., bytes]:
+    """Lay the form out again, breaking the page at its closing text, when the signatures
+    would otherwise be alone on the last page (rare: only then does a form render twice)."""
+
+    @functools.wraps(render)
+    def wrapper(*args: Any, **kwargs: Any) -> bytes:
+        try:
+            return render(*args, **kwargs)
+        except _SignaturesAlone:
+            token = _BREAK_AT_KEEP.set(True)
+            try:
+                return render(*args, **kwargs)
+            finally:
+                _BREAK_AT_KEEP.reset(token)
+
+    return wrapper
+
+
 class _Form:
     """One form: an FPDF document plus the layout helpers the four forms share."""
 
@@ -250,6 +277,7 @@ class _Form:
         pdf.add_page()
         self.pdf = pdf
         self.copy_starts = [1]  # first page of each copy (a receipt prints as Liên 1 + Liên 2)
+        self.keep_mark = False  # keep_with_signatures() was called for the coming signatures
         self.width = m.size[0] - m.left - m.right
         self.qr_zone: tuple[float, float, float] | None = None  # (page, bottom y, reserved width)
 
@@ -561,12 +589,24 @@ class _Form:
                     row.cell(value)
         self.font("", m.base)
 
+    def keep_with_signatures(self) -> None:
+        """Mark where the form's closing text starts: if the signature blocks would otherwise
+        stand alone on a new page, the form is laid out again with a page break here, so the
+        signatures always share their page with text (Decree 30/2020, Annex I)."""
+        self.keep_mark = True
+        if _BREAK_AT_KEEP.get() and self.pdf.get_y() > self.m.top + self.m.lh:
+            self.pdf.add_page()
+
     def signatures(self, blocks: Sequence[tuple[str, str, str]]) -> None:
         """Signature blocks side by side: (role, hint, name). One block sits on the right."""
         self.leave_qr_zone()
         pdf, m = self.pdf, self.m
         need = m.lh * 3 + 16 * m.scale
         self.gap(0.6)
+        if pdf.get_y() + need > pdf.page_break_trigger and self.keep_mark:
+            if not _BREAK_AT_KEEP.get():
+                raise _SignaturesAlone
+        self.keep_mark = False
         self._break_if_needed(need)
         y0 = pdf.get_y()
         col = self.width / 2
@@ -759,6 +799,7 @@ def _start(
     return f
 
 
+@_signatures_never_alone
 def render_receipt(
     dossier: dict[str, Any],
     center: CenterInfo,
@@ -843,6 +884,7 @@ def _receipt_body(
         )
     delivery = clean(delivery_text(dossier.get("result_delivery"), clean(center.center_name)))
     f.flow([("6. Đăng ký nhận kết quả tại: ", ""), (delivery, "B")])
+    f.keep_with_signatures()
     f.flow([("7. Phí, lệ phí: ", ""), (_fee_text(dossier), "B")])
     f.flow(
         [
@@ -885,6 +927,7 @@ def _officer(dossier: dict[str, Any], center: CenterInfo) -> str:
     return clean(center.officer_full_name) or clean(dossier.get("officer"))
 
 
+@_signatures_never_alone
 def render_supplement(
     dossier: dict[str, Any],
     center: CenterInfo,
@@ -956,6 +999,7 @@ def render_supplement(
             )
         ]
     )
+    f.keep_with_signatures()
     f.flow(
         [
             (
@@ -969,6 +1013,7 @@ def render_supplement(
     return f.output()
 
 
+@_signatures_never_alone
 def render_refusal(
     dossier: dict[str, Any],
     center: CenterInfo,
@@ -1010,6 +1055,7 @@ def render_refusal(
     for r in reasons:
         f.flow([(f"- {r}", "B")], indent=3 * f.m.scale, hanging=5 * f.m.scale)
     f.gap(0.2)
+    f.keep_with_signatures()
     f.flow([("Xin thông báo để ông/bà được biết và thực hiện./.", "")])
     applicant = (dossier.get("applicant") or {}).get("full_name")
     f.signatures(
@@ -1054,6 +1100,7 @@ def _letter_opening(
     f.leave_qr_zone()
 
 
+@_signatures_never_alone
 def render_apology(
     dossier: dict[str, Any],
     center: CenterInfo,
@@ -1114,11 +1161,13 @@ def render_apology(
             (".", ""),
         ]
     )
+    f.keep_with_signatures()
     f.flow([("Xin trân trọng thông báo để ông/bà được biết./.", "")])
     f.signatures([("Thủ trưởng cơ quan", "(Ký, ghi rõ họ tên và đóng dấu)", "")])
     return f.output()
 
 
+@_signatures_never_alone
 def render_stop(
     dossier: dict[str, Any],
     center: CenterInfo,
@@ -1163,6 +1212,7 @@ def render_stop(
             )
         ]
     )
+    f.keep_with_signatures()
     f.flow([("Xin trân trọng thông báo để ông/bà được biết./.", "")])
     f.signatures([("Thủ trưởng cơ quan", "(Ký, ghi rõ họ tên và đóng dấu)", "")])
     return f.output()
