@@ -169,6 +169,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_data_dir(fm)
     fm.set_defaults(func=_form)
 
+    bk = ds.add_parser(
+        "book", help="sổ theo dõi hồ sơ (form 07) for a period, A4 landscape PDF"
+    )
+    bk.add_argument("--from", dest="start", required=True, metavar="DD/MM/YYYY")
+    bk.add_argument("--to", dest="end", required=True, metavar="DD/MM/YYYY")
+    bk.add_argument("--out", metavar="FILE.pdf", help="default: <data dir>/forms/book-….pdf")
+    bk.add_argument(
+        "--print",
+        dest="print_it",
+        action="store_true",
+        help="send to the configured printer (lp) after saving",
+    )
+    add_json_flag(bk)
+    add_data_dir(bk)
+    bk.set_defaults(func=_book)
+
     at = ds.add_parser("attach", help="attach scanned files (PDF/JPEG/PNG/TIFF) to a component")
     at.add_argument("code")
     at.add_argument("--component", type=bounded(1, 1000), required=True)
@@ -465,6 +481,33 @@ def _form(args: argparse.Namespace) -> int:
         emit_json({"path": str(path), "kind": args.kind, "code": args.code, "printed": printed})
     else:
         log(str(path) if printed is None else f"{path} → {printed}")
+    return 0
+
+
+def _book(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from counter_app.services import book, forms
+
+    start = book.parse_day(args.start, field="from")
+    end = book.parse_day(args.end, field="to")
+    settings, store = _open(args)
+    path, count = book.render_book_file(
+        store, settings, start, end, Path(args.out) if args.out else None
+    )
+    printed = forms.print_pdf(settings, path) if args.print_it else None
+    if args.json:
+        emit_json(
+            {
+                "path": str(path),
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "dossiers": count,
+                "printed": printed,
+            }
+        )
+    else:
+        log(f"{path} ({count} hồ sơ / dossiers)" + (f" → {printed}" if printed else ""))
     return 0
 
 

@@ -66,6 +66,7 @@ TITLES: dict[str, tuple[str, str, str]] = {
         "Phiếu kiểm soát quá trình giải quyết hồ sơ",
         "Control sheet of the dossier's processing",
     ),
+    "book": ("07", "Sổ theo dõi hồ sơ", "Book of dossiers"),
 }
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -113,6 +114,8 @@ _PAPERS: dict[str, _Metrics] = {
     # down (13 pt x 148/210 = 9.2 pt); margins keep room for a hole punch.
     "A5": _Metrics((148.0, 210.0), 14.0, 10.0, 9.0, 12.0, 9.2, 23.0),
     "A4": _Metrics((210.0, 297.0), 25.0, 15.0, 15.0, 15.0, 13.0, 30.0),
+    # A4 landscape, for the book (form 07): fourteen columns need the width and a smaller type
+    "A4L": _Metrics((297.0, 210.0), 20.0, 10.0, 10.0, 12.0, 9.5, 30.0),
 }
 
 
@@ -250,6 +253,8 @@ class _Form:
         lang: str,
         code: str,
         texts: Iterable[str],
+        *,
+        footer: str | None = None,
     ) -> None:
         from fpdf import FPDF
 
@@ -260,7 +265,9 @@ class _Form:
         self.m = m = _PAPERS[paper]
         self.lang = lang
         self.code = code
-        pdf = FPDF(orientation="portrait", unit="mm", format=m.size)
+        self.footer_label = clean(footer) if footer else f"Mã hồ sơ: {clean(code)}"
+        orientation = "landscape" if m.size[0] > m.size[1] else "portrait"
+        pdf = FPDF(orientation=orientation, unit="mm", format=(min(m.size), max(m.size)))
         pdf.set_margins(m.left, m.top, m.right)
         pdf.set_auto_page_break(True, margin=m.bottom)
         pdf.set_creator("counter-app")
@@ -402,7 +409,9 @@ class _Form:
 
     # -- blocks --
 
-    def header(self, center: CenterInfo, number: str, issued: dt.date) -> None:
+    def header(
+        self, center: CenterInfo, number: str, issued: dt.date, *, number_label: str = "Số"
+    ) -> None:
         """Parent body + center (left), national motto (right), "Số", place and date."""
         pdf, m = self.pdf, self.m
         left_w = self.width * 0.45
@@ -442,7 +451,7 @@ class _Form:
         y = max(y_left, y_right) + 1.6 * m.scale
         self.font("", size)
         pdf.set_xy(x_left, y)
-        pdf.multi_cell(left_w, lh, f"Số: {clean(number) or DOTS}", align="C")
+        pdf.multi_cell(left_w, lh, f"{number_label}: {clean(number) or DOTS}", align="C")
         y_after_left = pdf.get_y()
         pdf.set_xy(x_right, y)
         self.font("I", size)
@@ -639,7 +648,6 @@ class _Form:
         last = pdf.page_no()
         ends = [*(s - 1 for s in self.copy_starts[1:]), last]
         pdf.set_auto_page_break(False)
-        code = clean(self.code)
         for start, end in zip(self.copy_starts, ends, strict=True):
             for page in range(start, end + 1):
                 pdf.page = page
@@ -652,7 +660,7 @@ class _Form:
                 pdf.cell(
                     self.width,
                     3 * m.scale,
-                    f"Mã hồ sơ: {code} · Trang {page - start + 1}/{end - start + 1}",
+                    f"{self.footer_label} · Trang {page - start + 1}/{end - start + 1}",
                     align="C",
                 )
         pdf.set_text_color(0)

@@ -7,9 +7,11 @@ import datetime as dt
 from typing import Any
 
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -21,6 +23,15 @@ from counter_app.ui.screens.lookup import status_label
 from counter_app.ui.widgets.reception_steps import screen_footer, screen_header
 
 REFRESH_SECONDS = 30.0
+
+
+class BookDone(Message):
+    """The book of dossiers (form 07) was made in a worker: its path, count, or an error."""
+
+    def __init__(self, text: str, ok: bool) -> None:
+        super().__init__()
+        self.text = text
+        self.ok = ok
 
 
 def _fmt(value: str | None) -> str:
@@ -52,6 +63,7 @@ class SupervisorScreen(Screen):
     BINDINGS = [
         Binding("f5", "refresh_data", "sv.key.refresh"),
         Binding("f6", "conflicts", "sv.key.conflicts"),
+        Binding("f7", "book", "sv.key.book"),
         Binding("escape", "close", "sv.key.close"),
     ]
 
@@ -231,6 +243,70 @@ class SupervisorScreen(Screen):
     def action_close(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def action_book(self) -> None:
+        """Form 07 for a period (default: this month up to today), made in a worker."""
+        from counter_app.services import book
+        from counter_app.ui.widgets.dossier_action import DossierActionDialog, Field
+
+        today = (self._now() or dt.datetime.now(self.ctx.settings.tz)).date()
+        period: dict[str, dt.date] = {}
+
+        def submit(values: dict[str, str]) -> str | None:
+            try:
+                start = book.parse_day(values["start"], field="from")
+                end = book.parse_day(values["end"], field="to")
+                book.check_period(start, end)
+            except CounterAppError as exc:
+                return exc.message
+            period.update(start=start, end=end)
+            return None
+
+        def done(ok: bool | None) -> None:
+            if ok and period:
+                start, end = period["start"], period["end"]
+                self.query_one("#sv-updated", Static).update(
+                    t("sv.book.working", start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")
+                )
+                self._book_worker(start, end, today)
+
+        fields = [
+            Field("start", t("sv.book.from"), "dd/mm/yyyy", f"{today.replace(day=1):%d/%m/%Y}", 10),
+            Field("end", t("sv.book.to"), "dd/mm/yyyy", f"{today:%d/%m/%Y}", 10),
+        ]
+        self.app.push_screen(
+            DossierActionDialog(t("sv.book.title"), fields, submit, hint=t("sv.book.hint")), done
+        )
+
+    @work(thread=True, exclusive=True, group="book", exit_on_error=False)
+    def _book_worker(self, start: dt.date, end: dt.date, today: dt.date) -> None:
+        from counter_app.services import book, forms
+
+        try:
+            path, n = book.render_book_file(
+                self.ctx.store, self.ctx.settings, start, end, today=today
+            )
+        except CounterAppError as exc:
+            self.post_message(BookDone(exc.message, False))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown; nothing is changed by a failed book
+            self.post_message(BookDone(f"{type(exc).__name__}: {exc}", False))
+            return
+        text = t("sv.book.done", n=n, path=str(path))
+        if not self.ctx.settings.printer:
+            self.post_message(BookDone(text, True))
+            return
+        try:
+            printed = forms.print_pdf(self.ctx.settings, path)
+        except CounterAppError as exc:
+            self.post_message(BookDone(f"{text} · {exc.message}", False))
+            return
+        self.post_message(BookDone(f"{text} · {printed}", True))
+
+    @on(BookDone)
+    def _book_done(self, event: BookDone) -> None:
+        self.query_one("#sv-updated", Static).update(event.text)
+        self.notify(event.text, severity="information" if event.ok else "error", timeout=15)
 
     def action_conflicts(self) -> None:
         """The center's sync conflicts (from the server; supervisors only)."""

@@ -227,3 +227,39 @@ async def test_lookup_by_queue_ticket_finds_each_of_its_dossiers(ctx) -> None:
         await pilot.pause()
         assert screen.query_one("#lk-results", DataTable).row_count == 2
         assert "B-07-012" in str(screen.query_one("#lk-detail", Static).render())
+
+
+async def test_supervisor_prints_the_book_for_a_period(ctx) -> None:
+    """F7: form 07 for a period typed as dd/mm/yyyy (default: this month to today); a bad date
+    is refused in the dialog; the book is made in a worker and its path shown."""
+    from textual.widgets import Input
+
+    from counter_app.services.book import default_book_path
+    from counter_app.ui.widgets.dossier_action import DossierActionDialog
+    from tests.forms import pdftools as pt
+
+    receive(ctx, "Lê Thị Thu Hương", "001190012345", "1990-03-15")
+    receive(ctx, "Phạm Văn Đức", "001085000123", "1985-01-01", when=FROZEN_NOW - dt.timedelta(days=3))
+    app = HostApp(ctx, SupervisorScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, DossierActionDialog)
+        assert dialog.query_one("#act-start", Input).value == "01/11/2026"
+        assert dialog.query_one("#act-end", Input).value == "23/11/2026"
+        dialog.query_one("#act-end", Input).value = "31/02/2026"
+        await pilot.press("f9")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "dd/mm/yyyy" in str(dialog.query_one("#act-error", Static).render())
+        dialog.query_one("#act-end", Input).value = "22/11/2026"
+        await pilot.press("f9")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.screen.query_one("#sv-updated", Static).render())
+        assert "1 hồ sơ" in status, status
+    path = default_book_path(ctx.settings, dt.date(2026, 11, 1), dt.date(2026, 11, 22))
+    text = pt.flat(pt.text(path))
+    assert "Phạm Văn Đức" in text and "Lê Thị Thu Hương" not in text  # 23/11 is outside
