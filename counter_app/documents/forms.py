@@ -410,9 +410,17 @@ class _Form:
     # -- blocks --
 
     def header(
-        self, center: CenterInfo, number: str, issued: dt.date, *, number_label: str = "Số"
+        self,
+        center: CenterInfo,
+        number: str,
+        issued: dt.date,
+        *,
+        number_label: str = "Số",
+        issuer: tuple[str, str] | None = None,
     ) -> None:
-        """Parent body + center (left), national motto (right), "Số", place and date."""
+        """Parent body + issuing body (left; default: the center under its People's Committee),
+        national motto (right), "Số", place and date. An issuer without a parent body is printed
+        alone, in bold."""
         pdf, m = self.pdf, self.m
         left_w = self.width * 0.45
         right_w = self.width - left_w
@@ -423,11 +431,13 @@ class _Form:
 
         # left column
         pdf.set_xy(x_left, y0)
-        parent = upper_vi(clean(center.parent_body))
-        self.font("", self._fit_lines(parent, "", size, left_w, 1))
-        pdf.multi_cell(left_w, lh, parent, align="C")
+        parent_text, name_text = issuer or (center.parent_body, center.center_name)
+        parent = upper_vi(clean(parent_text))
+        if parent:
+            self.font("", self._fit_lines(parent, "", size, left_w, 1))
+            pdf.multi_cell(left_w, lh, parent, align="C")
         pdf.set_x(x_left)
-        name = upper_vi(clean(center.center_name))
+        name = upper_vi(clean(name_text))
         self.font("B", self._fit_lines(name, "B", size, left_w, 2))
         pdf.multi_cell(left_w, lh, name, align="C")
         y_left = pdf.get_y() + 0.6 * m.scale
@@ -1108,6 +1118,27 @@ def _letter_opening(
     f.leave_qr_zone()
 
 
+_OWN_COMMITTEE = re.compile(r"^\s*(ubnd|ủy ban nhân dân|uỷ ban nhân dân)\b", re.IGNORECASE)
+
+
+def apology_issuer(dossier: dict[str, Any], center: CenterInfo) -> tuple[str, str]:
+    """Who issues form 04 (parent body, body): the body that is late. A body holding the
+    dossier (the open hand-over step) — a department under the commune's People's Committee, or
+    a vertical agency on its own; otherwise the competent agency, the commune's People's
+    Committee itself when the procedure is the commune's ("UBND xã …")."""
+    steps = [s for s in dossier.get("handovers") or [] if isinstance(s, dict)]
+    held = next((s for s in reversed(steps) if not s.get("back_at")), None)
+    if held is not None and clean(held.get("to_body")):
+        body = clean(held.get("to_body"))
+        if held.get("kind") == "commune":
+            return clean(center.parent_body), body
+        return "", body
+    agency = clean(dossier.get("competent_agency"))
+    if not agency or _OWN_COMMITTEE.match(agency):
+        return "", clean(center.parent_body)
+    return "", agency
+
+
 @_signatures_never_alone
 def render_apology(
     dossier: dict[str, Any],
@@ -1144,8 +1175,10 @@ def render_apology(
     if not reasons:
         raise BadInput("phải nêu lý do chậm trả kết quả / the delay needs a reason", field="reason")
     issued = issued_on or dt.datetime.now(tz).date()
-    f = _start("apology", dossier, center, paper, lang, issued)
-    body = clean(agency) or clean(dossier.get("competent_agency")) or clean(center.center_name)
+    parent, body = (("", clean(agency)) if clean(agency) else apology_issuer(dossier, center))
+    f = _Form(paper, lang, clean(dossier.get("code")), _texts(dossier, center, [parent, body]))
+    f.header(center, clean(dossier.get("form_number")), issued, issuer=(parent, body))
+    f.title("apology")
     _letter_opening(f, dossier, center, received, before)
     f.flow(
         [

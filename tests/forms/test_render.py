@@ -373,3 +373,34 @@ def test_long_center_names_wrap_in_the_header(tmp_path: Path) -> None:
     t = pt.flat(pt.text(pdf))
     assert "THÀNH PHỐ ĐÀ NẴNG" in t and "Đà Nẵng, ngày 23 tháng 11 năm 2026" in t
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in t
+
+
+def test_form_04_is_issued_by_the_body_that_is_late(tmp_path: Path) -> None:
+    """The commune's own procedure: its People's Committee, alone in the header; a department
+    holding the dossier: under the People's Committee; a vertical agency: on its own."""
+    own = received(status="processing", reason="Cần xác minh")
+    assert forms.apology_issuer(own, CENTER) == ("", CENTER.parent_body)
+    held_by_department = {
+        **own,
+        "handovers": [{"to_body": "Phòng Kinh tế", "kind": "commune", "sent_at": "x"}],
+    }
+    assert forms.apology_issuer(held_by_department, CENTER) == (CENTER.parent_body, "Phòng Kinh tế")
+    land = "Văn phòng đăng ký đất đai - Chi nhánh khu vực Demo"
+    held_by_agency = {**own, "handovers": [{"to_body": land, "kind": "vertical"}]}
+    assert forms.apology_issuer(held_by_agency, CENTER) == ("", land)
+    back_from_agency = {
+        **own,
+        "handovers": [{"to_body": land, "kind": "vertical", "back_at": "2026-11-26T09:00:00+07:00"}],
+    }
+    assert forms.apology_issuer(back_from_agency, CENTER) == ("", CENTER.parent_body)
+    police = {**own, "competent_agency": "Công an xã"}
+    assert forms.apology_issuer(police, CENTER) == ("", "Công an xã")
+
+    pdf = render(tmp_path, forms.render_apology, held_by_agency, new_due=dt.datetime(2026, 12, 2, 9))
+    t = pt.flat(pt.text(pdf))
+    assert "VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI" in t and "CHI NHÁNH KHU VỰC DEMO" in t
+    assert "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG" not in t  # not the center's letter
+    assert f"Tuy nhiên đến nay, {land} chưa trả kết quả" in t
+    pdf = render(tmp_path, forms.render_apology, own, name="own.pdf", new_due=dt.datetime(2026, 12, 2, 9))
+    t = pt.flat(pt.text(pdf))
+    assert "ỦY BAN NHÂN DÂN XÃ DEMO" in t and "TRUNG TÂM PHỤC VỤ" not in t
