@@ -39,7 +39,7 @@ HEADINGS = (
     "Ký nhận",
     "Ghi chú",
 )
-WIDTHS = (13, 28, 28, 9, 22, 24, 20, 17, 17, 20, 20, 20, 10, 19)
+WIDTHS = (13, 28, 28, 11, 21, 23, 20, 17, 17, 20, 20, 20, 10, 19)
 ALIGNS = ("C", "L", "L", "C", "L", "L", "L", "C", "C", "L", "L", "L", "C", "L")
 
 MAX_ROWS = 20_000  # a busy ward's month is ~9,000; more is a mistake in the period
