@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -302,7 +303,26 @@ def test_demo_catalog_facts(demo_entries: list[dict[str, Any]]) -> None:
         if e["processing_time"]["unit"] == "same_day":
             assert e["cut_off"] == "15:00", e["name"]
         assert e["confidence"] in {"partly", "belief"}
+        assert len(e["source"]) > 40, e["name"]  # where the code and the contents come from
     catalog.validate_catalog(demo_entries)  # the shipped file is valid
+
+
+def test_shipped_catalog_covers_a_commune_center(demo_entries: list[dict[str, Any]]) -> None:
+    """Issue 19 §5: ≥150 procedures, national codes, the vertical agencies a center receives for."""
+    assert len(demo_entries) >= 150
+    codes = [e["code"] for e in demo_entries if e["code"]]
+    assert len(codes) == len(set(codes))
+    national = re.compile(r"^\d\.\d{6}$")
+    assert all(national.match(c) for c in codes), [c for c in codes if not national.match(c)]
+    without = [e for e in demo_entries if not e["code"]]
+    assert len(without) <= 2
+    for e in without:  # a local code is kept only where no national code was found, and says so
+        assert "LOCAL" in e["notes"] and "mã" in e["notes"], e["name"]
+    agencies = " | ".join(e["agency"] for e in demo_entries)
+    for body in ("Văn phòng đăng ký đất đai", "Công an xã", "Bảo hiểm xã hội", "thuế", "UBND xã"):
+        assert body in agencies, body
+    fields = {e["field"] for e in demo_entries}
+    assert {"Đất đai", "Đăng ký biện pháp bảo đảm", "Cấp, quản lý căn cước", "Thuế"} <= fields
 
 
 def test_cache_notices_an_import_by_another_process(

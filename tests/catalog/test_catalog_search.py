@@ -127,7 +127,7 @@ def test_code_exact_and_prefix(big_index: CatalogIndex) -> None:
 def test_local_code_search(demo_index: CatalogIndex) -> None:
     from counter_app.services.catalog import local_code
 
-    code = local_code("Đăng ký kết hôn lưu động")
+    code = local_code("Điều chỉnh thông tin về cư trú trong Cơ sở dữ liệu về cư trú")
     assert demo_index.search(code, 1)[0].code == code
     assert demo_index.search(code.lower(), 1)[0].code == code
 
