@@ -78,7 +78,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     sp.add_argument(
         "--from-json",
         metavar="FILE",
-        help='components in detail: [{"index": 2, "original": 1, "copy": 0, "presented": false}]',
+        help='components in detail: [{"index": 2, "original": 1, "copy": 0, "presented": false}], '
+        'or {"components": [...], "subjects": [{"role": "child", "full_name": …}]} when the '
+        "persons the dossier is about were not all given at reception",
     )
     _officer(sp)
     add_json_flag(sp)
@@ -330,8 +332,16 @@ def _supplement(args: argparse.Namespace) -> int:
 
     settings, store = _open(args)
     components: list[dict] = []
+    subjects: list[dict] = []
     if args.from_json:
         data = _read_json(args.from_json)
+        if isinstance(data, dict) and set(data) <= {"components", "subjects"}:
+            subjects = data.get("subjects") or []
+            data = data.get("components") or []
+            if not isinstance(subjects, list) or not all(isinstance(x, dict) for x in subjects):
+                raise BadInput("--from-json: subjects phải là danh sách / must be a list")
+            if len(subjects) > 4:
+                raise BadInput("--from-json: tối đa 4 người / at most 4 subjects")
         if not isinstance(data, list) or not all(isinstance(c, dict) for c in data):
             raise BadInput("--from-json: cần một danh sách thành phần / a list of components")
         components.extend(data)
@@ -353,7 +363,9 @@ def _supplement(args: argparse.Namespace) -> int:
                     "presented": True,
                 }
             )
-    d = dossiers.complete_supplement(store, settings, args.code, components, actor=args.officer)
+    d = dossiers.complete_supplement(
+        store, settings, args.code, components, actor=args.officer, subjects=subjects
+    )
     if args.json:
         emit_json(d)
     else:

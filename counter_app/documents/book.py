@@ -109,6 +109,18 @@ def _notes(dossier: dict[str, Any], tz: Any) -> str:
     return "; ".join(notes)
 
 
+def _procedure(d: dict[str, Any]) -> str:
+    """The procedure, and whom it is about when that is not the applicant (the child, the
+    deceased, both parties of a marriage)."""
+    whom = [
+        f"{clean(x.get('label'))}: {clean(x.get('full_name'))}"
+        for x in d.get("subjects") or []
+        if isinstance(x, dict) and x.get("full_name")
+    ]
+    name = clean(d.get("procedure_name"))
+    return f"{name} ({'; '.join(whom)})" if whom else name
+
+
 def book_rows(dossiers: Sequence[dict[str, Any]], tz: Any) -> list[tuple[str, ...]]:
     """The book's rows, one per dossier, in the order given (the service sorts by receipt)."""
     rows: list[tuple[str, ...]] = []
@@ -118,7 +130,7 @@ def book_rows(dossiers: Sequence[dict[str, Any]], tz: Any) -> list[tuple[str, ..
             (
                 clean(d.get("book_entry")),
                 clean(d.get("code")),
-                clean(d.get("procedure_name")),
+                _procedure(d),
                 str(int(d.get("sets") or 1)),
                 clean(a.get("full_name")),
                 _address_phone(a),

@@ -706,6 +706,7 @@ def _texts(dossier: dict[str, Any], center: CenterInfo, extra: Iterable[str] = (
                 "lookup_code",
                 "procedure_name",
                 "applicant",
+                "subjects",
                 "components",
                 "missing",
                 "reason",
@@ -748,6 +749,18 @@ def _require(dossier: dict[str, Any], *keys: str) -> None:
     for k in keys:
         if not dossier.get(k):
             raise BadInput(f"hồ sơ thiếu trường '{k}' / the dossier has no '{k}'", field=k)
+
+
+def _request_block(f: _Form, dossier: dict[str, Any]) -> None:
+    """What is asked, and whom it is about when that is not the applicant (the child of a birth
+    registration, both parties of a marriage: domain/subjects.py)."""
+    from counter_app.domain.subjects import describe
+
+    f.field("Nội dung yêu cầu giải quyết", dossier.get("procedure_name"))
+    for subject in dossier.get("subjects") or []:
+        if isinstance(subject, dict) and subject.get("full_name"):
+            label = clean(subject.get("label")) or "Người liên quan"
+            f.field(label, describe(subject), indent=4 * f.m.scale)
 
 
 def _applicant_block(f: _Form, dossier: dict[str, Any], *, intro: str | None) -> None:
@@ -860,7 +873,7 @@ def _receipt_body(
         ticket=clean(dossier.get("ticket_number")),
     )
     _applicant_block(f, dossier, intro=f"{clean(center.center_name)} tiếp nhận hồ sơ của:")
-    f.field("Nội dung yêu cầu giải quyết", dossier.get("procedure_name"))
+    _request_block(f, dossier)
     f.leave_qr_zone()
     f.gap(0.25)
     f.flow([("1. Thành phần hồ sơ nộp gồm:", "B")])
@@ -966,7 +979,7 @@ def render_supplement(
         ticket=clean(dossier.get("ticket_number")),
     )
     _applicant_block(f, dossier, intro="Hồ sơ của:")
-    f.field("Nội dung yêu cầu giải quyết", dossier.get("procedure_name"))
+    _request_block(f, dossier)
     if received:
         f.field("Thời gian nộp hồ sơ", hour_minute_day(received), bold=False)
     f.leave_qr_zone()
@@ -1057,7 +1070,7 @@ def render_refusal(
         ticket=clean(dossier.get("ticket_number")),
     )
     _applicant_block(f, dossier, intro=f"{clean(center.center_name)} tiếp nhận hồ sơ của:")
-    f.field("Nội dung yêu cầu giải quyết", dossier.get("procedure_name"))
+    _request_block(f, dossier)
     f.leave_qr_zone()
     f.gap(0.2)
     f.flow(
@@ -1360,7 +1373,7 @@ def render_control(
     f.code_and_qr(clean(dossier["code"]), clean(dossier.get("lookup_code")))
     a = dossier.get("applicant") or {}
     f.field("Kèm theo hồ sơ của", a.get("full_name"))
-    f.field("Nội dung yêu cầu giải quyết", dossier.get("procedure_name"))
+    _request_block(f, dossier)
     f.field("Ngày, giờ nhận hồ sơ", hour_minute_day(received))
     original = _parse_time(dossier.get("original_appointment_at"), tz)
     due = _parse_time(dossier.get("appointment_at"), tz)

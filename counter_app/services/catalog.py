@@ -17,6 +17,9 @@ Import format: a JSON list of procedures shaped like `data/procedures_sample.jso
                     (domain/fees.py: how each unit is charged)
     components      [{"name", "original": int ≥ 0, "copy": int ≥ 0, "required": bool, "note"?}],
                     stored numbered from 1 ("index")
+    subjects        optional [{"role", "label", "label_en"?, "fields"?, "required"?}]: the persons the
+                    procedure is about besides the requester (the child of a birth registration,
+                    both parties of a marriage) — domain/subjects.py
     legal_basis     [str]
     aliases         optional [str]: other words officers use for it (searchable)
     valid_from      optional "YYYY-MM-DD" (default: the import day)
@@ -82,6 +85,7 @@ _ENTRY_KEYS = {
     "cut_off",
     "fees",
     "components",
+    "subjects",
     "legal_basis",
     "agency",
     "notes",
@@ -311,6 +315,13 @@ def _normalise(entry: Any, i: int) -> dict[str, Any]:
                 i, "valid_from", f"phải là ngày YYYY-MM-DD / must be YYYY-MM-DD, got {valid_from!r}"
             ) from None
 
+    from counter_app.domain.subjects import parse_specs
+
+    try:
+        subjects = [spec.as_dict() for spec in parse_specs(entry.get("subjects"))]
+    except ValueError as exc:
+        raise _bad(i, "subjects", str(exc)) from None
+
     return {
         "code": code,
         "name": name,
@@ -321,6 +332,7 @@ def _normalise(entry: Any, i: int) -> dict[str, Any]:
         "cut_off": cut_off,
         "fees": fees,
         "components": components,
+        "subjects": subjects,
         "legal_basis": str_list("legal_basis"),
         "agency": _text(entry, i, "agency"),
         "notes": _text(entry, i, "notes"),
@@ -332,7 +344,10 @@ def _normalise(entry: Any, i: int) -> dict[str, Any]:
 
 
 def _content_hash(norm: dict[str, Any]) -> str:
-    content = {k: v for k, v in norm.items() if k != "valid_from"}
+    # (an entry without subjects hashes as before they existed: no new version on re-import)
+    content = {
+        k: v for k, v in norm.items() if k != "valid_from" and not (k == "subjects" and not v)
+    }
     blob = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -440,6 +455,7 @@ def import_catalog(
                     cut_off=norm["cut_off"],
                     fees=norm["fees"],
                     components=norm["components"],
+                    subjects=norm["subjects"],
                     legal_basis=norm["legal_basis"],
                     agency=norm["agency"],
                     notes=norm["notes"],
@@ -531,6 +547,7 @@ def _full(p: Procedure) -> dict[str, Any]:
                 }
                 for i, c in enumerate(p.components, start=1)
             ],
+            "subjects": [dict(x) for x in p.subjects or []],
             "legal_basis": list(p.legal_basis),
             "aliases": list(_aliases_of(p.search_key)),
             "notes": p.notes,

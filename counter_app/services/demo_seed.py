@@ -141,6 +141,34 @@ def _components(store: Store, code: str, complete: bool) -> list[dict[str, Any]]
     return out
 
 
+# Made-up persons a demo dossier is about (the child of a birth, both parties of a marriage…).
+_DEMO_PEOPLE = (
+    ("Nguyễn Văn Minh", "Nam", "001095011111"),
+    ("Trần Thị Lan", "Nữ", "001196022222"),
+    ("Lê Văn Tâm", "Nam", "001093033333"),
+    ("Phạm Thị Hoa", "Nữ", "001197044444"),
+)
+
+
+def _subjects(store: Store, code: str, today: dt.date) -> list[dict[str, Any]]:
+    """A plausible person for every subject the procedure asks for (domain/subjects.py)."""
+    from counter_app.services import catalog
+
+    out = []
+    for i, spec in enumerate(catalog.get(store, code).get("subjects", [])):
+        name, sex, id_number = _DEMO_PEOPLE[i % len(_DEMO_PEOPLE)]
+        if spec.get("role") == "bride":
+            name, sex, id_number = _DEMO_PEOPLE[1]
+        elif spec.get("role") == "groom":
+            name, sex, id_number = _DEMO_PEOPLE[0]
+        born = today - dt.timedelta(days=12) if spec.get("role") == "child" else dt.date(1995, 6, 1)
+        values = {"full_name": name, "date_of_birth": born.isoformat(), "sex": sex,
+                  "id_number": id_number}
+        fields = spec.get("fields") or ["full_name", "date_of_birth"]
+        out.append({"role": spec["role"], **{f: values[f] for f in fields}})
+    return out
+
+
 def _fee_quantities(store: Store, code: str) -> dict[str, dict[str, Any]]:
     """A certification of a 2-page paper, 2 copies of a per-copy extract."""
     from counter_app.services import catalog
@@ -204,6 +232,7 @@ def seed_today(
         req = {
             "procedure": proc,
             "applicant": APPLICANTS[who],
+            "subjects": _subjects(store, proc, (now - ago(minutes)).date()),
             "components": _components(store, proc, complete),
             "received_at": (now - ago(minutes)).isoformat(),
             "outcome": outcome,

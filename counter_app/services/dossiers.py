@@ -129,12 +129,27 @@ class DeliveryIn(BaseModel):
     center: str = Field(default="", max_length=150)
 
 
+class SubjectIn(BaseModel):
+    """A person the dossier is about besides the applicant (domain/subjects.py checks it against
+    the procedure's list)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    role: str = Field(min_length=1, max_length=20)
+    label: str | None = Field(default=None, max_length=100)  # ignored: the catalog's label is kept
+    full_name: str = Field(default="", max_length=100)
+    date_of_birth: str | None = Field(default=None, max_length=10)
+    sex: str | None = Field(default=None, max_length=10)
+    id_number: str | None = Field(default=None, max_length=12)
+
+
 class ReceiveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     procedure: str = Field(min_length=1, max_length=64)
     procedure_version: int | None = Field(default=None, ge=1, le=1_000_000)
     applicant: ApplicantIn
+    subjects: list[SubjectIn] = Field(default_factory=list, max_length=4)
     components: list[ComponentIn] = Field(default_factory=list, max_length=200)
     received_at: dt.datetime | None = None
     ticket: str | None = Field(default=None, max_length=16)
@@ -194,6 +209,28 @@ def _validate_applicant(a: ApplicantIn) -> None:
     from counter_app.domain.identity import validate_id_number
 
     validate_id_number(a.id_number, a.date_of_birth)
+
+
+def _subject_in(data: Any) -> SubjectIn:
+    try:
+        return SubjectIn.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"]) or "subjects"
+        msg = err["msg"].removeprefix("Value error, ")
+        raise BadInput(f"dữ liệu không hợp lệ / invalid input: {loc}: {msg}", field="subjects") from None
+
+
+def subjects_of(req: ReceiveRequest, proc: Procedure, today: dt.date) -> list[dict[str, Any]]:
+    """The request's subjects checked against the procedure's (every required one to receive)."""
+    from counter_app.domain.subjects import check_subjects, parse_specs
+
+    try:
+        specs = parse_specs(proc.subjects or [])
+    except ValueError:  # a row stored by an older import: nothing to ask
+        specs = []
+    given = [s.model_dump(exclude_none=True, exclude={"label"}) for s in req.subjects]
+    return check_subjects(specs, given, today=today, require_all=req.outcome == "receive")
 
 
 def evaluate(
@@ -265,6 +302,7 @@ def receive(
         if received_at.tzinfo is None:
             received_at = received_at.replace(tzinfo=tz)
         received_at = received_at.astimezone(tz)
+        subjects = subjects_of(req, proc, received_at.date())
         device = device_info(session)
         day = received_at.date()
         seq = next_sequence(session, f"dossier:{day:%y%m%d}:{device['slot']}")
@@ -305,6 +343,7 @@ def receive(
             applicant_id_number=req.applicant.id_number,
             applicant_name_key=fold(req.applicant.full_name),
             applicant_phone=req.applicant.phone,
+            subjects=subjects,
             ticket_number=req.ticket,
             officer=actor,
             counter_code=counter_code or settings.counter_code,
@@ -582,9 +621,11 @@ def complete_supplement(
     *,
     actor: str,
     now: dt.datetime | None = None,
+    subjects: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The citizen came back with the missing papers: the dossier is received, and the due date is
-    computed again from the day it became complete (DOMAIN.md §0.6)."""
+    computed again from the day it became complete (DOMAIN.md §0.6). `subjects` adds or replaces,
+    by role, the persons the dossier is about; every one the procedure requires must be known."""
     with store.write() as session:
         d = _find(session, code)
         _require_own(d, settings)
@@ -617,6 +658,12 @@ def complete_supplement(
                 field=f"components[{first.spec.index}]",
             )
         when = legal_now(session, settings.tz, now=now)
+        by_role = {str(x.get("role")): _subject_in(x) for x in d.subjects or []}
+        for x in subjects or []:
+            parsed = _subject_in(x)
+            by_role[parsed.role] = parsed
+        req = ReceiveRequest.model_construct(subjects=list(by_role.values()), outcome="receive")
+        d.subjects = subjects_of(req, proc, when.date())
         appt = appointment_for(settings, proc, when)
         base = d.version
         d.status = rules.Status.RECEIVED.value
@@ -827,7 +874,8 @@ def preflight(store: Store, settings: Settings, req: ReceiveRequest) -> None:
     if req.outcome == "refuse" and not req.reason.strip():
         raise BadInput("phải ghi lý do từ chối / a refusal needs a reason", field="reason")
     with store.read() as session:
-        _, checklist, fee = evaluate(session, req)
+        proc, checklist, fee = evaluate(session, req)
+        subjects_of(req, proc, legal_now(session, settings.tz).date())
     if req.outcome == "receive":
         _require_complete(checklist)
         _require_pages(fee)

@@ -61,6 +61,10 @@ class Procedure(SQLModel, table=True):
     components: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    # the persons the procedure is about besides the requester (domain/subjects.py)
+    subjects: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     legal_basis: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     agency: str = ""  # competent authority (commune People's Committee, land office, …)
     notes: str = ""
@@ -126,6 +130,10 @@ class Dossier(SQLModel, table=True):
     applicant_id_number: str = Field(index=True)
     applicant_name_key: str = Field(index=True)  # unaccented lower-case, for lookup
     applicant_phone: str | None = Field(default=None, index=True)
+    # whom the dossier is about besides the applicant: [{"role", "label", "full_name", …}]
+    subjects: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     ticket_number: str | None = None
     officer: str
     counter_code: str | None = None

@@ -9,6 +9,7 @@ from typing import Any
 from counter_app.config import load_settings
 from counter_app.services import catalog, dossiers
 from counter_app.store.db import Store
+from tests.dossier.data import CHILD
 
 APPLICANT = {
     "id_number": "001085012345",
@@ -28,6 +29,7 @@ def test_dossier_under_v1_survives_a_catalog_update(
         body = {
             "procedure": "1.001193",
             "applicant": dict(APPLICANT),
+            "subjects": [dict(CHILD)],
             "components": [
                 {"index": 1, "original": 1},
                 {"index": 2, "original": 1},

@@ -62,3 +62,6 @@ APPLICANT = {
     "phone": "0912 345 678",
     "address": "Thôn Đông, xã Demo",
 }
+
+# The child of a birth registration (the shipped catalog asks for it: domain/subjects.py).
+CHILD = {"role": "child", "full_name": "Nguyễn Văn Bình", "date_of_birth": "2026-11-01", "sex": "Nam"}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dossier.data import APPLICANT
+from tests.dossier.data import APPLICANT, CHILD
 from tests.helpers import ROOT, run_cli
 
 CATALOG = ROOT / "assets" / "catalog" / "demo_catalog.json"
@@ -31,6 +31,7 @@ def body(**kw):
     b = {
         "procedure": "1.001193",
         "applicant": dict(APPLICANT),
+        "subjects": [dict(CHILD)],
         "components": [
             {"index": 1, "original": 1},
             {"index": 2, "original": 1},

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dossier.data import APPLICANT
+from tests.dossier.data import APPLICANT, CHILD
 from tests.helpers import ROOT, run_cli
 
 CATALOG = ROOT / "assets" / "catalog" / "demo_catalog.json"
@@ -27,6 +27,7 @@ def _body(**applicant: object) -> dict:
     return {
         "procedure": "1.001193",
         "applicant": {**APPLICANT, **applicant},
+        "subjects": [dict(CHILD)],
         "components": [
             {"index": 1, "original": 1},
             {"index": 2, "original": 1},

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 from counter_app import logsafe
-from tests.dossier.data import APPLICANT
+from tests.dossier.data import APPLICANT, CHILD
 from tests.helpers import ROOT, run_cli
 from tests.security.conftest import World
 from tests.server.conftest import start_server
@@ -113,6 +113,7 @@ def test_counter_files_are_private(tmp_path: Path) -> None:
     body = {
         "procedure": "1.001193",
         "applicant": dict(APPLICANT),
+        "subjects": [dict(CHILD)],
         "components": [
             {"index": 1, "original": 1},
             {"index": 2, "original": 1},
