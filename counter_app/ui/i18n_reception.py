@@ -150,6 +150,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rc.proc.none": ("Không tìm thấy thủ tục nào", "No procedure found"),
     # --- checklist -------------------------------------------------------------------------------
     "rc.comp.title": ("Thành phần hồ sơ", "Components"),
+    "rc.subj.title": (
+        "Người mà hồ sơ đề cập (ngoài người nộp)", "Whom the dossier is about (besides the applicant)"
+    ),
+    "rc.subj.optional": (" (không bắt buộc)", " (optional)"),
+    "rc.subj.missing": (
+        "chưa nhập — cần để tiếp nhận (bước 3)", "not entered — needed to receive (step 3)"
+    ),
+    "rc.subj.full_name.ph": ("họ, chữ đệm và tên", "family, middle and given names"),
+    "rc.subj.date_of_birth.ph": ("DD/MM/YYYY", "DD/MM/YYYY"),
+    "rc.subj.sex.ph": ("Nam / Nữ", "Nam / Nữ"),
+    "rc.subj.id_number.ph": ("12 chữ số (nếu đã có)", "12 digits (if any)"),
+    "rc.review.subjects": ("Người được đề cập:", "About:"),
     "rc.comp.need_original": ("cần {n} bản chính", "{n} original(s)"),
     "rc.comp.need_copy": ("cần {n} bản sao", "{n} copy/copies"),
     "rc.comp.present_only": ("xuất trình để đối chiếu", "shown for checking"),

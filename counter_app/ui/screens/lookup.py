@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Static
 
 from counter_app.domain import dossier as rules
 from counter_app.errors import CounterAppError
-from counter_app.services import dossiers
+from counter_app.services import catalog, dossiers
 from counter_app.services.context import AppContext
 from counter_app.ui.i18n_reception import current_lang, localize_bindings, set_lang, t
 from counter_app.ui.widgets.dossier_action import DossierActionDialog, Field, parse_when
@@ -418,15 +418,22 @@ class LookupScreen(Screen):
         d = self.current
         code = d["code"]
 
-        def submit(components: list[dict[str, Any]]) -> str | None:
+        def submit(components: list[dict[str, Any]], subjects: list[dict[str, Any]]) -> str | None:
             try:
                 dossiers.complete_supplement(
                     self.ctx.store, self.ctx.settings, code, components, actor=self.ctx.actor,
-                    now=self._now(),
+                    now=self._now(), subjects=subjects,
                 )
             except CounterAppError as exc:
                 return exc.message
             return None
+
+        try:  # whom the dossier is about, as its procedure version asks (blank if unknown here)
+            specs = catalog.get(
+                self.ctx.store, d["procedure_code"], version=d.get("procedure_version")
+            ).get("subjects", [])
+        except CounterAppError:
+            specs = []
 
         def done(ok: bool | None) -> None:
             if ok:
@@ -435,7 +442,7 @@ class LookupScreen(Screen):
                 self.say(t("lk.msg.supplemented", code=code, due=due), "ok")
                 self._print(code, "receipt")
 
-        self.app.push_screen(SupplementDialog(d, submit), done)
+        self.app.push_screen(SupplementDialog(d, submit, specs), done)
 
     def action_extend(self) -> None:
         """Late: apology with a new date (form 04), once; the rules are the service's."""

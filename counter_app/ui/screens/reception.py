@@ -21,6 +21,7 @@ from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Label, Sel
 
 from counter_app.domain import dossier as rules
 from counter_app.domain import entered_text
+from counter_app.domain.subjects import describe as describe_subject
 from counter_app.errors import BadInput, CounterAppError
 from counter_app.services import dossiers, drafts
 from counter_app.services.context import AppContext
@@ -35,6 +36,7 @@ from counter_app.ui.widgets.reception_steps import (
     screen_footer,
     screen_header,
 )
+from counter_app.ui.widgets.reception_subjects import SubjectsPanel
 from counter_app.ui.widgets.reception_support import (
     AppointmentView,
     FormResult,
@@ -270,6 +272,7 @@ class ReceptionScreen(Screen):
                 yield ProcedurePicker(self.source, id="picker")
             with StepScroll(id="step-checklist", classes="step"):
                 yield Static(t("rc.comp.title"), classes="section", id="checklist-title")
+                yield SubjectsPanel(id="subjects")
                 yield Static("", id="checklist-summary")
             with StepScroll(id="step-fee", classes="step"):
                 yield Static(t("rc.fee.title"), classes="section")
@@ -384,6 +387,7 @@ class ReceptionScreen(Screen):
             "procedure": self.proc["code"] if self.proc else None,
             "procedure_version": self.proc.get("version") if self.proc else None,
             "components": [self.comp_values[i] for i in sorted(self.comp_values)],
+            "subjects": self.query_one(SubjectsPanel).values(),
             "copies": self._input("f-copies").value,
             "fee_overrides": dict(self.fee_overrides),
             "fee_extras": self.query_one(FeeExtras).state(),
@@ -488,7 +492,7 @@ class ReceptionScreen(Screen):
                     # components the current version still has.
                     known = {spec.index for spec in self._specs()}
                     self.comp_values = {i: v for i, v in self.comp_values.items() if i in known}
-                    await self._build_checklist()
+                    await self._build_checklist(subjects=data.get("subjects") or [])
                     await self._build_fee_inputs()
         finally:
             self._restoring = False
@@ -598,6 +602,7 @@ class ReceptionScreen(Screen):
             self._input(wid).remove_class("-invalid")
         self._input("a-qr").value = ""
         await self.query_one("#step-checklist").remove_children(ComponentRow)
+        await self.query_one(SubjectsPanel).build([], [])
         await self.query_one("#fee-overrides").remove_children()
         self.query_one(FeeExtras).reset()
         await self.query_one(FeeExtras).build([])
@@ -638,6 +643,8 @@ class ReceptionScreen(Screen):
             elif step == "procedure":
                 if self.proc is None:
                     raise BadInput(t("rc.err.no_procedure"), field="procedure")
+            elif step == "checklist":
+                self.query_one(SubjectsPanel).payload()
             elif step == "fee":
                 self.fee_result()
         except CounterAppError as exc:
@@ -660,6 +667,8 @@ class ReceptionScreen(Screen):
             inp.focus()
         elif step == "procedure":
             self.query_one(ProcedurePicker).search_input.focus()
+        elif step == "checklist":
+            self.query_one(SubjectsPanel).show_error(exc.field)
         elif step == "fee":
             self._input("f-copies").focus()
 
@@ -770,7 +779,7 @@ class ReceptionScreen(Screen):
             # A keyboard-wedge scanner types the whole QR text (into whichever field has focus).
             self._apply_qr(event.value)
             return
-        if wid.startswith("a-"):
+        if wid.startswith(("a-", "s-")):
             event.input.remove_class("-invalid")
         elif wid.startswith(("orig-", "copy-", "note-")):
             self._refresh_checklist()
@@ -941,7 +950,12 @@ class ReceptionScreen(Screen):
     def _specs(self) -> list[rules.ComponentSpec]:
         return rules.specs_from_catalog(self.proc["components"]) if self.proc else []
 
-    async def _build_checklist(self) -> None:
+    async def _build_checklist(self, subjects: list[dict[str, Any]] | None = None) -> None:
+        panel = self.query_one(SubjectsPanel)
+        await panel.build(
+            (self.proc or {}).get("subjects") or [],
+            panel.values() if subjects is None else subjects,
+        )
         cont = self.query_one("#step-checklist", StepScroll)
         await cont.remove_children(ComponentRow)
         rows = [ComponentRow(spec, self.comp_values.get(spec.index)) for spec in self._specs()]
@@ -1262,6 +1276,21 @@ class ReceptionScreen(Screen):
         if self.proc:
             text.append(t("rc.review.procedure") + " ", style="bold")
             text.append(f"{self.proc['code']} {self.proc['name']}\n")
+            try:
+                subjects = self.query_one(SubjectsPanel).payload()
+            except CounterAppError as exc:
+                text.append(exc.message + "\n", style="red")
+                subjects = []
+            for who in subjects:
+                spec = next((x for x in self.proc.get("subjects") or [] if x["role"] == who["role"]), {})
+                label = (spec.get("label_en") if current_lang() == "en" else "") or spec.get("label", "")
+                text.append(f"  {label}: ", style="bold")
+                text.append(describe_subject(who, lang=current_lang()) + "\n")
+            given = {who["role"] for who in subjects}
+            for spec in self.proc.get("subjects") or []:
+                if spec.get("required", True) and spec["role"] not in given:
+                    label = (spec.get("label_en") if current_lang() == "en" else "") or spec["label"]
+                    text.append(f"  ✗ {label}: {t('rc.subj.missing')}\n", style="red")
         checklist = self.checklist = self.evaluate_checklist() if self.proc else None
         complete = bool(checklist and checklist.complete)
         if checklist:
@@ -1339,6 +1368,7 @@ class ReceptionScreen(Screen):
         req: dict[str, Any] = {
             "procedure": self.proc["code"],
             "applicant": self.applicant_payload(),
+            "subjects": self.query_one(SubjectsPanel).payload(),
             "components": [
                 {
                     "index": c["index"],
@@ -1374,7 +1404,7 @@ class ReceptionScreen(Screen):
         """Store the outcome through services.dossiers.receive (idempotent on the draft id)."""
         if self.result is not None:
             return
-        for step in ("applicant", "procedure", "fee"):
+        for step in ("applicant", "procedure", "checklist", "fee"):
             if not self._validate(step):
                 return
         reason = self._input("r-reason").value.strip()
@@ -1405,7 +1435,10 @@ class ReceptionScreen(Screen):
                 now=self._frozen_now(),
             )
         except CounterAppError as exc:
-            self.say(exc.message, "error")
+            if (exc.field or "").startswith("subjects"):  # whom it is about: back to that input
+                self._show_error("checklist", exc)
+            else:
+                self.say(exc.message, "error")
             return
         except Exception as exc:  # noqa: BLE001 - keep the input, tell the officer
             self.say(t("rc.err.unexpected", error=f"{type(exc).__name__}: {exc}"), "error")
@@ -1465,6 +1498,9 @@ class ReceptionScreen(Screen):
         text.append(f"{(r.get('applicant') or {}).get('full_name', '')}\n")
         text.append(t("rc.review.procedure") + " ", style="bold")
         text.append(f"{r.get('procedure_code', '')} {r.get('procedure_name', '')}\n")
+        for who in r.get("subjects") or []:
+            text.append(f"  {who.get('label', '')}: ", style="bold")
+            text.append(describe_subject(who, lang=current_lang()) + "\n")
         if r.get("appointment_at"):
             text.append(t("rc.review.due") + " ", style="bold")
             text.append(_fmt_dt(r["appointment_at"]) + "\n")

@@ -15,8 +15,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from counter_app.domain import dossier as rules
+from counter_app.errors import CounterAppError
 from counter_app.ui.i18n_reception import localize_bindings, t
 from counter_app.ui.widgets.reception_steps import ComponentRow
+from counter_app.ui.widgets.reception_subjects import SubjectsPanel
 
 
 def specs_of(dossier: dict[str, Any]) -> list[rules.ComponentSpec]:
@@ -55,12 +57,16 @@ class SupplementDialog(ModalScreen[bool]):
     ]
 
     def __init__(
-        self, dossier: dict[str, Any], submit: Callable[[list[dict[str, Any]]], str | None]
+        self,
+        dossier: dict[str, Any],
+        submit: Callable[[list[dict[str, Any]], list[dict[str, Any]]], str | None],
+        subject_specs: list[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__()
         localize_bindings(self)
         self.dossier = dossier
         self.submit = submit
+        self.subject_specs = subject_specs or []
 
     def compose(self) -> ComposeResult:
         d = self.dossier
@@ -71,12 +77,14 @@ class SupplementDialog(ModalScreen[bool]):
                 yield Static(Text.assemble((t("rc.review.reason") + " ", "bold"), d["reason"]))
             for spec in specs_of(d):
                 yield ComponentRow(spec, by_index.get(spec.index))
+            yield SubjectsPanel(id="sup-subjects")
             yield Static("", id="sup-error")
             with Horizontal(id="sup-buttons"):
                 yield Button(t("lk.sup.ok"), id="sup-ok", variant="success", compact=True)
                 yield Button(t("lk.ret.cancel"), id="sup-cancel", compact=True)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        await self.query_one(SubjectsPanel).build(self.subject_specs, self.dossier.get("subjects"))
         self._refresh()
         missing = [r for r in self.query(ComponentRow) if r.has_class("-missing")]
         first = (missing or list(self.query(ComponentRow)))
@@ -116,7 +124,14 @@ class SupplementDialog(ModalScreen[bool]):
 
     @on(Button.Pressed, "#sup-ok")
     def action_confirm(self) -> None:
-        error = self.submit(self.values())
+        panel = self.query_one(SubjectsPanel)
+        try:
+            subjects = panel.payload()
+        except CounterAppError as exc:
+            error: str | None = exc.message
+            panel.show_error(exc.field)
+        else:
+            error = self.submit(self.values(), subjects)
         if error:
             self.query_one("#sup-error", Static).update(error)
             return

@@ -38,6 +38,7 @@ def _norm_procedure(p: dict[str, Any]) -> dict[str, Any]:
         "cut_off": p.get("cut_off"),
         "fees": list(p.get("fees") or []),
         "components": comps,
+        "subjects": [dict(x) for x in p.get("subjects") or []],
         "agency": p.get("agency", ""),
         "notes": p.get("notes", ""),
     }
