@@ -1,0 +1,54 @@
+"""Whom a dossier is about travels with it (issue 19 §5): a counter receives a birth with the
+child, syncs to the real server on loopback, and another counter of the center pulls it with the
+child; the server keeps it too."""
+
+from __future__ import annotations
+
+import random
+
+from sqlmodel import select
+
+from counter_app.server.sync.models import ServerDossier
+from counter_app.services import catalog, dossiers
+from counter_app.store.models import Procedure
+from tests.sync import clientlib
+from tests.sync.conftest import open_server_db
+from tests.sync.test_protocol import run
+
+CHILD_SPEC = {"role": "child", "label": "Người được đăng ký khai sinh", "label_en": "Child",
+              "fields": ["full_name", "date_of_birth", "sex"], "required": True}
+CHILD = {"role": "child", "full_name": "Hà Thị Mỷ", "date_of_birth": "2026-10-30", "sex": "Nữ"}
+
+
+def _ask_for_the_child(store) -> None:  # type: ignore[no-untyped-def]
+    with store.write() as s:
+        row = s.exec(select(Procedure).where(Procedure.code == "1.001193")).one()
+        row.subjects = [CHILD_SPEC]
+        s.add(row)
+    catalog.invalidate_cache()
+
+
+def test_the_child_reaches_the_server_and_another_counter(server, client, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store, settings = client
+    _ask_for_the_child(store)
+    rng = random.Random(7)
+    d = clientlib.receive(store, settings, rng, procedure="1.001193", subjects=[CHILD],
+                          components=[{"index": 1, "original": 1}, {"index": 2, "original": 1}])
+    assert d["subjects"][0]["full_name"] == "Hà Thị Mỷ"
+    run(store, settings)
+    db = open_server_db(server.data_dir, server.database_url)
+    try:
+        with db.read() as s:
+            row = s.exec(select(ServerDossier).where(ServerDossier.id == d["id"])).one()
+            assert row.data["subjects"] == d["subjects"]
+    finally:
+        db.dispose()
+    other_dir = tmp_path / "other"
+    clientlib.setup_client(other_dir, server.url, username="canbo2")
+    other, other_settings = clientlib.open_client(other_dir)
+    try:
+        run(other, other_settings)
+        got = dossiers.get(other, d["code"])
+        assert got["subjects"] == d["subjects"]
+    finally:
+        other.close()
