@@ -67,6 +67,15 @@ STATUS_LABELS_EN = {
 }
 
 
+def status_label(status: str, lang: str = "vi") -> str:
+    """The one wording of a status, on every screen and form (unknown values as given)."""
+    try:
+        state = Status(status)
+    except ValueError:
+        return str(status)
+    return (STATUS_LABELS_EN if lang == "en" else STATUS_LABELS_VI)[state]
+
+
 def parse_status(value: str) -> Status:
     try:
         return Status(value)

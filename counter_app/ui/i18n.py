@@ -221,15 +221,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "svc.B": ("Chứng thực", "Certification"),
     "svc.C": ("Đất đai", "Land"),
     "svc.D": ("Khác", "Other"),
-    # dossier statuses (domain/dossier.py)
-    "dstatus.received": ("đã tiếp nhận", "received"),
-    "dstatus.need_supplement": ("chờ bổ sung", "supplement"),
-    "dstatus.refused": ("từ chối", "refused"),
-    "dstatus.processing": ("đang xử lý", "processing"),
-    "dstatus.extended": ("gia hạn", "extended"),
-    "dstatus.done": ("có kết quả", "result ready"),
-    "dstatus.returned": ("đã trả", "returned"),
-    "dstatus.withdrawn": ("đã rút", "withdrawn"),
     # --- sync indicator --------------------------------------------------------------------------
     "sync.online": ("● trực tuyến", "● online"),
     "sync.offline": ("○ ngoại tuyến", "○ offline"),

@@ -110,3 +110,16 @@ def test_id_number_is_twelve_digits_or_an_old_nine() -> None:
     for bad in ("00119801234", "00119801234X", "0011980123456"):
         with pytest.raises(BadInput, match="12 số"):
             check_subjects(spec, [base | {"id_number": bad}], today=TODAY, require_all=True)
+
+
+def test_one_wording_per_status_in_both_languages() -> None:
+    """Issue 19: one vocabulary for statuses on every screen and form (domain/dossier.py)."""
+    from counter_app.domain import dossier as rules
+    from counter_app.ui import i18n
+
+    for status in rules.Status:
+        assert rules.status_label(status.value) == rules.STATUS_LABELS_VI[status]
+        assert rules.status_label(status.value, "en") == rules.STATUS_LABELS_EN[status]
+    assert rules.status_label("mystery") == "mystery"
+    # no second wording of a status in the shell's catalog (it had "đang xử lý", "đã rút")
+    assert not [k for k in i18n._catalog() if k.startswith("dstatus.")]

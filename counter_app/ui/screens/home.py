@@ -17,9 +17,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Digits, Static
 
 from counter_app.contracts.tickets import CounterQueueView, QueueTicket
+from counter_app.domain.dossier import status_label
 from counter_app.errors import CounterAppError, NotCurrent
 from counter_app.services.context import AppContext
-from counter_app.ui.i18n import duration, t
+from counter_app.ui.i18n import duration, get_language, t
 from counter_app.ui.messages import HomeData, QueueActionDone, SyncRunDone, SyncStatus
 from counter_app.ui.widgets.chrome import AppFooter, AppHeader
 
@@ -341,21 +342,20 @@ class HomeScreen(Screen[None]):
         # Every code of this center starts with the same agency ID: narrow screens drop it.
         code_w = 26 if wide else 13
         ncols = 6 if wide else 5
-        fixed = 2 * ncols + 5 + code_w + 12 + (11 if wide else 0) + 2
+        status_w = 18 if wide else 12  # the domain's wording ("Từ chối tiếp nhận"), cropped if narrow
+        fixed = 2 * ncols + 5 + code_w + status_w + (11 if wide else 0) + 2
         applicant_w = 22 if wide else 16
         proc_w = max(10, width - fixed - applicant_w)
         table.add_column(t("home.col_time"), key="time", width=5)
         table.add_column(t("home.col_code"), key="code", width=code_w)
         table.add_column(t("home.col_applicant"), key="applicant", width=applicant_w)
         table.add_column(t("home.col_procedure"), key="procedure", width=proc_w)
-        table.add_column(t("home.col_status"), key="status", width=12)
+        table.add_column(t("home.col_status"), key="status", width=status_w)
         if wide:
             table.add_column(t("home.col_due"), key="due", width=11)
         for d in self.dossiers:
             applicant = (d.get("applicant") or {}).get("full_name", "")
-            status = t(f"dstatus.{d.get('status')}")
-            if status.startswith("dstatus."):
-                status = str(d.get("status"))
+            status = status_label(str(d.get("status")), get_language())
             code = str(d.get("code", ""))
             if not wide and "-" in code:
                 code = code.split("-", 1)[1]

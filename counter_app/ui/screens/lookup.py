@@ -45,12 +45,7 @@ def _fmt(value: str | None) -> str:
 
 
 def status_label(status: str) -> str:
-    try:
-        s = rules.Status(status)
-    except ValueError:
-        return status
-    labels = rules.STATUS_LABELS_EN if current_lang() == "en" else rules.STATUS_LABELS_VI
-    return labels[s]
+    return rules.status_label(status, current_lang())
 
 
 @dataclass
