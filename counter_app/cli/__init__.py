@@ -24,6 +24,7 @@ GROUPS = (
     "calendar",
     "queue",
     "dossier",
+    "report",
     "sync",
     "card",
     "scan",

@@ -544,6 +544,8 @@ def transition(
             d.apology_late_reason = check.late_reason
             extra = {"new_due": d.appointment_at, "late": check.issued_late}
         d.status = tgt.value
+        if tgt is rules.Status.DONE:
+            d.result_at = stamp
         if tgt is rules.Status.NEED_SUPPLEMENT:
             d.supplement_count += 1
             d.reason = reason or d.reason

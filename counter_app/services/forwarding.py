@@ -141,6 +141,8 @@ def take_back(
         if target is not None:
             rules.check_transition(d.status, target.value, supplement_count=d.supplement_count)
             d.status = target.value
+            if target is rules.Status.DONE:
+                d.result_at = iso(moment)
             if target in (rules.Status.NEED_SUPPLEMENT, rules.Status.REFUSED):
                 d.reason = closed["result_note"]
             if target is rules.Status.NEED_SUPPLEMENT:

@@ -175,6 +175,7 @@ class Dossier(SQLModel, table=True):
         default=None, sa_column=Column(JSON, nullable=True)
     )
     returned_at: str | None = None
+    result_at: str | None = None  # when the result was ready (status "done"): the on-time measure
     returned_to: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     version: int = 1
     created_at: str

@@ -1,0 +1,60 @@
+"""`counter-app report dossiers`: the center's dossier figures over a period (issue 18)."""
+
+from __future__ import annotations
+
+import argparse
+
+from counter_app.cli._common import add_data_dir, add_json_flag, emit_json, log, settings_from_args
+
+_BY = ("procedure", "field", "officer", "counter", "day")  # domain/reports.GROUPS
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    rp = sub.add_parser("report", help="reports over a period: dossiers (on time, digitization…)")
+    rs = rp.add_subparsers(dest="report", metavar="REPORT", required=True)
+    ds = rs.add_parser(
+        "dossiers",
+        help="dossiers entered, received, refused, resolved early / on time / late, open, "
+        "overdue, supplementation, digitization — for this center (local store)",
+    )
+    ds.add_argument("--from", dest="start", required=True, metavar="DD/MM/YYYY")
+    ds.add_argument("--to", dest="end", required=True, metavar="DD/MM/YYYY")
+    ds.add_argument("--by", choices=_BY, help="one line per procedure, field, officer, …")
+    add_json_flag(ds)
+    add_data_dir(ds)
+    ds.set_defaults(func=_dossiers)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f} %"
+
+
+def _dossiers(args: argparse.Namespace) -> int:
+    from counter_app.services import book, reports
+    from counter_app.store.db import Store
+
+    start = book.parse_day(args.start, field="from")
+    end = book.parse_day(args.end, field="to")
+    settings = settings_from_args(args)
+    store = Store.open(settings.db_path)
+    try:
+        out = reports.dossiers_report(store, settings, start, end, by=args.by)
+    finally:
+        store.close()
+    if args.json:
+        emit_json(out)
+        return 0
+    head = (
+        f"{'':<40} {'nhận':>6} {'tiếp nhận':>9} {'từ chối':>7} {'đúng hạn':>8} {'trễ':>5} "
+        f"{'đang xử lý':>10} {'quá hạn':>7} {'tỉ lệ đúng hạn':>14} {'số hóa':>8}"
+    )
+    log(f"Hồ sơ {start:%d/%m/%Y}–{end:%d/%m/%Y}, trung tâm {out['center']}")
+    log(head)
+    lines = [*({"key": g["key"], **g} for g in out["groups"]), {"key": "TỔNG / TOTAL", **out["total"]}]
+    for g in lines:
+        log(
+            f"{str(g['key'])[:40]:<40} {g['entered']:>6} {g['received']:>9} {g['refused']:>7} "
+            f"{g['early'] + g['on_time']:>8} {g['late']:>5} {g['open']:>10} {g['overdue']:>7} "
+            f"{_pct(g['on_time_rate']):>14} {_pct(g['digitization_rate']):>8}"
+        )
+    return 0
