@@ -123,3 +123,30 @@ def test_cli_json_and_bad_input(store: Store, settings: Settings, tmp_path: Path
         r = run_cli("report", "dossiers", *bad, env=env)
         assert r.returncode == 2, (bad, r.stderr)
         assert "Traceback" not in r.stderr
+
+
+def test_migration_0008_fills_result_at_from_the_event_log(
+    store: Store, settings: Settings
+) -> None:
+    """A dossier that got its result before `result_at` existed is still measured on time."""
+    import sqlite3
+
+    d = _receive(store, settings, at(16, 9))
+    dossiers.transition(store, settings, d["code"], "done", actor="canbo1", now=at(18, 15))
+    open_one = _receive(store, settings, at(16, 10))
+    store.close()
+    con = sqlite3.connect(settings.db_path)
+    with con:  # back to revision 0007: the column did not exist
+        con.execute("ALTER TABLE dossier DROP COLUMN result_at")
+        con.execute("UPDATE alembic_version SET version_num = '0007'")
+    con.close()
+    again = Store.open(settings.db_path)
+    try:
+        assert dossiers.get(again, d["code"])["result_at"].startswith("2026-11-18T15:00")
+        assert dossiers.get(again, open_one["code"])["result_at"] is None
+        out = reports.dossiers_report(
+            again, settings, dt.date(2026, 11, 16), dt.date(2026, 11, 16), now=at(20, 9)
+        )
+        assert (out["total"]["early"], out["total"]["open"]) == (1, 1)
+    finally:
+        again.close()
