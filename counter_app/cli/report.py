@@ -20,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ds.add_argument("--from", dest="start", required=True, metavar="DD/MM/YYYY")
     ds.add_argument("--to", dest="end", required=True, metavar="DD/MM/YYYY")
     ds.add_argument("--by", choices=_BY, help="one line per procedure, field, officer, …")
+    ds.add_argument("--csv", metavar="FILE.csv", help="also save for a spreadsheet (UTF-8, 0600)")
     add_json_flag(ds)
     add_data_dir(ds)
     ds.set_defaults(func=_dossiers)
@@ -41,6 +42,10 @@ def _dossiers(args: argparse.Namespace) -> int:
         out = reports.dossiers_report(store, settings, start, end, by=args.by)
     finally:
         store.close()
+    if args.csv:
+        from pathlib import Path
+
+        out["csv"] = str(reports.save_report_csv(settings, out, Path(args.csv)))
     if args.json:
         emit_json(out)
         return 0

@@ -6,6 +6,7 @@ procedure fields."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from counter_app.services.clock import legal_now
 from counter_app.store.db import Store
 from counter_app.store.models import Attachment, Dossier, Procedure
 
-__all__ = ["GROUPS", "dossiers_report"]
+__all__ = ["GROUPS", "dossiers_report", "report_csv", "save_report_csv"]
 
 
 def _local(value: str | None, tz: ZoneInfo) -> dt.datetime | None:
@@ -130,3 +131,47 @@ def dossiers_report(
         }
     )
     return out
+
+
+# Columns of a spreadsheet export, in the order of the screen (Vietnamese headings, as printed).
+CSV_COLUMNS = (
+    ("key", "Nhóm"),
+    ("entered", "Hồ sơ nhận"),
+    ("received", "Tiếp nhận (có hẹn trả)"),
+    ("refused", "Từ chối"),
+    ("withdrawn", "Dừng giải quyết"),
+    ("supplement_requested", "Yêu cầu bổ sung"),
+    ("early", "Trước hạn"),
+    ("on_time", "Đúng hạn"),
+    ("late", "Trễ hạn"),
+    ("open", "Đang giải quyết"),
+    ("overdue", "Quá hạn"),
+    ("on_time_rate", "Tỉ lệ đúng hạn"),
+    ("components", "Thành phần đã nộp"),
+    ("components_scanned", "Thành phần đã số hóa"),
+    ("digitization_rate", "Tỉ lệ số hóa"),
+)
+
+
+def report_csv(report: dict[str, Any]) -> bytes:
+    """The report as CSV for a spreadsheet (UTF-8 with BOM so Excel keeps the diacritics)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([f"Báo cáo hồ sơ {report['from']} – {report['to']}, trung tâm {report['center']}"])
+    w.writerow([heading for _, heading in CSV_COLUMNS])
+    for group in [*report["groups"], {"key": "TỔNG", **report["total"]}]:
+        w.writerow(["" if group.get(k) is None else group.get(k) for k, _ in CSV_COLUMNS])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def save_report_csv(settings: Settings, report: dict[str, Any], out: Path | None = None) -> Path:
+    """Write the CSV atomically (0600) to `out` or <data dir>/reports/…; returns the path."""
+    from counter_app.services.forms import write_atomic
+
+    if out is None:
+        name = f"dossiers-{report['from']}-{report['to']}-{report.get('by') or 'total'}.csv"
+        out = Path(settings.data_dir) / "reports" / name
+    return write_atomic(Path(out), report_csv(report))

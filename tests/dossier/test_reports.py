@@ -114,8 +114,12 @@ def test_cli_json_and_bad_input(store: Store, settings: Settings, tmp_path: Path
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["total"]["entered"] == 1 and out["groups"][0]["key"].startswith("1.004873 ")
-    r = run_cli("report", "dossiers", "--from", "16/11/2026", "--to", "22/11/2026", env=env)
+    r = run_cli("report", "dossiers", "--from", "16/11/2026", "--to", "22/11/2026",
+                "--csv", str(tmp_path / "r.csv"), env=env)
     assert r.returncode == 0 and "TỔNG" in r.stderr + r.stdout
+    csv_text = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    assert csv_text.splitlines()[1].startswith("Nhóm,Hồ sơ nhận") and "TỔNG,1,1" in csv_text
+    assert (tmp_path / "r.csv").stat().st_mode & 0o777 == 0o600
     for bad in (["--from", "32/11/2026", "--to", "22/11/2026"],
                 ["--from", "22/11/2026", "--to", "16/11/2026"],
                 ["--from", "01/01/2025", "--to", "22/11/2026"],

@@ -64,6 +64,7 @@ class SupervisorScreen(Screen):
         Binding("f5", "refresh_data", "sv.key.refresh"),
         Binding("f6", "conflicts", "sv.key.conflicts"),
         Binding("f7", "book", "sv.key.book"),
+        Binding("f8", "report", "sv.key.report"),
         Binding("escape", "close", "sv.key.close"),
     ]
 
@@ -243,6 +244,12 @@ class SupervisorScreen(Screen):
     def action_close(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def action_report(self) -> None:
+        """The dossier report for a period (issue 18), computed in a worker on its own screen."""
+        from counter_app.ui.screens.report import ask_period
+
+        ask_period(self, self.ctx, (self._now() or dt.datetime.now(self.ctx.settings.tz)).date())
 
     def action_book(self) -> None:
         """Form 07 for a period (default: this month up to today), made in a worker."""

@@ -1,0 +1,61 @@
+"""The supervisor's dossier report for a period (issue 18), by keys: F8 on the supervisor screen,
+the period and grouping in a dialog (a bad grouping refused there), computed in a worker, shown
+as a table with the total; F9 saves the CSV (0600)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import DataTable, Input, Static
+
+from counter_app.services import dossiers
+from counter_app.ui.screens.report import ReportScreen
+from counter_app.ui.screens.supervisor import SupervisorScreen
+from counter_app.ui.widgets.dossier_action import DossierActionDialog
+
+from .conftest import FROZEN_NOW, HostApp
+from .test_lookup_supervisor import receive
+
+
+async def test_report_by_officer_and_csv(ctx) -> None:
+    early = receive(ctx, "Lê Thị Thu Hương", "001190012345", "1990-03-15",
+                    when=FROZEN_NOW - dt.timedelta(days=7))
+    receive(ctx, "Phạm Văn Đức", "001085000123", "1985-01-01", when=FROZEN_NOW - dt.timedelta(days=3))
+    dossiers.transition(ctx.store, ctx.settings, early["code"], "done", actor="canbo1",
+                        now=FROZEN_NOW - dt.timedelta(days=7, hours=-2))
+    app = HostApp(ctx, SupervisorScreen)
+    async with app.run_test(size=(140, 34)) as pilot:
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, DossierActionDialog)
+        assert dialog.query_one("#act-start", Input).value == "01/11/2026"
+        assert dialog.query_one("#act-by", Input).value == "procedure"
+        dialog.query_one("#act-by", Input).value = "weather"
+        await pilot.press("f9")
+        await pilot.pause()
+        assert app.screen is dialog and "officer" in str(dialog.query_one("#act-error", Static).render())
+        dialog.query_one("#act-by", Input).value = "officer"
+        await pilot.press("f9")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportScreen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 2  # canbo1 and the total
+        total = [str(c) for c in table.get_row("total")]
+        cols = [str(c.label) for c in table.columns.values()]
+        # received Mon 16/11 09:30, due in 1 working day (Tue 09:30), result the same Monday
+        assert total[cols.index("Nhận")] == "2" and total[cols.index("Trước hạn")] == "1"
+        assert total[cols.index("Đúng hạn")] == "0" and total[cols.index("% đúng hạn")] == "100.0 %"
+        assert total[cols.index("Đang GQ")] == "1"
+        await pilot.press("f9")
+        await pilot.pause()
+        status = str(screen.query_one("#rp-status", Static).render())
+        assert ".csv" in status
+    path = ctx.settings.data_dir / "reports" / "dossiers-2026-11-01-2026-11-23-officer.csv"
+    assert path.stat().st_mode & 0o777 == 0o600
+    text = path.read_text(encoding="utf-8-sig")
+    assert "Tỉ lệ đúng hạn" in text and "canbo1" in text and "TỔNG" in text
