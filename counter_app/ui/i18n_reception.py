@@ -592,13 +592,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sv.key.report": ("Báo cáo kỳ", "Report"),
     "rp.title": ("Báo cáo hồ sơ theo kỳ", "Dossier report for a period"),
     "rp.hint": (
-        "Hồ sơ của trung tâm theo ngày nhận; nhóm theo procedure (thủ tục), field (lĩnh vực), "
-        "officer (cán bộ), counter (quầy), day (ngày) hoặc để trống (chỉ tổng).",
-        "The center's dossiers by day of entry; one line per procedure, field, officer, "
-        "counter, day, or empty for the total only.",
+        "Hồ sơ của trung tâm theo ngày nhận. Nhóm theo: 1 thủ tục, 2 lĩnh vực, 3 cán bộ, "
+        "4 quầy, 5 ngày; để trống: chỉ tổng.",
+        "The center's dossiers by day of entry. One line per: 1 procedure, 2 field, 3 officer, "
+        "4 counter, 5 day; empty: the total only.",
     ),
     "rp.by": ("Nhóm theo", "One line per"),
-    "rp.err.by": ("Nhóm theo: một trong {choices}", "One line per: one of {choices}"),
+    "rp.by.ph": ("thủ tục / lĩnh vực / cán bộ / quầy / ngày", "procedure / field / officer / counter / day"),
+    "rp.by.default": ("thủ tục", "procedure"),
+    "rp.err.by": (
+        "Nhóm theo: thủ tục, lĩnh vực, cán bộ, quầy, ngày (hoặc 1–5), để trống để chỉ xem tổng",
+        "One line per: procedure, field, officer, counter, day (or 1–5), empty for the total",
+    ),
     "rp.heading": ("Báo cáo hồ sơ từ {start} đến {end}", "Dossiers from {start} to {end}"),
     "rp.working": ("Đang tính…", "Computing…"),
     "rp.done": ("{n} hồ sơ. {definitions} · F9: lưu CSV", "{n} dossiers. {definitions} · F9: save CSV"),

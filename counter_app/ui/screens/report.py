@@ -45,6 +45,27 @@ def _cell(key: str, value: Any) -> Text:
     return Text(str(value), style=style, justify="right")
 
 
+# what an officer may type for the grouping: the key, its number, or its Vietnamese word
+_BY_WORDS = {
+    "thu tuc": "procedure", "linh vuc": "field", "can bo": "officer", "quay": "counter",
+    "ngay": "day", "tong": None, "toan trung tam": None,
+}
+
+
+def grouping(text: str) -> str | None:
+    """"thủ tục" / "procedure" / "1" → "procedure"; empty → None (total only); "?" if unknown."""
+    from counter_app.domain.text import fold
+
+    word = " ".join(fold(text).split())
+    if not word:
+        return None
+    if word in BY_CHOICES:
+        return word
+    if word.isdigit() and 1 <= int(word) <= len(BY_CHOICES):
+        return BY_CHOICES[int(word) - 1]
+    return _BY_WORDS.get(word, "?")
+
+
 def ask_period(screen: Screen, ctx: AppContext, today: dt.date) -> None:
     """The period dialog; on OK pushes a ReportScreen that computes in a worker."""
     from counter_app.services import book
@@ -59,9 +80,9 @@ def ask_period(screen: Screen, ctx: AppContext, today: dt.date) -> None:
             book.check_period(start, end)
         except CounterAppError as exc:
             return exc.message
-        by = values["by"].strip().lower() or None
-        if by is not None and by not in BY_CHOICES:
-            return t("rp.err.by", choices=", ".join(BY_CHOICES))
+        by = grouping(values["by"])
+        if by == "?":
+            return t("rp.err.by")
         chosen.update(start=start, end=end, by=by)
         return None
 
@@ -72,7 +93,7 @@ def ask_period(screen: Screen, ctx: AppContext, today: dt.date) -> None:
     fields = [
         Field("start", t("sv.book.from"), "dd/mm/yyyy", f"{today.replace(day=1):%d/%m/%Y}", 10),
         Field("end", t("sv.book.to"), "dd/mm/yyyy", f"{today:%d/%m/%Y}", 10),
-        Field("by", t("rp.by"), " / ".join(BY_CHOICES), "procedure", 10),
+        Field("by", t("rp.by"), t("rp.by.ph"), t("rp.by.default"), 20),
     ]
     screen.app.push_screen(
         DossierActionDialog(t("rp.title"), fields, submit, hint=t("rp.hint")), done

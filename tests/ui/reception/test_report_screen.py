@@ -31,12 +31,12 @@ async def test_report_by_officer_and_csv(ctx) -> None:
         dialog = app.screen
         assert isinstance(dialog, DossierActionDialog)
         assert dialog.query_one("#act-start", Input).value == "01/11/2026"
-        assert dialog.query_one("#act-by", Input).value == "procedure"
+        assert dialog.query_one("#act-by", Input).value == "thủ tục"
         dialog.query_one("#act-by", Input).value = "weather"
         await pilot.press("f9")
         await pilot.pause()
-        assert app.screen is dialog and "officer" in str(dialog.query_one("#act-error", Static).render())
-        dialog.query_one("#act-by", Input).value = "officer"
+        assert app.screen is dialog and "cán bộ" in str(dialog.query_one("#act-error", Static).render())
+        dialog.query_one("#act-by", Input).value = "Cán bộ"
         await pilot.press("f9")
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -59,3 +59,12 @@ async def test_report_by_officer_and_csv(ctx) -> None:
     assert path.stat().st_mode & 0o777 == 0o600
     text = path.read_text(encoding="utf-8-sig")
     assert "Tỉ lệ đúng hạn" in text and "canbo1" in text and "TỔNG" in text
+
+
+def test_grouping_words() -> None:
+    from counter_app.ui.screens.report import grouping
+
+    assert grouping("Thủ tục") == grouping("thu tuc") == grouping("1") == "procedure"
+    assert grouping(" cán  bộ ") == grouping("officer") == "officer"
+    assert grouping("") is None and grouping("tổng") is None
+    assert grouping("6") == grouping("weather") == "?"
