@@ -25,6 +25,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_data_dir(ds)
     ds.set_defaults(func=_dossiers)
 
+    qs = rs.add_parser(
+        "queue",
+        help="tickets issued, served, absent; wait and service time (median, p90) — this center",
+    )
+    qs.add_argument("--from", dest="start", required=True, metavar="DD/MM/YYYY")
+    qs.add_argument("--to", dest="end", required=True, metavar="DD/MM/YYYY")
+    qs.add_argument("--by", choices=("service", "counter", "officer", "hour", "day"))
+    add_json_flag(qs)
+    add_data_dir(qs)
+    qs.set_defaults(func=_queue)
+
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f} %"
@@ -61,5 +72,38 @@ def _dossiers(args: argparse.Namespace) -> int:
             f"{str(g['key'])[:40]:<40} {g['entered']:>6} {g['received']:>9} {g['refused']:>7} "
             f"{g['early'] + g['on_time']:>8} {g['late']:>5} {g['open']:>10} {g['overdue']:>7} "
             f"{_pct(g['on_time_rate']):>14} {_pct(g['digitization_rate']):>8}"
+        )
+    return 0
+
+
+def _minutes(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def _queue(args: argparse.Namespace) -> int:
+    from counter_app.services import book, reports
+    from counter_app.store.db import Store
+
+    start = book.parse_day(args.start, field="from")
+    end = book.parse_day(args.end, field="to")
+    settings = settings_from_args(args)
+    store = Store.open(settings.db_path)
+    try:
+        out = reports.queue_report(store, settings, start, end, by=args.by)
+    finally:
+        store.close()
+    if args.json:
+        emit_json(out)
+        return 0
+    log(f"Hàng đợi {start:%d/%m/%Y}–{end:%d/%m/%Y}, trung tâm {out['center']} (phút / minutes)")
+    log(
+        f"{'':<20} {'cấp số':>7} {'ưu tiên':>7} {'đã phục vụ':>10} {'vắng':>5} {'chờ TV':>7} "
+        f"{'chờ p90':>7} {'phục vụ TV':>10} {'p90':>6}"
+    )
+    for g in [*out["groups"], {"key": "TỔNG / TOTAL", **out["total"]}]:
+        log(
+            f"{str(g['key'])[:20]:<20} {g['issued']:>7} {g['priority']:>7} {g['served']:>10} "
+            f"{g['absent']:>5} {_minutes(g['wait_median_min']):>7} {_minutes(g['wait_p90_min']):>7} "
+            f"{_minutes(g['service_median_min']):>10} {_minutes(g['service_p90_min']):>6}"
         )
     return 0

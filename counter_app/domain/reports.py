@@ -127,3 +127,95 @@ def dossier_report(
         "total": total.as_dict(),
         "groups": [{"key": k, **groups[k].as_dict()} for k in sorted(groups)],
     }
+
+
+# --- queue -------------------------------------------------------------------------------------
+
+QUEUE_GROUPS = ("service", "counter", "officer", "hour", "day")
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    """What the queue figures need of one ticket (aware local datetimes)."""
+
+    state: str
+    service: str
+    day: dt.date
+    counter: str
+    officer: str
+    priority: bool
+    issued_at: dt.datetime
+    called_at: dt.datetime | None
+    serving_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100) of `values`; None when empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))  # ceil(n * q / 100), at least 1
+    return ordered[int(rank) - 1]
+
+
+@dataclass
+class QueueFigures:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("issued", "priority", "served", "absent", "transferred", "cancelled", "not_served"), 0))
+    waits: list[float] = field(default_factory=list)  # minutes from issue to the first call
+    services: list[float] = field(default_factory=list)  # minutes at the counter, served ones
+
+    def add(self, row: TicketRow) -> None:
+        c = self.counts
+        c["issued"] += 1
+        c["priority"] += int(row.priority)
+        state = {"done": "served", "no_show": "absent"}.get(row.state, row.state)
+        if state in ("served", "absent", "transferred", "cancelled"):
+            c[state] += 1
+        else:
+            c["not_served"] += 1  # still waiting, called or at the counter when the day ended
+        if row.called_at is not None:
+            self.waits.append((row.called_at - row.issued_at).total_seconds() / 60)
+        if row.state == "done" and row.finished_at is not None:
+            began = row.serving_at or row.called_at
+            if began is not None:
+                self.services.append((row.finished_at - began).total_seconds() / 60)
+
+    def as_dict(self) -> dict[str, Any]:
+        def r(v: float | None) -> float | None:
+            return None if v is None else round(v, 1)
+
+        return {
+            **self.counts,
+            "wait_median_min": r(percentile(self.waits, 50)),
+            "wait_p90_min": r(percentile(self.waits, 90)),
+            "service_median_min": r(percentile(self.services, 50)),
+            "service_p90_min": r(percentile(self.services, 90)),
+        }
+
+
+def _queue_key(row: TicketRow, by: str) -> str:
+    if by == "day":
+        return row.day.isoformat()
+    if by == "hour":
+        return f"{row.issued_at.hour:02d}:00"
+    return str(getattr(row, by) or "—")
+
+
+def queue_report(rows: Iterable[TicketRow], *, by: str | None = None) -> dict[str, Any]:
+    """Tickets issued, served, absent…; wait (issue → first call) and service (at the counter)
+    time, median and p90, in minutes; total and by service group, counter, officer, hour of
+    issue or day."""
+    if by is not None and by not in QUEUE_GROUPS:
+        raise ValueError(f"by must be one of {', '.join(QUEUE_GROUPS)}")
+    total = QueueFigures()
+    groups: dict[str, QueueFigures] = {}
+    for row in rows:
+        total.add(row)
+        if by is not None:
+            groups.setdefault(_queue_key(row, by), QueueFigures()).add(row)
+    return {
+        "total": total.as_dict(),
+        "groups": [{"key": k, **groups[k].as_dict()} for k in sorted(groups)],
+    }

@@ -175,3 +175,55 @@ def save_report_csv(settings: Settings, report: dict[str, Any], out: Path | None
         name = f"dossiers-{report['from']}-{report['to']}-{report.get('by') or 'total'}.csv"
         out = Path(settings.data_dir) / "reports" / name
     return write_atomic(Path(out), report_csv(report))
+
+
+def queue_report(
+    store: Store,
+    settings: Settings,
+    start: dt.date,
+    end: dt.date,
+    *,
+    by: str | None = None,
+) -> dict[str, Any]:
+    """The queue figures of this center's tickets with a service day in `start`..`end`."""
+    from counter_app.domain.reports import QUEUE_GROUPS, TicketRow
+    from counter_app.domain.reports import queue_report as compute
+    from counter_app.store.models import Ticket
+
+    check_period(start, end)
+    if by is not None and by not in QUEUE_GROUPS:
+        raise BadInput(f"--by: một trong / one of {', '.join(QUEUE_GROUPS)}", field="by")
+    tz = ZoneInfo(settings.timezone)
+    with store.read() as session:
+        tickets = session.exec(
+            select(
+                Ticket.state, Ticket.service, Ticket.service_day, Ticket.counter_code,
+                Ticket.officer, Ticket.priority, Ticket.issued_at, Ticket.called_at,
+                Ticket.serving_at, Ticket.finished_at,
+            ).where(
+                Ticket.center_code == settings.center_code,
+                col(Ticket.service_day) >= start.isoformat(),
+                col(Ticket.service_day) <= end.isoformat(),
+            )
+        ).all()
+    rows = []
+    for state, service, day, counter, officer, priority, issued, called, serving, finished in tickets:
+        issued_at = _local(issued, tz)
+        try:
+            service_day = dt.date.fromisoformat(day)
+        except ValueError:
+            continue
+        if issued_at is None:
+            continue
+        rows.append(
+            TicketRow(
+                state=state, service=service, day=service_day, counter=counter or "",
+                officer=officer or "", priority=bool(priority), issued_at=issued_at,
+                called_at=_local(called, tz), serving_at=_local(serving, tz),
+                finished_at=_local(finished, tz),
+            )
+        )
+    out = compute(rows, by=by)
+    out.update({"center": settings.center_code, "from": start.isoformat(), "to": end.isoformat(),
+                "by": by})
+    return out
