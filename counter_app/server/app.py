@@ -105,10 +105,10 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
 
     app.add_middleware(BodyLimitMiddleware)
 
-    from counter_app.server.api import auth, devices, health, queue
+    from counter_app.server.api import auth, devices, dossiers, health, queue
     from counter_app.server.sync import api as sync_api
 
-    for module in (health, auth, devices, queue, sync_api):
+    for module in (health, auth, devices, queue, dossiers, sync_api):
         app.include_router(module.router, prefix="/api/v1")
 
     @app.on_event("shutdown")

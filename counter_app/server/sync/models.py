@@ -26,7 +26,10 @@ class AppliedOp(ServerModel, table=True):
     """(device, op_id) → result, written in the same transaction as the change (idempotency)."""
 
     __tablename__ = "sync_applied_op"
-    __table_args__ = (Index("ix_applied_device_seq", "device_id", "epoch", "device_seq"),)
+    __table_args__ = (
+        Index("ix_applied_device_seq", "device_id", "epoch", "device_seq"),
+        Index("ix_applied_entity", "entity_id"),  # a dossier's history (read API)
+    )
 
     device_id: str = Field(primary_key=True, max_length=64)
     op_id: str = Field(primary_key=True, max_length=64)
@@ -65,7 +68,11 @@ class ServerDossier(ServerModel, table=True):
     """The server's copy of a dossier (the whole row as the counter recorded it)."""
 
     __tablename__ = "sync_dossier"
-    __table_args__ = (Index("ix_sync_dossier_center_code", "center_code", "code"),)
+    __table_args__ = (
+        Index("ix_sync_dossier_center_code", "center_code", "code"),
+        Index("ix_sync_dossier_center_id", "center_code", "id"),  # read API pages, newest first
+        Index("ix_sync_dossier_center_status_id", "center_code", "status", "id"),
+    )
 
     id: str = Field(primary_key=True, max_length=64)
     center_code: str = Field(max_length=32)

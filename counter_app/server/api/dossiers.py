@@ -1,0 +1,46 @@
+"""Dossier read API (issue 18 point 1): the caller's center only, supervisors and admins."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from counter_app.server.crud import dossiers
+from counter_app.server.deps import Ctx, SupervisorUser
+
+router = APIRouter(prefix="/dossiers", tags=["dossiers"])
+
+
+@router.get("")
+def list_dossiers(
+    p: SupervisorUser,
+    c: Ctx,
+    limit: Annotated[int, Query(ge=1, le=dossiers.MAX_LIMIT)] = 50,
+    cursor: Annotated[str | None, Query(max_length=64)] = None,
+    status: Annotated[str | None, Query(max_length=24)] = None,
+    from_: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+    to: Annotated[str | None, Query(max_length=10)] = None,
+    procedure: Annotated[str | None, Query(max_length=64)] = None,
+    officer: Annotated[str | None, Query(max_length=64)] = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+) -> dict:
+    """`{"items": [...], "next_cursor": …}`, newest first; filters combine."""
+    return dossiers.list_dossiers(
+        c.db,
+        p.center,
+        limit=limit,
+        cursor=cursor or None,
+        status=status or None,
+        start=dossiers.parse_date(from_, "from"),
+        end=dossiers.parse_date(to, "to"),
+        procedure=procedure or None,
+        officer=officer or None,
+        q=(q or "").strip() or None,
+    )
+
+
+@router.get("/{code}")
+def get_dossier(p: SupervisorUser, c: Ctx, code: Annotated[str, Path(max_length=64)]) -> dict:
+    """One dossier (by code or lookup code) with its history of applied ops and attachments."""
+    return dossiers.get_dossier(c.db, p.center, code)

@@ -1,0 +1,164 @@
+"""The server's dossier read API (issue 18 point 1): a center's dossiers as its counters synced
+them, for its supervisors. Everything is scoped to the caller's center; every filter is bounded.
+
+Pages are ordered by dossier id, newest first: ids are UUIDv7 made at reception, so this is the
+order of reception and the cursor (the last id of a page) walks the primary key index. Filters
+on fields kept in the synced row (`received_at`, procedure, officer, applicant) read the JSON
+column; at a million rows PostgreSQL wants expression indexes on them (see the README).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import col, select
+
+from counter_app.domain.dossier import Status, status_label
+from counter_app.domain.text import fold
+from counter_app.server.crud.common import ApiError
+from counter_app.server.db import Database
+from counter_app.server.sync.models import AppliedOp, ServerAttachment, ServerDossier
+
+MAX_LIMIT = 200
+_ID_RE = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$|^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_date(value: str | None, name: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    m = _DATE_RE.match(value.strip())
+    try:
+        if m and m.group(1):
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if m:
+            return dt.date(int(m.group(4)), int(m.group(5)), int(m.group(6)))
+    except ValueError:
+        pass
+    raise ApiError(400, "bad_date", f"{name}: ngày dd/mm/yyyy hoặc yyyy-mm-dd / a date, got {value[:20]!r}")
+
+
+def _field(name: str) -> Any:
+    return ServerDossier.data[name].as_string()
+
+
+def _summary(row: ServerDossier) -> dict[str, Any]:
+    d = row.data or {}
+    applicant = d.get("applicant") if isinstance(d.get("applicant"), dict) else {}
+    return {
+        "id": row.id,
+        "code": row.code,
+        "status": row.status,
+        "status_label": status_label(row.status),
+        "procedure_code": d.get("procedure_code"),
+        "procedure_name": d.get("procedure_name"),
+        "applicant": applicant.get("full_name"),
+        "received_at": d.get("received_at"),
+        "appointment_at": d.get("appointment_at"),
+        "result_at": d.get("result_at"),
+        "returned_at": d.get("returned_at"),
+        "officer": d.get("officer"),
+        "counter_code": d.get("counter_code"),
+        "routed_to": row.routed_to,
+        "conflict": row.conflict,
+        "updated_at": row.updated_at,
+    }
+
+
+def list_dossiers(
+    db: Database,
+    center: str,
+    *,
+    limit: int = 50,
+    cursor: str | None = None,
+    status: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    procedure: str | None = None,
+    officer: str | None = None,
+    q: str | None = None,
+) -> dict[str, Any]:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(400, "bad_limit", f"limit: 1–{MAX_LIMIT}")
+    if cursor is not None and not _ID_RE.match(cursor):
+        raise ApiError(400, "bad_cursor", "cursor không hợp lệ / invalid cursor")
+    if status is not None and status not in {s.value for s in Status}:
+        raise ApiError(400, "bad_status", f"status: {', '.join(s.value for s in Status)}")
+    if start and end and end < start:
+        raise ApiError(400, "bad_period", "to trước from / 'to' is before 'from'")
+    conds: list[Any] = [ServerDossier.center_code == center]
+    if cursor:
+        conds.append(col(ServerDossier.id) < cursor)
+    if status:
+        conds.append(ServerDossier.status == status)
+    if start:
+        conds.append(func.substr(_field("received_at"), 1, 10) >= start.isoformat())
+    if end:
+        conds.append(func.substr(_field("received_at"), 1, 10) <= end.isoformat())
+    if procedure:
+        conds.append(_field("procedure_code") == procedure)
+    if officer:
+        conds.append(_field("officer") == officer)
+    if q:
+        text = " ".join(q.split())
+        key = fold(text)
+        conds.append(
+            or_(
+                col(ServerDossier.code).startswith(text.upper()),
+                _field("applicant_id_number") == text,
+                _field("applicant_name_key").contains(key),
+            )
+        )
+    with db.read() as s:
+        rows = s.exec(
+            select(ServerDossier).where(*conds).order_by(col(ServerDossier.id).desc()).limit(limit + 1)
+        ).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "items": [_summary(r) for r in rows],
+        "next_cursor": rows[-1].id if more and rows else None,
+    }
+
+
+def get_dossier(db: Database, center: str, code: str) -> dict[str, Any]:
+    """One dossier with what happened to it (the ops applied, in order) and its attachments.
+    Another center's dossier is 404, as if it did not exist."""
+    if not code or len(code) > 64:
+        raise ApiError(404, "not_found", "không có hồ sơ / no such dossier")
+    with db.read() as s:
+        row = s.exec(
+            select(ServerDossier).where(
+                ServerDossier.center_code == center,
+                or_(ServerDossier.code == code, _field("lookup_code") == code),
+            )
+        ).first()
+        if row is None:
+            raise ApiError(404, "not_found", "không có hồ sơ / no such dossier")
+        ops = s.exec(
+            select(AppliedOp)
+            .where(AppliedOp.entity_id == row.id, AppliedOp.center_code == center)
+            .order_by(col(AppliedOp.applied_at), col(AppliedOp.device_seq))
+        ).all()
+        atts = s.exec(
+            select(ServerAttachment)
+            .where(ServerAttachment.dossier_id == row.id, ServerAttachment.center_code == center)
+            .order_by(col(ServerAttachment.component_index), col(ServerAttachment.created_at))
+        ).all()
+    return {
+        **_summary(row),
+        "dossier": row.data,
+        "history": [
+            {"at": o.applied_at, "op": o.op, "status": o.status, "device_id": o.device_id,
+             "reason": o.reason}
+            for o in ops
+        ],
+        "attachments": [
+            {"component_index": a.component_index, "sha256": a.sha256, "size": a.size,
+             "pages": a.pages, "mime": a.mime, "created_at": a.created_at}
+            for a in atts
+        ],
+    }
