@@ -110,6 +110,7 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
 
     for module in (health, auth, devices, queue, dossiers, sync_api):
         app.include_router(module.router, prefix="/api/v1")
+    app.include_router(dossiers.reports_router, prefix="/api/v1")
 
     @app.on_event("shutdown")
     def _close() -> None:

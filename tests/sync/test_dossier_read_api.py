@@ -93,3 +93,4 @@ def test_read_api_pages_filters_detail_and_scope(server, client) -> None:  # typ
         assert other.get(f"/dossiers/{made[0]['code']}").status_code == 404
     finally:
         other.close()
+

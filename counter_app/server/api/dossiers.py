@@ -44,3 +44,25 @@ def list_dossiers(
 def get_dossier(p: SupervisorUser, c: Ctx, code: Annotated[str, Path(max_length=64)]) -> dict:
     """One dossier (by code or lookup code) with its history of applied ops and attachments."""
     return dossiers.get_dossier(c.db, p.center, code)
+
+
+reports_router = APIRouter(prefix="/reports", tags=["reports"])
+
+
+@reports_router.get("/dossiers")
+def dossiers_report(
+    p: SupervisorUser,
+    c: Ctx,
+    from_: Annotated[str, Query(alias="from", max_length=10)],
+    to: Annotated[str, Query(max_length=10)],
+    by: Annotated[str | None, Query(max_length=16)] = None,
+) -> dict:
+    """The center's dossier figures for a period, as `counter-app report dossiers` computes them
+    (domain/reports.py), from what its counters synced."""
+    start = dossiers.parse_date(from_, "from")
+    end = dossiers.parse_date(to, "to")
+    if start is None or end is None:
+        from counter_app.server.crud.common import ApiError
+
+        raise ApiError(400, "bad_date", "cần from và to / 'from' and 'to' are required")
+    return dossiers.report(c.db, p.center, start, end, by=by or None)

@@ -162,3 +162,78 @@ def get_dossier(db: Database, center: str, code: str) -> dict[str, Any]:
             for a in atts
         ],
     }
+
+
+def report(
+    db: Database, center: str, start: dt.date, end: dt.date, *, by: str | None = None,
+    now: dt.datetime | None = None, tz_name: str = "Asia/Ho_Chi_Minh",
+) -> dict[str, Any]:
+    """The same dossier figures as the counter's `report dossiers` (domain/reports.py), from the
+    rows the center's counters synced."""
+    from zoneinfo import ZoneInfo
+
+    from counter_app.domain.reports import GROUPS, ReportRow, dossier_report
+
+    if by is not None and by not in GROUPS:
+        raise ApiError(400, "bad_group", f"by: {', '.join(GROUPS)}")
+    if end < start or (end - start).days > 366:
+        raise ApiError(400, "bad_period", "kỳ từ 1 đến 366 ngày / a period of 1 to 366 days")
+    tz = ZoneInfo(tz_name)
+    low, high = (start - dt.timedelta(days=1)).isoformat(), (end + dt.timedelta(days=2)).isoformat()
+    day = func.substr(_field("received_at"), 1, 10)
+    with db.read() as s:
+        rows = s.exec(
+            select(ServerDossier.id, ServerDossier.status, ServerDossier.data).where(
+                ServerDossier.center_code == center, day >= low, day < high
+            )
+        ).all()
+        scanned: dict[str, set[int]] = {}
+        for dossier_id, index in s.exec(
+            select(ServerAttachment.dossier_id, ServerAttachment.component_index).where(
+                ServerAttachment.center_code == center
+            )
+        ).all():
+            scanned.setdefault(dossier_id, set()).add(int(index))
+
+    def local(value: Any) -> dt.datetime | None:
+        try:
+            at = dt.datetime.fromisoformat(str(value)) if value else None
+        except ValueError:
+            return None
+        if at is None:
+            return None
+        return at.astimezone(tz) if at.tzinfo else at.replace(tzinfo=tz)
+
+    report_rows = []
+    for dossier_id, status, data in rows:
+        data = data if isinstance(data, dict) else {}
+        entered = local(data.get("received_at"))
+        if entered is None or not start <= entered.date() <= end:
+            continue
+        handed = set()
+        for c in data.get("components") or []:
+            try:
+                if int(c.get("original") or 0) > 0 or int(c.get("copy") or 0) > 0:
+                    handed.add(int(c["index"]))
+            except (AttributeError, KeyError, TypeError, ValueError):
+                continue
+        report_rows.append(
+            ReportRow(
+                status=status,
+                entered_on=entered.date(),
+                appointment_at=local(data.get("appointment_at")),
+                result_at=local(data.get("result_at")),
+                supplement_count=int(data.get("supplement_count") or 0),
+                procedure=f"{data.get('procedure_code', '')} {data.get('procedure_name', '')}",
+                field="",  # the server's catalog rows could name it; not yet
+                officer=str(data.get("officer") or ""),
+                counter=str(data.get("counter_code") or ""),
+                components=len(handed),
+                components_scanned=len(handed & scanned.get(dossier_id, set())),
+            )
+        )
+    moment = (now or dt.datetime.now(tz)).astimezone(tz)
+    out = dossier_report(report_rows, now=moment, by=by)
+    out.update({"center": center, "from": start.isoformat(), "to": end.isoformat(), "by": by,
+                "as_of": moment.isoformat(timespec="seconds")})
+    return out
