@@ -244,10 +244,11 @@ async def test_no_scanner_import_from_watched_folder(ctx, no_scanner, tmp_path: 
 
 @pytest.mark.sane
 async def test_cancel_during_adf_batch_keeps_scanned_pages(ctx, sane_test) -> None:
-    # A slow feeder (the test backend waits after each buffer) so Esc lands mid-batch.
+    # A slow feeder (the test backend waits 0.1 s after each buffer) so Esc lands mid-batch even
+    # on an idle machine (at 20 ms a buffer, a whole 10-page batch once finished before the poll).
     ctx.extras["scan_request_defaults"] = {
         "resolution": 75, "max_pages": 10,
-        "backend_args": ["--read-delay=yes", "--read-delay-duration=20000"],
+        "backend_args": ["--read-delay=yes", "--read-delay-duration=100000"],
     }
     seen: list[str] = []
     app = HostApp(ctx, ReceptionScreen)
