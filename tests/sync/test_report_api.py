@@ -38,6 +38,26 @@ def test_server_report_gives_the_counters_numbers(server, client) -> None:  # ty
         # this module's server holds only this counter's dossiers: the same numbers, all of them
         assert remote["total"] == local["total"]
         assert remote["groups"] == local["groups"]
+        # by field (lĩnh vực): named from the server's catalog rows (none yet: one group "—")
+        by_field = api.get("/reports/dossiers", params={"from": day.isoformat(),
+                                                        "to": day.isoformat(), "by": "field"}).json()
+        assert [(g["key"], g["entered"]) for g in by_field["groups"]] == [("—", 4)]
+        # once the shipped catalog is imported on the server, the field is named
+        import json as _json
+
+        from counter_app.server.crud import admin
+        from tests.helpers import ROOT
+        from tests.server.conftest import open_server_db
+
+        shipped = _json.loads((ROOT / "assets/catalog/demo_catalog.json").read_text("utf-8"))
+        db = open_server_db(server.data_dir, server.database_url)
+        try:
+            admin.import_catalog(db, [e for e in shipped if e["code"] in ("1.001193", "1.004873")])
+        finally:
+            db.dispose()
+        by_field = api.get("/reports/dossiers", params={"from": day.isoformat(),
+                                                        "to": day.isoformat(), "by": "field"}).json()
+        assert [(g["key"], g["entered"]) for g in by_field["groups"]] == [("Hộ tịch", 4)]
         assert local["total"]["entered"] == 4 and local["total"]["components_scanned"] == 1
         for params in ({"from": "2026-11-20", "to": "2026-11-01"}, {"from": "", "to": ""},
                        {"from": "2026-01-01", "to": "2026-12-31", "by": "weather"}, {"to": "2026-11-01"}):

@@ -194,6 +194,15 @@ def report(
             )
         ).all():
             scanned.setdefault(dossier_id, set()).add(int(index))
+        fields: dict[str, str] = {}
+        if by == "field":  # the field (lĩnh vực) is in the server's catalog, newest version wins
+            from counter_app.server.models import ProcedureRow
+
+            for code, data in s.exec(
+                select(ProcedureRow.code, ProcedureRow.data).order_by(col(ProcedureRow.version))
+            ).all():
+                if isinstance(data, dict) and data.get("field"):
+                    fields[code] = str(data["field"])
 
     def local(value: Any) -> dt.datetime | None:
         try:
@@ -225,7 +234,7 @@ def report(
                 result_at=local(data.get("result_at")),
                 supplement_count=int(data.get("supplement_count") or 0),
                 procedure=f"{data.get('procedure_code', '')} {data.get('procedure_name', '')}",
-                field="",  # the server's catalog rows could name it; not yet
+                field=fields.get(str(data.get("procedure_code") or ""), ""),
                 officer=str(data.get("officer") or ""),
                 counter=str(data.get("counter_code") or ""),
                 components=len(handed),
