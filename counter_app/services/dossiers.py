@@ -221,16 +221,18 @@ def _subject_in(data: Any) -> SubjectIn:
         raise BadInput(f"dữ liệu không hợp lệ / invalid input: {loc}: {msg}", field="subjects") from None
 
 
-def subjects_of(req: ReceiveRequest, proc: Procedure, today: dt.date) -> list[dict[str, Any]]:
-    """The request's subjects checked against the procedure's (every required one to receive)."""
+def subjects_of(
+    given: list[SubjectIn], proc: Procedure, today: dt.date, *, receiving: bool
+) -> list[dict[str, Any]]:
+    """The subjects given, checked against the procedure's (every required one to receive)."""
     from counter_app.domain.subjects import check_subjects, parse_specs
 
     try:
         specs = parse_specs(proc.subjects or [])
     except ValueError:  # a row stored by an older import: nothing to ask
         specs = []
-    given = [s.model_dump(exclude_none=True, exclude={"label"}) for s in req.subjects]
-    return check_subjects(specs, given, today=today, require_all=req.outcome == "receive")
+    items = [s.model_dump(exclude_none=True, exclude={"label"}) for s in given]
+    return check_subjects(specs, items, today=today, require_all=receiving)
 
 
 def evaluate(
@@ -302,7 +304,9 @@ def receive(
         if received_at.tzinfo is None:
             received_at = received_at.replace(tzinfo=tz)
         received_at = received_at.astimezone(tz)
-        subjects = subjects_of(req, proc, received_at.date())
+        subjects = subjects_of(
+            req.subjects, proc, received_at.date(), receiving=req.outcome == "receive"
+        )
         device = device_info(session)
         day = received_at.date()
         seq = next_sequence(session, f"dossier:{day:%y%m%d}:{device['slot']}")
@@ -664,8 +668,7 @@ def complete_supplement(
         for x in subjects or []:
             parsed = _subject_in(x)
             by_role[parsed.role] = parsed
-        req = ReceiveRequest.model_construct(subjects=list(by_role.values()), outcome="receive")
-        d.subjects = subjects_of(req, proc, when.date())
+        d.subjects = subjects_of(list(by_role.values()), proc, when.date(), receiving=True)
         appt = appointment_for(settings, proc, when)
         base = d.version
         d.status = rules.Status.RECEIVED.value
@@ -877,7 +880,10 @@ def preflight(store: Store, settings: Settings, req: ReceiveRequest) -> None:
         raise BadInput("phải ghi lý do từ chối / a refusal needs a reason", field="reason")
     with store.read() as session:
         proc, checklist, fee = evaluate(session, req)
-        subjects_of(req, proc, legal_now(session, settings.tz).date())
+        subjects_of(
+            req.subjects, proc, legal_now(session, settings.tz).date(),
+            receiving=req.outcome == "receive",
+        )
     if req.outcome == "receive":
         _require_complete(checklist)
         _require_pages(fee)
