@@ -44,9 +44,6 @@ class SubjectSpec:
     fields: tuple[str, ...] = ("full_name", "date_of_birth")
     required: bool = True
 
-    def label_for(self, lang: str) -> str:
-        return self.label_en if lang == "en" and self.label_en else self.label
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "role": self.role,
@@ -96,6 +93,11 @@ def parse_specs(raw: Any, where: str = "subjects") -> list[SubjectSpec]:
         ordered = ("full_name", *[f for f in FIELDS if f in fields and f != "full_name"])
         specs.append(SubjectSpec(role, label.strip(), label_en.strip(), ordered, required))
     return specs
+
+
+def spec_label(spec: dict[str, Any], lang: str = "vi") -> str:
+    """A catalog subject's label in `lang` (the Vietnamese one when there is no English)."""
+    return (spec.get("label_en") if lang == "en" else "") or spec.get("label") or spec["role"]
 
 
 def _bad(role: str, field: str, message: str) -> BadInput:

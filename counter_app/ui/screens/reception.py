@@ -22,6 +22,7 @@ from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Label, Sel
 from counter_app.domain import dossier as rules
 from counter_app.domain import entered_text
 from counter_app.domain.subjects import describe as describe_subject
+from counter_app.domain.subjects import spec_label
 from counter_app.errors import BadInput, CounterAppError
 from counter_app.services import dossiers, drafts
 from counter_app.services.context import AppContext
@@ -1281,15 +1282,14 @@ class ReceptionScreen(Screen):
             except CounterAppError as exc:
                 text.append(exc.message + "\n", style="red")
                 subjects = []
-            for who in subjects:
-                spec = next((x for x in self.proc.get("subjects") or [] if x["role"] == who["role"]), {})
-                label = (spec.get("label_en") if current_lang() == "en" else "") or spec.get("label", "")
-                text.append(f"  {label}: ", style="bold")
-                text.append(describe_subject(who, lang=current_lang()) + "\n")
-            given = {who["role"] for who in subjects}
-            for spec in self.proc.get("subjects") or []:
-                if spec.get("required", True) and spec["role"] not in given:
-                    label = (spec.get("label_en") if current_lang() == "en" else "") or spec["label"]
+            given = {who["role"]: who for who in subjects}
+            for spec in self.proc.get("subjects") or []:  # in the catalog's order
+                label = spec_label(spec, current_lang())
+                who = given.get(spec["role"])
+                if who is not None:
+                    text.append(f"  {label}: ", style="bold")
+                    text.append(describe_subject(who, lang=current_lang()) + "\n")
+                elif spec.get("required", True):
                     text.append(f"  ✗ {label}: {t('rc.subj.missing')}\n", style="red")
         checklist = self.checklist = self.evaluate_checklist() if self.proc else None
         complete = bool(checklist and checklist.complete)

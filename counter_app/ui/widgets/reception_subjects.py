@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from counter_app.domain.identity import parse_ddmmyyyy
+from counter_app.domain.subjects import spec_label
 from counter_app.errors import BadInput
 from counter_app.ui.i18n_reception import current_lang, t
 
@@ -58,10 +59,9 @@ class SubjectsPanel(Vertical):
         await self.remove_children()
         by_role = {str(v.get("role")): v for v in values or [] if isinstance(v, dict)}
         widgets: list[Any] = []
-        en = current_lang() == "en"
         for spec in self.specs:
             role = str(spec["role"])
-            label = (spec.get("label_en") if en else "") or spec.get("label") or role
+            label = spec_label(spec, current_lang())
             if not spec.get("required", True):
                 label += t("rc.subj.optional")
             widgets.append(Static(label, classes="subject-title"))
