@@ -104,6 +104,61 @@ class Figures:
         return out
 
 
+# the keys of a dossier record (the counter's row, or the synced copy the server keeps) that
+# `report_row` reads
+RECORD_KEYS = (
+    "id", "status", "received_at", "appointment_at", "result_at", "supplement_count",
+    "procedure_code", "procedure_name", "officer", "counter_code", "components",
+)
+
+
+def local_time(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
+    """An ISO time of a record in the center's time zone (naive = already local); None if absent
+    or unreadable."""
+    if not value:
+        return None
+    try:
+        at = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return at.astimezone(tz) if at.tzinfo else at.replace(tzinfo=tz)
+
+
+def handed_over(components: Any) -> set[int]:
+    """The component indexes handed over with a dossier (an original or a copy)."""
+    out = set()
+    for c in components or []:
+        try:
+            if int(c.get("original") or 0) > 0 or int(c.get("copy") or 0) > 0:
+                out.add(int(c["index"]))
+        except (AttributeError, KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
+def report_row(
+    record: dict[str, Any], *, tz: dt.tzinfo, field: str, scanned: set[int]
+) -> ReportRow | None:
+    """One dossier record as the figures need it (None without a readable time of entry)."""
+    entered = local_time(record.get("received_at"), tz)
+    if entered is None:
+        return None
+    handed = handed_over(record.get("components"))
+    return ReportRow(
+        status=str(record.get("status") or ""),
+        entered_on=entered.date(),
+        appointment_at=local_time(record.get("appointment_at"), tz),
+        result_at=local_time(record.get("result_at"), tz),
+        supplement_count=int(record.get("supplement_count") or 0),
+        procedure=f"{record.get('procedure_code') or ''} {record.get('procedure_name') or ''}",
+        field=field,
+        officer=str(record.get("officer") or ""),
+        counter=str(record.get("counter_code") or ""),
+        components=len(handed),
+        components_scanned=len(handed & scanned),
+    )
+
+
 def _key(row: ReportRow, by: str) -> str:
     if by == "day":
         return row.entered_on.isoformat()

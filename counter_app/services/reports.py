@@ -14,7 +14,14 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from counter_app.config import Settings
-from counter_app.domain.reports import GROUPS, ReportRow, dossier_report
+from counter_app.domain.reports import (
+    GROUPS,
+    RECORD_KEYS,
+    ReportRow,
+    dossier_report,
+    local_time,
+    report_row,
+)
 from counter_app.errors import BadInput
 from counter_app.services.book import check_period
 from counter_app.services.clock import legal_now
@@ -22,27 +29,6 @@ from counter_app.store.db import Store
 from counter_app.store.models import Attachment, Dossier, Procedure
 
 __all__ = ["GROUPS", "dossiers_report", "report_csv", "save_report_csv"]
-
-
-def _local(value: str | None, tz: ZoneInfo) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        at = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return at.astimezone(tz) if at.tzinfo else at.replace(tzinfo=tz)
-
-
-def _handed_over(components: list[dict[str, Any]]) -> set[int]:
-    out = set()
-    for c in components or []:
-        try:
-            if int(c.get("original") or 0) > 0 or int(c.get("copy") or 0) > 0:
-                out.add(int(c["index"]))
-        except (KeyError, TypeError, ValueError):
-            continue
-    return out
 
 
 def dossiers_report(
@@ -69,19 +55,7 @@ def dossiers_report(
     with store.read() as session:
         moment = legal_now(session, tz, now=now)
         rows = session.exec(
-            select(
-                Dossier.id,
-                Dossier.status,
-                Dossier.received_at,
-                Dossier.appointment_at,
-                Dossier.result_at,
-                Dossier.supplement_count,
-                Dossier.procedure_code,
-                Dossier.procedure_name,
-                Dossier.officer,
-                Dossier.counter_code,
-                Dossier.components,
-            ).where(*in_period)
+            select(*(getattr(Dossier, k) for k in RECORD_KEYS)).where(*in_period)
         ).all()
         scanned: dict[str, set[int]] = {}
         for dossier_id, index in session.exec(
@@ -97,29 +71,16 @@ def dossiers_report(
             ).all()
         )
     report_rows: list[ReportRow] = []
-    for (
-        dossier_id, status, received_at, appointment_at, result_at, supplements, code, name,
-        officer, counter, components,
-    ) in rows:
-        entered = _local(received_at, tz)
-        if entered is None or not start <= entered.date() <= end:
-            continue
-        handed = _handed_over(components)
-        report_rows.append(
-            ReportRow(
-                status=status,
-                entered_on=entered.date(),
-                appointment_at=_local(appointment_at, tz),
-                result_at=_local(result_at, tz),
-                supplement_count=int(supplements or 0),
-                procedure=f"{code} {name}",
-                field=fields.get(code) or "",
-                officer=officer or "",
-                counter=counter or "",
-                components=len(handed),
-                components_scanned=len(handed & scanned.get(dossier_id, set())),
-            )
+    for values in rows:
+        record = dict(zip(RECORD_KEYS, values, strict=True))
+        row = report_row(
+            record,
+            tz=tz,
+            field=fields.get(record["procedure_code"]) or "",
+            scanned=scanned.get(record["id"], set()),
         )
+        if row is not None and start <= row.entered_on <= end:
+            report_rows.append(row)
     out = dossier_report(report_rows, now=moment, by=by)
     out.update(
         {
@@ -208,7 +169,7 @@ def queue_report(
         ).all()
     rows = []
     for state, service, day, counter, officer, priority, issued, called, serving, finished in tickets:
-        issued_at = _local(issued, tz)
+        issued_at = local_time(issued, tz)
         try:
             service_day = dt.date.fromisoformat(day)
         except ValueError:
@@ -219,8 +180,8 @@ def queue_report(
             TicketRow(
                 state=state, service=service, day=service_day, counter=counter or "",
                 officer=officer or "", priority=bool(priority), issued_at=issued_at,
-                called_at=_local(called, tz), serving_at=_local(serving, tz),
-                finished_at=_local(finished, tz),
+                called_at=local_time(called, tz), serving_at=local_time(serving, tz),
+                finished_at=local_time(finished, tz),
             )
         )
     out = compute(rows, by=by)

@@ -172,7 +172,7 @@ def report(
     rows the center's counters synced."""
     from zoneinfo import ZoneInfo
 
-    from counter_app.domain.reports import GROUPS, ReportRow, dossier_report
+    from counter_app.domain.reports import GROUPS, dossier_report, report_row
 
     if by is not None and by not in GROUPS:
         raise ApiError(400, "bad_group", f"by: {', '.join(GROUPS)}")
@@ -204,43 +204,17 @@ def report(
                 if isinstance(data, dict) and data.get("field"):
                     fields[code] = str(data["field"])
 
-    def local(value: Any) -> dt.datetime | None:
-        try:
-            at = dt.datetime.fromisoformat(str(value)) if value else None
-        except ValueError:
-            return None
-        if at is None:
-            return None
-        return at.astimezone(tz) if at.tzinfo else at.replace(tzinfo=tz)
-
     report_rows = []
     for dossier_id, status, data in rows:
-        data = data if isinstance(data, dict) else {}
-        entered = local(data.get("received_at"))
-        if entered is None or not start <= entered.date() <= end:
-            continue
-        handed = set()
-        for c in data.get("components") or []:
-            try:
-                if int(c.get("original") or 0) > 0 or int(c.get("copy") or 0) > 0:
-                    handed.add(int(c["index"]))
-            except (AttributeError, KeyError, TypeError, ValueError):
-                continue
-        report_rows.append(
-            ReportRow(
-                status=status,
-                entered_on=entered.date(),
-                appointment_at=local(data.get("appointment_at")),
-                result_at=local(data.get("result_at")),
-                supplement_count=int(data.get("supplement_count") or 0),
-                procedure=f"{data.get('procedure_code', '')} {data.get('procedure_name', '')}",
-                field=fields.get(str(data.get("procedure_code") or ""), ""),
-                officer=str(data.get("officer") or ""),
-                counter=str(data.get("counter_code") or ""),
-                components=len(handed),
-                components_scanned=len(handed & scanned.get(dossier_id, set())),
-            )
+        record = {**(data if isinstance(data, dict) else {}), "status": status}
+        row = report_row(
+            record,
+            tz=tz,
+            field=fields.get(str(record.get("procedure_code") or ""), ""),
+            scanned=scanned.get(dossier_id, set()),
         )
+        if row is not None and start <= row.entered_on <= end:
+            report_rows.append(row)
     moment = (now or dt.datetime.now(tz)).astimezone(tz)
     out = dossier_report(report_rows, now=moment, by=by)
     out.update({"center": center, "from": start.isoformat(), "to": end.isoformat(), "by": by,
