@@ -501,8 +501,7 @@ def _book(args: argparse.Namespace) -> int:
 
     from counter_app.services import book, forms
 
-    start = book.parse_day(args.start, field="from")
-    end = book.parse_day(args.end, field="to")
+    start, end = book.parse_period(args.start, args.end)
     settings, store = _open(args)
     path, count = book.render_book_file(
         store, settings, start, end, Path(args.out) if args.out else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from counter_app.cli._common import add_data_dir, add_json_flag, emit_json, log, settings_from_args
 
@@ -41,18 +42,25 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f} %"
 
 
-def _dossiers(args: argparse.Namespace) -> int:
-    from counter_app.services import book, reports
+def _report(args: argparse.Namespace, compute: Any) -> tuple[dict[str, Any], Any, Any, Any]:
+    """`compute(store, settings, start, end, by=…)` over the period of `args`; returns the
+    report, the settings and the period."""
+    from counter_app.services import book
     from counter_app.store.db import Store
 
-    start = book.parse_day(args.start, field="from")
-    end = book.parse_day(args.end, field="to")
+    start, end = book.parse_period(args.start, args.end)
     settings = settings_from_args(args)
     store = Store.open(settings.db_path)
     try:
-        out = reports.dossiers_report(store, settings, start, end, by=args.by)
+        return compute(store, settings, start, end, by=args.by), settings, start, end
     finally:
         store.close()
+
+
+def _dossiers(args: argparse.Namespace) -> int:
+    from counter_app.services import reports
+
+    out, settings, start, end = _report(args, reports.dossiers_report)
     if args.csv:
         from pathlib import Path
 
@@ -81,17 +89,9 @@ def _minutes(value: float | None) -> str:
 
 
 def _queue(args: argparse.Namespace) -> int:
-    from counter_app.services import book, reports
-    from counter_app.store.db import Store
+    from counter_app.services import reports
 
-    start = book.parse_day(args.start, field="from")
-    end = book.parse_day(args.end, field="to")
-    settings = settings_from_args(args)
-    store = Store.open(settings.db_path)
-    try:
-        out = reports.queue_report(store, settings, start, end, by=args.by)
-    finally:
-        store.close()
+    out, _, start, end = _report(args, reports.queue_report)
     if args.json:
         emit_json(out)
         return 0

@@ -43,6 +43,13 @@ def parse_day(text: str, *, field: str = "date") -> dt.date:
         ) from None
 
 
+def parse_period(start: str, end: str) -> tuple[dt.date, dt.date]:
+    """A period typed by an officer ("from", "to"), parsed and checked (≤ MAX_PERIOD_DAYS)."""
+    period = parse_day(start, field="from"), parse_day(end, field="to")
+    check_period(*period)
+    return period
+
+
 def check_period(start: dt.date, end: dt.date) -> None:
     if end < start:
         raise BadInput(

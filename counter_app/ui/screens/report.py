@@ -75,9 +75,7 @@ def ask_period(screen: Screen, ctx: AppContext, today: dt.date) -> None:
 
     def submit(values: dict[str, str]) -> str | None:
         try:
-            start = book.parse_day(values["start"], field="from")
-            end = book.parse_day(values["end"], field="to")
-            book.check_period(start, end)
+            start, end = book.parse_period(values["start"], values["end"])
         except CounterAppError as exc:
             return exc.message
         by = grouping(values["by"])

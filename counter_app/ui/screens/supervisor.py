@@ -261,9 +261,7 @@ class SupervisorScreen(Screen):
 
         def submit(values: dict[str, str]) -> str | None:
             try:
-                start = book.parse_day(values["start"], field="from")
-                end = book.parse_day(values["end"], field="to")
-                book.check_period(start, end)
+                start, end = book.parse_period(values["start"], values["end"])
             except CounterAppError as exc:
                 return exc.message
             period.update(start=start, end=end)
