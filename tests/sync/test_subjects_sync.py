@@ -9,28 +9,18 @@ import random
 from sqlmodel import select
 
 from counter_app.server.sync.models import ServerDossier
-from counter_app.services import catalog, dossiers
-from counter_app.store.models import Procedure
+from counter_app.services import dossiers
+from tests.helpers import ask_for_the_child
 from tests.sync import clientlib
 from tests.sync.conftest import open_server_db
 from tests.sync.test_protocol import run
 
-CHILD_SPEC = {"role": "child", "label": "Người được đăng ký khai sinh", "label_en": "Child",
-              "fields": ["full_name", "date_of_birth", "sex"], "required": True}
 CHILD = {"role": "child", "full_name": "Hà Thị Mỷ", "date_of_birth": "2026-10-30", "sex": "Nữ"}
-
-
-def _ask_for_the_child(store) -> None:  # type: ignore[no-untyped-def]
-    with store.write() as s:
-        row = s.exec(select(Procedure).where(Procedure.code == "1.001193")).one()
-        row.subjects = [CHILD_SPEC]
-        s.add(row)
-    catalog.invalidate_cache()
 
 
 def test_the_child_reaches_the_server_and_another_counter(server, client, tmp_path) -> None:  # type: ignore[no-untyped-def]
     store, settings = client
-    _ask_for_the_child(store)
+    ask_for_the_child(store)
     rng = random.Random(7)
     d = clientlib.receive(store, settings, rng, procedure="1.001193", subjects=[CHILD],
                           components=[{"index": 1, "original": 1}, {"index": 2, "original": 1}])

@@ -4,30 +4,15 @@ the draft, shows it on the review and result, and the supplementation dialog com
 
 from __future__ import annotations
 
-from counter_app.services import catalog, dossiers, drafts
-from counter_app.store.models import Procedure
+from counter_app.services import dossiers, drafts
 from counter_app.ui.screens.lookup import LookupScreen
 from counter_app.ui.screens.reception import ReceptionScreen
 from counter_app.ui.widgets.reception_subjects import SubjectsPanel
 from counter_app.ui.widgets.reception_supplement import SupplementDialog
+from tests.helpers import ask_for_the_child
 
 from .conftest import HostApp, paste_text, type_text
 from .test_wizard import fill_applicant
-
-CHILD_SPEC = {
-    "role": "child", "label": "Người được đăng ký khai sinh", "label_en": "Child registered",
-    "fields": ["full_name", "date_of_birth", "sex"], "required": True,
-}
-
-
-def _ask_for_the_child(store) -> None:  # type: ignore[no-untyped-def]
-    from sqlmodel import select
-
-    with store.write() as s:
-        row = s.exec(select(Procedure).where(Procedure.code == "1.001193")).one()
-        row.subjects = [CHILD_SPEC]
-        s.add(row)
-    catalog.invalidate_cache()
 
 
 def _message(screen) -> str:  # type: ignore[no-untyped-def]
@@ -43,7 +28,7 @@ async def _to_checklist(pilot, screen) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_birth_asks_for_the_child_and_prints_it(ctx) -> None:
-    _ask_for_the_child(ctx.store)
+    ask_for_the_child(ctx.store)
     app = HostApp(ctx, ReceptionScreen)
     async with app.run_test(size=(110, 36)) as pilot:
         await pilot.pause()
@@ -96,7 +81,7 @@ async def test_birth_asks_for_the_child_and_prints_it(ctx) -> None:
 
 
 async def test_a_resumed_draft_keeps_the_child(ctx) -> None:
-    _ask_for_the_child(ctx.store)
+    ask_for_the_child(ctx.store)
     app = HostApp(ctx, ReceptionScreen)
     async with app.run_test(size=(110, 36)) as pilot:
         await pilot.pause()
@@ -113,7 +98,7 @@ async def test_a_resumed_draft_keeps_the_child(ctx) -> None:
 
 
 async def test_supplementation_dialog_completes_the_child(ctx) -> None:
-    _ask_for_the_child(ctx.store)
+    ask_for_the_child(ctx.store)
     applicant = {"id_number": "001190012345", "full_name": "Nguyễn Thị Hường",
                  "date_of_birth": "1990-03-15"}
     d = dossiers.receive(
