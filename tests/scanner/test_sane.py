@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -108,6 +110,32 @@ def test_scanner_errors_are_clear(sane_env, tmp_path: Path, status, kind, words)
     assert err.value.kind == kind
     assert words in err.value.message
     assert err.value.exit_code == 3
+
+
+def test_driver_stuck_after_an_error_reports_that_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some backends hang in their cancel after reporting an error (seen once in CI with the test
+    backend and SANE_STATUS_NO_DOCS): the officer gets the error within seconds, not the 120 s
+    idle timeout. The stuck driver is a stand-in scanimage (the true edge: a faulty device)."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    fake = bindir / "scanimage"
+    fake.write_text(
+        "#!/bin/sh\n"
+        "echo 'Scanning page 1' >&2\n"
+        "echo 'scanimage: sane_read: Document feeder jammed' >&2\n"
+        "exec sleep 60\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}:{os.environ['PATH']}")
+    session = ScanSession(ScanRequest(device="test:0", resolution=50), tmp_path / "w",
+                          options=sane.DeviceOptions(), error_exit_grace=0.5)
+    started = time.monotonic()
+    with pytest.raises(ScannerError) as err:
+        list(session.pages())
+    assert err.value.kind == "jammed" and "Kẹt giấy" in err.value.message
+    assert time.monotonic() - started < 10
 
 
 def test_unknown_device(sane_env, tmp_path: Path) -> None:

@@ -32,6 +32,9 @@ from counter_app.errors import BadInput, Interrupted, NotAvailable
 LIST_TIMEOUT_S = 30.0
 CANCEL_GRACE_S = 5.0
 IDLE_TIMEOUT_S = 120.0  # no progress line and no page for this long: the device hangs
+# the driver reported an error (feeder empty, jam…) but scanimage does not exit: some backends hang
+# in their cancel after an error; the officer gets the error instead of waiting for the idle timeout
+ERROR_EXIT_GRACE_S = 5.0
 A4_MM = (210.0, 297.0)
 
 
@@ -326,6 +329,7 @@ def _pdeathsig() -> Callable[[], None] | None:
 
 _PROGRESS = re.compile(rb"Progress: ([\d.]+)%")
 _SCANNING = re.compile(rb"Scanning page (\d+)")
+_DRIVER_ERROR = re.compile(rb"sane_(?:start|read): ")
 
 
 class ScanSession:
@@ -339,10 +343,13 @@ class ScanSession:
         on_progress: Callable[[ScanProgress], None] | None = None,
         options: DeviceOptions | None = None,
         idle_timeout: float = IDLE_TIMEOUT_S,
+        error_exit_grace: float = ERROR_EXIT_GRACE_S,
     ) -> None:
         self.request = request
         self.idle_timeout = idle_timeout
+        self.error_exit_grace = error_exit_grace
         self._last_activity = 0.0
+        self._error_seen_at: float | None = None  # when the driver printed an error
         self._timed_out = False
         self.workdir = Path(workdir)
         self.on_progress = on_progress
@@ -453,13 +460,20 @@ class ScanSession:
 
     def _watchdog(self) -> None:
         proc = self._proc
+        step = min(0.2, self.idle_timeout / 4, self.error_exit_grace / 4)
         while proc is not None and proc.poll() is None:
-            if time.monotonic() - self._last_activity > self.idle_timeout:
+            now = time.monotonic()
+            seen = self._error_seen_at
+            if seen is not None and now - seen > self.error_exit_grace:
+                # the error is already in stderr: stop the stuck driver, report that error
+                self._stop()
+                return
+            if now - self._last_activity > self.idle_timeout:
                 self._timed_out = True
                 self._cancelled.set()
                 self._stop()
                 return
-            time.sleep(min(0.2, self.idle_timeout / 4))
+            time.sleep(step)
 
     def _read_stderr(self) -> None:
         assert self._proc is not None and self._proc.stderr is not None
@@ -472,6 +486,8 @@ class ScanSession:
             if not chunk:
                 break
             self._last_activity = time.monotonic()
+            if self._error_seen_at is None and _DRIVER_ERROR.search(chunk):
+                self._error_seen_at = self._last_activity
             with self._lock:
                 self._stderr += chunk
                 if len(self._stderr) > 65536:  # progress lines pile up: keep the tail
