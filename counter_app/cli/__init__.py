@@ -29,6 +29,7 @@ GROUPS = (
     "card",
     "scan",
     "board",
+    "rate",
 )
 
 

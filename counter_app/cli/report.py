@@ -1,4 +1,4 @@
-"""`counter-app report dossiers`: the center's dossier figures over a period (issue 18)."""
+"""`counter-app report dossiers|queue|satisfaction`: the center's figures over a period (issue 18)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_json_flag(qs)
     add_data_dir(qs)
     qs.set_defaults(func=_queue)
+
+    ss = rs.add_parser(
+        "satisfaction",
+        help="citizens' ratings: very satisfied / satisfied / not satisfied, reasons, share of "
+        "served tickets rated — this center",
+    )
+    ss.add_argument("--from", dest="start", required=True, metavar="DD/MM/YYYY")
+    ss.add_argument("--to", dest="end", required=True, metavar="DD/MM/YYYY")
+    ss.add_argument("--by", choices=("officer", "procedure", "counter", "service", "day"))
+    add_json_flag(ss)
+    add_data_dir(ss)
+    ss.set_defaults(func=_satisfaction)
 
 
 def _pct(value: float | None) -> str:
@@ -106,4 +118,33 @@ def _queue(args: argparse.Namespace) -> int:
             f"{g['absent']:>5} {_minutes(g['wait_median_min']):>7} {_minutes(g['wait_p90_min']):>7} "
             f"{_minutes(g['service_median_min']):>10} {_minutes(g['service_p90_min']):>6}"
         )
+    return 0
+
+
+def _satisfaction(args: argparse.Namespace) -> int:
+    from counter_app.domain.satisfaction import REASON_CODES, reason_label
+    from counter_app.services import satisfaction
+
+    out, _, start, end = _report(args, satisfaction.satisfaction_report)
+    if args.json:
+        emit_json(out)
+        return 0
+    log(f"Mức độ hài lòng {start:%d/%m/%Y}–{end:%d/%m/%Y}, trung tâm {out['center']}")
+    log(
+        f"{'':<24} {'đánh giá':>8} {'rất HL':>7} {'hài lòng':>8} {'không HL':>8} "
+        f"{'tỉ lệ HL':>9} {'đã phục vụ':>10} {'tỉ lệ ĐG':>9}"
+    )
+    for g in [*out["groups"], {"key": "TỔNG / TOTAL", **out["total"]}]:
+        served = "—" if g["served"] is None else str(g["served"])
+        log(
+            f"{str(g['key'])[:24]:<24} {g['rated']:>8} {g['very_satisfied']:>7} "
+            f"{g['satisfied']:>8} {g['unsatisfied']:>8} {_pct(g['satisfaction_rate']):>9} "
+            f"{served:>10} {_pct(g['rated_share']):>9}"
+        )
+    reasons = out["total"]["reasons"]
+    if any(reasons.values()):
+        log("Lý do chưa hài lòng / reasons:")
+        for code in REASON_CODES:
+            if reasons.get(code):
+                log(f"  {reasons[code]:>5}  {reason_label(code)}")
     return 0

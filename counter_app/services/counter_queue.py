@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from counter_app.contracts.tickets import CounterQueueView, QueueTicket
 from counter_app.errors import Denied, NotAvailable, ServerUnreachable
+from counter_app.services import satisfaction
 from counter_app.services.context import AppContext
 from counter_app.services.queue_backend import LocalQueue, QueueBackend, RemoteQueue
 
@@ -247,9 +248,12 @@ class CounterQueue:
         return self._act(ticket, lambda b: b.no_show(self.counter, ticket=ticket.id))
 
     def finish(self, ticket: QueueTicket, dossier_code: str | None = None) -> QueueTicket:
-        return self._act(
+        """Finish the ticket; it is then offered for the citizen's rating at this counter."""
+        done = self._act(
             ticket, lambda b: b.finish(self.counter, ticket=ticket.id, dossier_code=dossier_code)
         )
+        satisfaction.offer_quietly(self.ctx.store, self.ctx.settings, done, self.counter)
+        return done
 
     def transfer(self, ticket: QueueTicket, service: str) -> QueueTicket:
         return self._act(ticket, lambda b: b.transfer(self.counter, ticket=ticket.id, service=service))

@@ -199,6 +199,29 @@ class Attachment(SQLModel, table=True):
     purged_at: str | None = None
 
 
+class Rating(SQLModel, table=True):
+    """A citizen's rating of the service for one finished ticket (one per ticket, issue 18 §3)."""
+
+    __table_args__ = (Index("ix_rating_day", "center_code", "service_day"),)
+
+    id: str = Field(primary_key=True)  # UUIDv7
+    center_code: str
+    ticket_id: str = Field(unique=True)
+    ticket_number: str
+    service: str = ""
+    service_day: str  # YYYY-MM-DD, the ticket's day
+    counter_code: str = ""
+    officer: str = ""  # username of the officer who served the ticket
+    level: str  # very_satisfied | satisfied | unsatisfied
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    dossier_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    procedure_codes: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    rated_at: str
+    version: int = 1
+
+
 class Event(SQLModel, table=True):
     """Append-only audit trail (triggers forbid UPDATE and DELETE)."""
 

@@ -252,6 +252,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Mọi thao tác đều làm được bằng bàn phím; chuột không bắt buộc.",
         "Everything works from the keyboard; the mouse is optional.",
     ),
+    # --- satisfaction rating terminal (counter-app rate) ---------------------------------------
+    "rate.title": ("Đánh giá mức độ hài lòng", "Rate our service"),
+    "rate.center": ("Trung tâm Phục vụ hành chính công {center}", "Public Administration Service Center {center}"),
+    "rate.counter": ("QUẦY {counter}", "COUNTER {counter}"),
+    "rate.idle": (
+        "Xin chào ông/bà!\nSau khi được phục vụ, mời ông/bà đánh giá tại màn hình này.",
+        "Welcome!\nWhen you have been served, please rate our service on this screen.",
+    ),
+    "rate.ask": ("Ông/bà có hài lòng với việc phục vụ của cán bộ?", "Are you satisfied with the service?"),
+    "rate.ticket": ("Số {number} — Cán bộ: {officer}", "Ticket {number} — Officer: {officer}"),
+    "rate.ticket_only": ("Số {number}", "Ticket {number}"),
+    "rate.keys": ("Nhấn 1, 2 hoặc 3 (hoặc chạm vào ô)", "Press 1, 2 or 3 (or touch a box)"),
+    "rate.reasons": (
+        "Ông/bà chưa hài lòng về điều gì? (chọn một hoặc nhiều, không bắt buộc)",
+        "What was not right? (choose any, optional)",
+    ),
+    "rate.reasons_keys": (
+        "Nhấn số để chọn/bỏ chọn · Enter: gửi đánh giá",
+        "Press a number to tick/untick · Enter: send",
+    ),
+    "rate.send": ("Gửi đánh giá (Enter)", "Send (Enter)"),
+    "rate.thanks": (
+        "Cảm ơn ông/bà đã đánh giá!\nÝ kiến của ông/bà giúp chúng tôi phục vụ tốt hơn.",
+        "Thank you for your rating!\nIt helps us serve you better.",
+    ),
+    "rate.closed": (
+        "Lượt đánh giá này đã kết thúc. Xin cảm ơn!",
+        "This rating is closed. Thank you!",
+    ),
+    "rate.not_saved": ("Chưa lưu được đánh giá: {message}", "The rating was not saved: {message}"),
+    "rate.language": ("English (L)", "Tiếng Việt (L)"),
     "duration.m": ("{m} phút", "{m} min"),
     "duration.h": ("{h} giờ {m} phút", "{h} h {m} min"),
     "duration.none": ("—", "—"),
