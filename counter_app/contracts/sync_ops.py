@@ -87,10 +87,31 @@ class AttachmentRow(_Row):
     center_code: Code | None = None
 
 
+class RatingRow(_Row):
+    id: Id
+    ticket_id: Id
+    ticket_number: str = Field(min_length=1, max_length=16)
+    service: str = Field(default="", max_length=1)
+    service_day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    counter_code: str = Field(default="", max_length=32)
+    officer: str = Field(default="", max_length=64)
+    level: Literal["very_satisfied", "satisfied", "unsatisfied"]
+    reasons: list[Annotated[str, Field(max_length=32)]] = Field(default_factory=list, max_length=16)
+    dossier_codes: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=50
+    )
+    procedure_codes: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=50
+    )
+    rated_at: Stamp
+    center_code: Code | None = None
+
+
 ROW_MODELS: dict[str, type[_Row]] = {
     "dossier": DossierRow,
     "ticket": TicketRow,
     "attachment": AttachmentRow,
+    "rating": RatingRow,
 }
 
 

@@ -21,6 +21,7 @@ from counter_app.store.models import (
     Dossier,
     Officer,
     Outbox,
+    Rating,
     Ticket,
 )
 
@@ -230,6 +231,30 @@ def _upsert_attachment(page: _Page, data: dict[str, Any]) -> None:
     session.add(Attachment(**fields))
 
 
+def _insert_rating(ctx: _Page, data: dict[str, Any], center_code: str) -> bool:
+    """A rating made at another terminal of the center (ratings never change once given)."""
+    try:
+        fields = {
+            "id": str(data["id"]), "ticket_id": str(data["ticket_id"]),
+            "ticket_number": str(data["ticket_number"]), "service_day": str(data["service_day"]),
+            "level": str(data["level"]), "rated_at": str(data["rated_at"]),
+        }
+    except KeyError:
+        return False
+    if ctx.get(Rating, fields["id"]) is not None:
+        return False
+    taken = ctx.session.exec(select(Rating.id).where(Rating.ticket_id == fields["ticket_id"]))
+    if taken.first() is not None:
+        return False
+    ctx.add(Rating(
+        **fields, center_code=center_code, service=str(data.get("service") or ""),
+        counter_code=str(data.get("counter_code") or ""), officer=str(data.get("officer") or ""),
+        reasons=list(data.get("reasons") or []), dossier_codes=list(data.get("dossier_codes") or []),
+        procedure_codes=list(data.get("procedure_codes") or []),
+    ))
+    return True
+
+
 def apply_page(session: Session, page: dict[str, Any], center_code: str) -> int:
     """Apply the changes of one pull page; returns how many rows were applied."""
     pending = _pending_entities(session)
@@ -252,6 +277,9 @@ def apply_page(session: Session, page: dict[str, Any], center_code: str) -> int:
                 _upsert_ticket(ctx, data, slot)
             elif entity == "attachment":
                 _upsert_attachment(ctx, data)
+            elif entity == "rating":
+                if not _insert_rating(ctx, data, center_code):
+                    continue
             else:
                 continue
             applied += 1

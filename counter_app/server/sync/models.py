@@ -101,6 +101,26 @@ class ServerAttachment(ServerModel, table=True):
     created_at: str
 
 
+class ServerRating(ServerModel, table=True):
+    """A citizen's satisfaction rating of one ticket (one per ticket of a center, issue 18 §3)."""
+
+    __tablename__ = "sync_rating"
+    __table_args__ = (
+        Index("ux_sync_rating_ticket", "center_code", "ticket_id", unique=True),
+        Index("ix_sync_rating_day", "center_code", "service_day"),
+    )
+
+    id: str = Field(primary_key=True, max_length=64)
+    center_code: str = Field(max_length=32)
+    ticket_id: str = Field(max_length=64)
+    service_day: str = Field(max_length=10)
+    officer: str = Field(default="", max_length=64)
+    counter_code: str = Field(default="", max_length=32)
+    level: str = Field(max_length=16)
+    device_id: str = Field(max_length=64)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
 class ChangeCounter(ServerModel, table=True):
     """One row: the change-log cursor, taken with UPDATE … RETURNING under a row lock held until
     commit, so cursors become visible in order even on PostgreSQL."""

@@ -39,6 +39,7 @@ from counter_app.server.sync.models import (
     HeldOp,
     ServerAttachment,
     ServerDossier,
+    ServerRating,
     SyncConflict,
     SyncDeviceState,
 )
@@ -553,6 +554,8 @@ def _apply(
             return _apply_ticket(db, s, device, op, batch)
         if op.entity == "attachment":
             return _apply_attachment(s, device, op, batch)
+        if op.entity == "rating":
+            return _apply_rating(s, device, op, batch)
     except ForeignRecord as exc:
         log.warning(
             "sync: device %s pushed %s %s on a record of another center (rejected)",
@@ -855,6 +858,48 @@ def _apply_attachment(s: Session, device: Device, op: Op, batch: _Batch) -> tupl
     return "applied", None
 
 
+def _apply_rating(s: Session, device: Device, op: Op, batch: _Batch) -> tuple[str, str | None]:
+    """A citizen's rating: kept once per ticket of the center (a second one for the same ticket,
+    from another terminal or a replayed offer, is refused with why; the first stays)."""
+    from counter_app.domain.satisfaction import REASON_CODES
+
+    row = op.payload["rating"]  # validated (contracts.sync_ops.RatingRow), of this center
+    if any(r not in REASON_CODES for r in row.get("reasons") or ()):
+        return "rejected", "unknown rating reason"
+    if batch.get(ServerRating, row["id"]) is not None:
+        return "applied", None  # the same rating again under another op id: nothing new
+    clash = s.exec(
+        select(ServerRating.id).where(
+            ServerRating.center_code == device.center_code,
+            ServerRating.ticket_id == row["ticket_id"],
+        )
+    ).first()
+    if clash is not None or ("rating-ticket", row["ticket_id"]) in batch.rows:
+        return "rejected", f"ticket {row['ticket_number']} already rated"
+    rating = ServerRating(
+        id=row["id"],
+        center_code=device.center_code,
+        ticket_id=row["ticket_id"],
+        service_day=row["service_day"],
+        officer=row.get("officer") or "",
+        counter_code=row.get("counter_code") or "",
+        level=row["level"],
+        device_id=device.id,
+        data={k: v for k, v in row.items() if k != "actor"},
+    )
+    s.add(rating)
+    batch.rows[("ServerRating", rating.id)] = rating
+    batch.rows[("rating-ticket", row["ticket_id"])] = rating
+    batch.change(
+        center=device.center_code,
+        entity="rating",
+        entity_id=rating.id,
+        data=rating.data,
+        origin_device=device.id,
+    )
+    return "applied", None
+
+
 # --- pull ----------------------------------------------------------------------------------------
 
 
@@ -958,7 +1003,8 @@ def pull(
 
 def _snapshot(s: Session, center: str) -> list[dict[str, Any]]:
     """Everything a counter of `center` needs when the change log it missed was compacted: every
-    dossier, then every attachment (after its dossier), then the tickets of today and yesterday
+    dossier, then every attachment (after its dossier), every rating, then the tickets of today
+    and yesterday
     (older tickets are history on the server; a counter only works with the current day)."""
 
     def change(entity: str, entity_id: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
@@ -982,6 +1028,10 @@ def _snapshot(s: Session, center: str) -> list[dict[str, Any]]:
     out += [
         change("attachment", a.id, 1, a.model_dump(mode="json"))
         for a in s.exec(select(ServerAttachment).where(ServerAttachment.center_code == center))
+    ]
+    out += [
+        change("rating", r.id, 1, r.data)
+        for r in s.exec(select(ServerRating).where(ServerRating.center_code == center))
     ]
     c = s.get(Center, center)
     today = service_day(now(c.timezone if c else DEFAULT_TZ), c.timezone if c else DEFAULT_TZ)
