@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ds.add_argument("--from", dest="start", required=True, metavar="DD/MM/YYYY")
     ds.add_argument("--to", dest="end", required=True, metavar="DD/MM/YYYY")
     ds.add_argument("--by", choices=_BY, help="one line per procedure, field, officer, …")
-    ds.add_argument("--csv", metavar="FILE.csv", help="also save for a spreadsheet (UTF-8, 0600)")
+    _add_files(ds)
     add_json_flag(ds)
     add_data_dir(ds)
     ds.set_defaults(func=_dossiers)
@@ -33,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     qs.add_argument("--from", dest="start", required=True, metavar="DD/MM/YYYY")
     qs.add_argument("--to", dest="end", required=True, metavar="DD/MM/YYYY")
     qs.add_argument("--by", choices=("service", "counter", "officer", "hour", "day"))
+    _add_files(qs)
     add_json_flag(qs)
     add_data_dir(qs)
     qs.set_defaults(func=_queue)
@@ -45,9 +46,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ss.add_argument("--from", dest="start", required=True, metavar="DD/MM/YYYY")
     ss.add_argument("--to", dest="end", required=True, metavar="DD/MM/YYYY")
     ss.add_argument("--by", choices=("officer", "procedure", "counter", "service", "day"))
+    _add_files(ss)
     add_json_flag(ss)
     add_data_dir(ss)
     ss.set_defaults(func=_satisfaction)
+
+
+def _add_files(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--csv", metavar="FILE.csv", help="also save for a spreadsheet (UTF-8, 0600)")
+    p.add_argument("--xlsx", metavar="FILE.xlsx", help="also save as an Excel workbook (0600)")
+    p.add_argument("--pdf", metavar="FILE.pdf", help="also save as a printable A4 report (0600)")
 
 
 def _pct(value: float | None) -> str:
@@ -55,16 +63,28 @@ def _pct(value: float | None) -> str:
 
 
 def _report(args: argparse.Namespace, compute: Any) -> tuple[dict[str, Any], Any, Any, Any]:
-    """`compute(store, settings, start, end, by=…)` over the period of `args`; returns the
-    report, the settings and the period."""
-    from counter_app.services import book
+    """`compute(store, settings, start, end, by=…)` over the period of `args`, saved as the files
+    asked for (--csv/--xlsx/--pdf, their paths added under those keys); returns the report, the
+    settings and the period."""
+    import datetime as dt
+    from pathlib import Path
+
+    from counter_app.services import book, report_export
+    from counter_app.services.forms import center_info
     from counter_app.store.db import Store
 
     start, end = book.parse_period(args.start, args.end)
     settings = settings_from_args(args)
     store = Store.open(settings.db_path)
     try:
-        return compute(store, settings, start, end, by=args.by), settings, start, end
+        out = compute(store, settings, start, end, by=args.by)
+        for fmt in report_export.FORMATS:
+            target = getattr(args, fmt, None)
+            if target:
+                center = center_info(store, settings, None) if fmt == "pdf" else None
+                out[fmt] = str(report_export.save(settings, [out], fmt, out=Path(target),
+                                                  center=center, issued_on=dt.date.today()))
+        return out, settings, start, end
     finally:
         store.close()
 
@@ -72,11 +92,7 @@ def _report(args: argparse.Namespace, compute: Any) -> tuple[dict[str, Any], Any
 def _dossiers(args: argparse.Namespace) -> int:
     from counter_app.services import reports
 
-    out, settings, start, end = _report(args, reports.dossiers_report)
-    if args.csv:
-        from pathlib import Path
-
-        out["csv"] = str(reports.save_report_csv(settings, out, Path(args.csv)))
+    out, _, start, end = _report(args, reports.dossiers_report)
     if args.json:
         emit_json(out)
         return 0

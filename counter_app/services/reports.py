@@ -88,54 +88,25 @@ def dossiers_report(
             "from": start.isoformat(),
             "to": end.isoformat(),
             "by": by,
+            "kind": "dossiers",
             "as_of": moment.isoformat(timespec="seconds"),
         }
     )
     return out
 
 
-# Columns of a spreadsheet export, in the order of the screen (Vietnamese headings, as printed).
-CSV_COLUMNS = (
-    ("key", "Nhóm"),
-    ("entered", "Hồ sơ nhận"),
-    ("received", "Tiếp nhận (có hẹn trả)"),
-    ("refused", "Từ chối"),
-    ("withdrawn", "Dừng giải quyết"),
-    ("supplement_requested", "Yêu cầu bổ sung"),
-    ("early", "Trước hạn"),
-    ("on_time", "Đúng hạn"),
-    ("late", "Trễ hạn"),
-    ("open", "Đang giải quyết"),
-    ("overdue", "Quá hạn"),
-    ("on_time_rate", "Tỉ lệ đúng hạn"),
-    ("components", "Thành phần đã nộp"),
-    ("components_scanned", "Thành phần đã số hóa"),
-    ("digitization_rate", "Tỉ lệ số hóa"),
-)
-
-
 def report_csv(report: dict[str, Any]) -> bytes:
-    """The report as CSV for a spreadsheet (UTF-8 with BOM so Excel keeps the diacritics)."""
-    import csv
-    import io
+    """The report as CSV for a spreadsheet (see services.report_export)."""
+    from counter_app.services import report_export
 
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow([f"Báo cáo hồ sơ {report['from']} – {report['to']}, trung tâm {report['center']}"])
-    w.writerow([heading for _, heading in CSV_COLUMNS])
-    for group in [*report["groups"], {"key": "TỔNG", **report["total"]}]:
-        w.writerow(["" if group.get(k) is None else group.get(k) for k, _ in CSV_COLUMNS])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return report_export.to_csv(report)
 
 
 def save_report_csv(settings: Settings, report: dict[str, Any], out: Path | None = None) -> Path:
-    """Write the CSV atomically (0600) to `out` or <data dir>/reports/…; returns the path."""
-    from counter_app.services.forms import write_atomic
+    """Write one report as CSV atomically (0600) to `out` or <data dir>/reports/…"""
+    from counter_app.services import report_export
 
-    if out is None:
-        name = f"dossiers-{report['from']}-{report['to']}-{report.get('by') or 'total'}.csv"
-        out = Path(settings.data_dir) / "reports" / name
-    return write_atomic(Path(out), report_csv(report))
+    return report_export.save(settings, [report], "csv", out=out)
 
 
 def queue_report(
@@ -186,5 +157,5 @@ def queue_report(
         )
     out = compute(rows, by=by)
     out.update({"center": settings.center_code, "from": start.isoformat(), "to": end.isoformat(),
-                "by": by})
+                "by": by, "kind": "queue"})
     return out

@@ -251,5 +251,5 @@ def satisfaction_report(
         ))
     out = rules.satisfaction_report(rows, by=by, served=served or None, served_total=served_total)
     out.update({"center": settings.center_code, "from": start.isoformat(), "to": end.isoformat(),
-                "by": by})
+                "by": by, "kind": "satisfaction"})
     return out

@@ -142,6 +142,7 @@ def test_migration_0008_fills_result_at_from_the_event_log(
     con = sqlite3.connect(settings.db_path)
     with con:  # back to revision 0007: the column did not exist
         con.execute("ALTER TABLE dossier DROP COLUMN result_at")
+        con.execute("DROP TABLE rating")  # revision 0009
         con.execute("UPDATE alembic_version SET version_num = '0007'")
     con.close()
     again = Store.open(settings.db_path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from counter_app.domain.queue import parse_number
-from counter_app.services import auth_local
+from counter_app.services import auth_local, satisfaction
 from counter_app.services.counter_queue import CounterQueue
 
 from .conftest import free_port, frozen
@@ -38,6 +38,8 @@ def test_central_queue_then_local_when_the_server_goes(ctx, settings, real_serve
     assert served.state == "serving"
     done = queue.finish(served)
     assert done.state == "done" and done.number == called.number
+    offer = satisfaction.pending(ctx.store, settings, "Q3")  # a ticket of the central queue too
+    assert offer is not None and offer.number == done.number
 
     # The server stops answering: the same counter goes on with its local queue.
     settings.server_url = f"http://127.0.0.1:{free_port()}"
@@ -57,3 +59,7 @@ def test_offline_sign_in_uses_the_local_queue(ctx, settings) -> None:
     assert queue.source == "local" and status.total_waiting > 0
     called = queue.call_next(status.current)
     assert queue.source == "local" and called.counter == "Q1"
+    # finished: the citizen is asked to rate it on the terminal beside Q1 (issue 18 §3)
+    done = queue.finish(queue.start(called))
+    offer = satisfaction.pending(ctx.store, settings, "Q1", now=frozen())
+    assert offer is not None and offer.ticket_id == done.id and offer.officer == "canbo1"
