@@ -1,6 +1,8 @@
-"""The supervisor's dossier report for a period (issue 18): asked for in a dialog (period, one
-line per procedure / field / officer / counter / day), computed in a worker
-(services.reports.dossiers_report), shown as a table; F9 saves it for a spreadsheet (CSV)."""
+"""The supervisor's reports for a period (issue 18): asked for in a dialog (period, one line per
+procedure / field / officer / counter / day), computed in a worker — dossiers
+(services.reports.dossiers_report), queue (services.reports.queue_report) and citizens'
+satisfaction (services.satisfaction.satisfaction_report) — and shown in three tabs (keys 1–3).
+F9 saves the three as an Excel workbook, F10 as a printable PDF, F8 the tab shown as CSV."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from counter_app.errors import CounterAppError
 from counter_app.services.context import AppContext
@@ -21,10 +23,31 @@ from counter_app.ui.i18n_reception import localize_bindings, t
 from counter_app.ui.widgets.reception_steps import screen_footer, screen_header
 
 BY_CHOICES = ("procedure", "field", "officer", "counter", "day")
-COLUMNS = (
-    "entered", "received", "refused", "withdrawn", "supplement_requested", "early", "on_time",
-    "late", "open", "overdue", "on_time_rate", "digitization_rate",
-)
+KINDS = ("dossiers", "queue", "satisfaction")
+COLUMNS = {
+    "dossiers": (
+        "entered", "received", "refused", "withdrawn", "supplement_requested", "early", "on_time",
+        "late", "open", "overdue", "on_time_rate", "digitization_rate",
+    ),
+    "queue": (
+        "issued", "priority", "served", "absent", "transferred", "not_served", "wait_median_min",
+        "wait_p90_min", "service_median_min", "service_p90_min",
+    ),
+    "satisfaction": (
+        "rated", "very_satisfied", "satisfied", "unsatisfied", "satisfaction_rate", "served",
+        "rated_share", "reasons.wait", "reasons.attitude", "reasons.guidance",
+        "reasons.extra_papers",
+    ),
+}
+# the grouping asked for, as each report can give it (the queue knows no procedure: by service)
+BY_KIND = {
+    "queue": {"procedure": "service", "field": "service"},
+    "satisfaction": {"field": "procedure"},
+}
+
+
+def by_for(kind: str, by: str | None) -> str | None:
+    return BY_KIND.get(kind, {}).get(by or "", by)
 
 
 class ReportDone(Message):
@@ -34,15 +57,23 @@ class ReportDone(Message):
         self.error = error
 
 
-def _cell(key: str, value: Any) -> Text:
-    if key.endswith("_rate"):
+def _cell(key: str, group: dict[str, Any]) -> Text:
+    from counter_app.services.report_export import value as value_of
+
+    value = value_of(group, key)
+    if key.endswith("_rate") or key == "rated_share":
         text = "—" if value is None else f"{100 * value:.1f} %"
         style = ""
-        if key == "on_time_rate" and value is not None and value < 0.95:
+        low = {"on_time_rate": 0.95, "satisfaction_rate": 0.9}.get(key)
+        if low is not None and value is not None and value < low:
             style = "bold red"
         return Text(text, style=style, justify="right")
-    style = "bold red" if key in ("overdue", "late") and value else ""
-    return Text(str(value), style=style, justify="right")
+    if value is None:
+        return Text("—", justify="right")
+    if isinstance(value, float):
+        return Text(f"{value:.1f}", justify="right")
+    red = key in ("overdue", "late", "unsatisfied", "absent") or key.startswith("reasons.")
+    return Text(str(value), style="bold red" if red and value else "", justify="right")
 
 
 # what an officer may type for the grouping: the key, its number, or its Vietnamese word
@@ -102,12 +133,18 @@ class ReportScreen(Screen):
     DEFAULT_CSS = """
     ReportScreen { layout: vertical; }
     ReportScreen #rp-title { height: auto; padding: 0 1; background: $boost; text-style: bold; }
-    ReportScreen #rp-table { height: 1fr; }
+    ReportScreen TabbedContent { height: 1fr; }
+    ReportScreen DataTable { height: 1fr; }
     ReportScreen #rp-status { height: auto; padding: 0 1; color: $text-muted; }
     """
 
     BINDINGS = [
-        Binding("f9", "save_csv", "rp.key.csv"),
+        Binding("1", "tab('dossiers')", "rp.tab.dossiers", show=False),
+        Binding("2", "tab('queue')", "rp.tab.queue", show=False),
+        Binding("3", "tab('satisfaction')", "rp.tab.satisfaction", show=False),
+        Binding("f9", "save('xlsx')", "rp.key.xlsx"),
+        Binding("f10", "save('pdf')", "rp.key.pdf"),
+        Binding("f8", "save('csv')", "rp.key.csv"),
         Binding("escape", "close", "sv.key.close"),
     ]
 
@@ -118,7 +155,12 @@ class ReportScreen(Screen):
         localize_bindings(self)
         self.ctx = ctx
         self.start, self.end, self.by = start, end, by
-        self.report: dict[str, Any] | None = None
+        self.reports: dict[str, dict[str, Any]] = {}
+
+    @property
+    def report(self) -> dict[str, Any] | None:
+        """The dossier report (the first tab)."""
+        return self.reports.get("dossiers")
 
     def compose(self) -> ComposeResult:
         header = screen_header(self.ctx)
@@ -128,15 +170,20 @@ class ReportScreen(Screen):
             t("rp.heading", start=f"{self.start:%d/%m/%Y}", end=f"{self.end:%d/%m/%Y}"),
             id="rp-title",
         )
-        yield DataTable(id="rp-table", cursor_type="row", zebra_stripes=True)
+        with TabbedContent(initial="rp-dossiers"):
+            for i, kind in enumerate(KINDS, start=1):
+                with TabPane(f"{i} {t(f'rp.tab.{kind}')}", id=f"rp-{kind}"):
+                    yield DataTable(id=f"rp-table-{kind}", cursor_type="row", zebra_stripes=True)
         yield Static(t("rp.working"), id="rp-status")
         yield screen_footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column(t(f"rp.by.{self.by or 'total'}"), key="key", width=34)
-        for key in COLUMNS:
-            table.add_column(t(f"rp.col.{key}"), key=key)
+        for kind in KINDS:
+            table = self.query_one(f"#rp-table-{kind}", DataTable)
+            by = by_for(kind, self.by)
+            table.add_column(t(f"rp.by.{by or 'total'}"), key="key", width=30)
+            for key in COLUMNS[kind]:
+                table.add_column(t(f"rp.col.{key}"), key=key)
         self._compute()
 
     def _now(self) -> dt.datetime | None:
@@ -145,12 +192,21 @@ class ReportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="report", exit_on_error=False)
     def _compute(self) -> None:
-        from counter_app.services import reports
+        from counter_app.services import reports, satisfaction
 
+        store, settings = self.ctx.store, self.ctx.settings
         try:
-            out = reports.dossiers_report(
-                self.ctx.store, self.ctx.settings, self.start, self.end, by=self.by, now=self._now()
-            )
+            out = {
+                "dossiers": reports.dossiers_report(
+                    store, settings, self.start, self.end, by=self.by, now=self._now()
+                ),
+                "queue": reports.queue_report(
+                    store, settings, self.start, self.end, by=by_for("queue", self.by)
+                ),
+                "satisfaction": satisfaction.satisfaction_report(
+                    store, settings, self.start, self.end, by=by_for("satisfaction", self.by)
+                ),
+            }
         except CounterAppError as exc:
             self.post_message(ReportDone(None, exc.message))
             return
@@ -165,30 +221,61 @@ class ReportScreen(Screen):
         if event.report is None:
             status.update(Text(event.error, style="bold red"))
             return
-        self.report = event.report
-        table = self.query_one(DataTable)
-        table.clear()
-        for group in event.report["groups"]:
-            table.add_row(str(group["key"]), *(_cell(k, group[k]) for k in COLUMNS))
-        total = event.report["total"]
-        table.add_row(
-            Text(t("rp.total"), style="bold"), *(_cell(k, total[k]) for k in COLUMNS), key="total"
-        )
-        status.update(t("rp.done", n=total["entered"], definitions=t("rp.definitions")))
-        table.focus()
+        self.reports = event.report
+        for kind in KINDS:
+            report = self.reports[kind]
+            table = self.query_one(f"#rp-table-{kind}", DataTable)
+            table.clear()
+            for group in report["groups"]:
+                table.add_row(str(group["key"]), *(_cell(k, group) for k in COLUMNS[kind]))
+            table.add_row(
+                Text(t("rp.total"), style="bold"),
+                *(_cell(k, report["total"]) for k in COLUMNS[kind]),
+                key="total",
+            )
+        totals = {k: self.reports[k]["total"] for k in KINDS}
+        status.update(t(
+            "rp.done", n=totals["dossiers"]["entered"], tickets=totals["queue"]["issued"],
+            ratings=totals["satisfaction"]["rated"], definitions=t("rp.definitions"),
+        ))
+        self.query_one("#rp-table-dossiers", DataTable).focus()
 
-    def action_save_csv(self) -> None:
-        if self.report is None:
+    def _shown(self) -> str:
+        active = self.query_one(TabbedContent).active or "rp-dossiers"
+        return active.removeprefix("rp-")
+
+    def action_tab(self, kind: str) -> None:
+        self.query_one(TabbedContent).active = f"rp-{kind}"
+        self.query_one(f"#rp-table-{kind}", DataTable).focus()
+
+    def action_save(self, fmt: str) -> None:
+        if not self.reports:
             return
-        from counter_app.services import reports
+        self.query_one("#rp-status", Static).update(t("rp.saving"))
+        chosen = [self.reports[self._shown()]] if fmt == "csv" else [self.reports[k] for k in KINDS]
+        self._save(fmt, chosen)
+
+    @work(thread=True, group="report-save", exit_on_error=False)
+    def _save(self, fmt: str, chosen: list[dict[str, Any]]) -> None:
+        from counter_app.services import report_export
+        from counter_app.services.forms import center_info
 
         try:
-            path = reports.save_report_csv(self.ctx.settings, self.report)
+            center = center_info(self.ctx.store, self.ctx.settings, None) if fmt == "pdf" else None
+            today = (self._now() or dt.datetime.now()).date()
+            path = report_export.save(self.ctx.settings, chosen, fmt, center=center,
+                                      issued_on=today)
         except CounterAppError as exc:
-            self.notify(exc.message, severity="error")
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
-        self.query_one("#rp-status", Static).update(t("rp.saved", path=str(path)))
-        self.notify(t("rp.saved", path=str(path)), timeout=10)
+        except Exception as exc:  # noqa: BLE001 - shown; the report on screen stays
+            self.app.call_from_thread(self.notify, f"{type(exc).__name__}: {exc}", severity="error")
+            return
+        self.app.call_from_thread(self._saved, str(path))
+
+    def _saved(self, path: str) -> None:
+        self.query_one("#rp-status", Static).update(t("rp.saved", path=path))
+        self.notify(t("rp.saved", path=path), timeout=10)
 
     def action_close(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -1,6 +1,7 @@
 """The supervisor's dossier report for a period (issue 18), by keys: F8 on the supervisor screen,
 the period and grouping in a dialog (a bad grouping refused there), computed in a worker, shown
-as a table with the total; F9 saves the CSV (0600)."""
+as tables (dossiers, queue, satisfaction) with the total; F8 saves the tab as CSV (0600), F9
+the three as a workbook."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ async def test_report_by_officer_and_csv(ctx) -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ReportScreen)
-        table = screen.query_one(DataTable)
+        table = screen.query_one("#rp-table-dossiers", DataTable)
         assert table.row_count == 2  # canbo1 and the total
         total = [str(c) for c in table.get_row("total")]
         cols = [str(c.label) for c in table.columns.values()]
@@ -51,11 +52,26 @@ async def test_report_by_officer_and_csv(ctx) -> None:
         assert total[cols.index("Nhận")] == "2" and total[cols.index("Trước hạn")] == "1"
         assert total[cols.index("Đúng hạn")] == "0" and total[cols.index("% đúng hạn")] == "100.0 %"
         assert total[cols.index("Đang GQ")] == "1"
-        await pilot.press("f9")
+        await pilot.press("3")  # the satisfaction tab: nobody rated yet
+        await pilot.pause()
+        sat = screen.query_one("#rp-table-satisfaction", DataTable)
+        assert sat.has_focus and [str(c) for c in sat.get_row("total")][1] == "0"
+        await pilot.press("1", "f8")  # the dossier tab as CSV
+        await app.workers.wait_for_complete()
         await pilot.pause()
         status = str(screen.query_one("#rp-status", Static).render())
         assert ".csv" in status
-    path = ctx.settings.data_dir / "reports" / "dossiers-2026-11-01-2026-11-23-officer.csv"
+        await pilot.press("f9")  # the three as one workbook
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert ".xlsx" in str(screen.query_one("#rp-status", Static).render())
+        await pilot.press("f10")  # printable
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert ".pdf" in str(screen.query_one("#rp-status", Static).render())
+    reports_dir = ctx.settings.data_dir / "reports"
+    assert (reports_dir / "dossiers-queue-satisfaction-2026-11-01-2026-11-23-officer.xlsx").exists()
+    path = reports_dir / "dossiers-2026-11-01-2026-11-23-officer.csv"
     assert path.stat().st_mode & 0o777 == 0o600
     text = path.read_text(encoding="utf-8-sig")
     assert "Tỉ lệ đúng hạn" in text and "canbo1" in text and "TỔNG" in text
