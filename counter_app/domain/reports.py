@@ -205,6 +205,32 @@ class TicketRow:
     finished_at: dt.datetime | None
 
 
+TICKET_KEYS = (
+    "state", "service", "service_day", "counter_code", "officer", "priority", "issued_at",
+    "called_at", "serving_at", "finished_at",
+)
+
+
+def ticket_row(values: Any, tz: dt.tzinfo) -> TicketRow | None:
+    """The figures row of a ticket record (a mapping with `TICKET_KEYS`, as the counter's and the
+    server's ticket tables both hold them); None when its day or issue time cannot be read."""
+    issued_at = local_time(values["issued_at"], tz)
+    try:
+        day = dt.date.fromisoformat(str(values["service_day"]))
+    except ValueError:
+        return None
+    if issued_at is None:
+        return None
+    return TicketRow(
+        state=str(values["state"]), service=str(values["service"] or ""), day=day,
+        counter=str(values["counter_code"] or ""), officer=str(values["officer"] or ""),
+        priority=bool(values["priority"]), issued_at=issued_at,
+        called_at=local_time(values["called_at"], tz),
+        serving_at=local_time(values["serving_at"], tz),
+        finished_at=local_time(values["finished_at"], tz),
+    )
+
+
 def percentile(values: list[float], q: float) -> float | None:
     """Nearest-rank percentile (q in 0..100) of `values`; None when empty."""
     if not values:

@@ -83,6 +83,26 @@ class RatingRow:
     procedures: tuple[str, ...] = ()
 
 
+def rating_row(values: Any) -> RatingRow | None:
+    """The figures row of a stored rating (a mapping with level, reasons, officer, counter_code,
+    service, service_day, procedure_codes — the counter's and the server's records alike)."""
+    try:
+        day = dt.date.fromisoformat(str(values["service_day"]))
+    except (KeyError, ValueError):
+        return None
+    if values.get("level") not in LEVELS:
+        return None
+    return RatingRow(
+        level=str(values["level"]),
+        reasons=tuple(r for r in values.get("reasons") or () if r in REASON_CODES),
+        officer=str(values.get("officer") or ""),
+        counter=str(values.get("counter_code") or ""),
+        service=str(values.get("service") or ""),
+        day=day,
+        procedures=tuple(str(p) for p in values.get("procedure_codes") or ()),
+    )
+
+
 @dataclass
 class SatisfactionFigures:
     rated: int = 0

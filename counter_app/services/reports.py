@@ -19,7 +19,6 @@ from counter_app.domain.reports import (
     RECORD_KEYS,
     ReportRow,
     dossier_report,
-    local_time,
     report_row,
 )
 from counter_app.errors import BadInput
@@ -118,7 +117,7 @@ def queue_report(
     by: str | None = None,
 ) -> dict[str, Any]:
     """The queue figures of this center's tickets with a service day in `start`..`end`."""
-    from counter_app.domain.reports import QUEUE_GROUPS, TicketRow
+    from counter_app.domain.reports import QUEUE_GROUPS, TICKET_KEYS, ticket_row
     from counter_app.domain.reports import queue_report as compute
     from counter_app.store.models import Ticket
 
@@ -128,33 +127,13 @@ def queue_report(
     tz = ZoneInfo(settings.timezone)
     with store.read() as session:
         tickets = session.exec(
-            select(
-                Ticket.state, Ticket.service, Ticket.service_day, Ticket.counter_code,
-                Ticket.officer, Ticket.priority, Ticket.issued_at, Ticket.called_at,
-                Ticket.serving_at, Ticket.finished_at,
-            ).where(
+            select(*(getattr(Ticket, k) for k in TICKET_KEYS)).where(
                 Ticket.center_code == settings.center_code,
                 col(Ticket.service_day) >= start.isoformat(),
                 col(Ticket.service_day) <= end.isoformat(),
             )
         ).all()
-    rows = []
-    for state, service, day, counter, officer, priority, issued, called, serving, finished in tickets:
-        issued_at = local_time(issued, tz)
-        try:
-            service_day = dt.date.fromisoformat(day)
-        except ValueError:
-            continue
-        if issued_at is None:
-            continue
-        rows.append(
-            TicketRow(
-                state=state, service=service, day=service_day, counter=counter or "",
-                officer=officer or "", priority=bool(priority), issued_at=issued_at,
-                called_at=local_time(called, tz), serving_at=local_time(serving, tz),
-                finished_at=local_time(finished, tz),
-            )
-        )
+    rows = [row for t in tickets if (row := ticket_row(dict(zip(TICKET_KEYS, t, strict=True)), tz))]
     out = compute(rows, by=by)
     out.update({"center": settings.center_code, "from": start.isoformat(), "to": end.isoformat(),
                 "by": by, "kind": "queue"})

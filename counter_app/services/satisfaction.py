@@ -238,17 +238,7 @@ def satisfaction_report(
             )
         ).all()
         served_total, served = _served(s, settings, start, end, by)
-    rows = []
-    for r in ratings:
-        try:
-            day = dt.date.fromisoformat(r.service_day)
-        except ValueError:
-            continue
-        rows.append(rules.RatingRow(
-            level=r.level, reasons=tuple(r.reasons or ()), officer=r.officer,
-            counter=r.counter_code, service=r.service, day=day,
-            procedures=tuple(r.procedure_codes or ()),
-        ))
+    rows = [row for r in ratings if (row := rules.rating_row(rating_to_dict(r))) is not None]
     out = rules.satisfaction_report(rows, by=by, served=served or None, served_total=served_total)
     out.update({"center": settings.center_code, "from": start.isoformat(), "to": end.isoformat(),
                 "by": by, "kind": "satisfaction"})

@@ -67,3 +67,51 @@ def test_server_report_gives_the_counters_numbers(server, client) -> None:  # ty
         api.close()
     assert httpx.get(server.api + "/reports/dossiers", params={"from": day.isoformat(),
                      "to": day.isoformat()}, headers=login(server, "canbo1"), timeout=10).status_code == 403
+
+
+def test_queue_and_satisfaction_from_the_server_equal_the_counters(server, client) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18 §2–3: tickets of the counter's offline queue and the citizens' ratings, synced,
+    give the same queue and satisfaction figures from the server API as from the CLI."""
+    import json
+
+    from counter_app.services import satisfaction
+    from tests.helpers import run_cli
+    from tests.satisfaction.tickets import at, serve_ticket
+
+    store, settings = client
+    answers = [("canbo1", "very_satisfied", []), ("canbo2", "unsatisfied", ["wait", "fees"]),
+               ("canbo1", "satisfied", []), ("canbo2", None, [])]
+    for i, (officer, level, reasons) in enumerate(answers):
+        t = serve_ticket(store, settings, at(8, 10 * i, day=16), officer=officer, dossier=False)
+        if level is not None:
+            satisfaction.offer(store, settings, t, "Q1", now=at(8, 10 * i + 5, day=16))
+            satisfaction.rate(store, settings, "Q1", ticket_id=t.id, level=level, reasons=reasons,
+                              now=at(8, 10 * i + 6, day=16))
+    stats = run(store, settings)
+    assert stats["rejected"] == 0, stats
+    env = {"COUNTER_APP_DATA_DIR": str(settings.data_dir)}
+    api = httpx.Client(base_url=server.api, headers=login(server, "giamsat"), timeout=10)
+    try:
+        for kind, by in (("satisfaction", "officer"), ("queue", "officer"), ("satisfaction", None)):
+            args = ["--by", by] if by else []
+            r = run_cli("report", kind, "--from", "16/11/2026", "--to", "16/11/2026", *args,
+                        "--json", env=env)
+            assert r.returncode == 0, r.stderr
+            local = json.loads(r.stdout)
+            remote = api.get(f"/reports/{kind}", params={"from": "16/11/2026", "to": "16/11/2026",
+                                                         **({"by": by} if by else {})})
+            assert remote.status_code == 200, remote.text
+            assert remote.json()["total"] == local["total"], kind
+            assert remote.json()["groups"] == local["groups"], kind
+        total = remote.json()["total"]
+        assert (total["rated"], total["served"], total["unsatisfied"]) == (3, 4, 1)
+        for params in ({"from": "16/11/2026", "to": "15/11/2026"},
+                       {"from": "16/11/2026", "to": "16/11/2026", "by": "mood"},
+                       {"from": "31/02/2026", "to": "16/11/2026"}, {"from": "16/11/2026"}):
+            bad = api.get("/reports/satisfaction", params=params)
+            assert 400 <= bad.status_code < 500, (params, bad.status_code)
+        officer = httpx.get(server.api + "/reports/satisfaction", headers=login(server, "canbo1"),
+                            params={"from": "16/11/2026", "to": "16/11/2026"}, timeout=10)
+        assert officer.status_code == 403
+    finally:
+        api.close()

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from counter_app.server.crud import dossiers
+from counter_app.server.crud import dossiers, reports
 from counter_app.server.deps import Ctx, SupervisorUser
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers"])
@@ -66,3 +66,31 @@ def dossiers_report(
 
         raise ApiError(400, "bad_date", "cần from và to / 'from' and 'to' are required")
     return dossiers.report(c.db, p.center, start, end, by=by or None)
+
+
+@reports_router.get("/queue")
+def queue_report(
+    p: SupervisorUser,
+    c: Ctx,
+    from_: Annotated[str, Query(alias="from", max_length=10)],
+    to: Annotated[str, Query(max_length=10)],
+    by: Annotated[str | None, Query(max_length=16)] = None,
+) -> dict:
+    """The center's queue figures for a period (tickets issued, served, absent; wait and service
+    time median and p90), as `counter-app report queue` computes them."""
+    start, end = dossiers.parse_date(from_, "from"), dossiers.parse_date(to, "to")
+    return reports.queue(c.db, p.center, start, end, by=by or None)
+
+
+@reports_router.get("/satisfaction")
+def satisfaction_report(
+    p: SupervisorUser,
+    c: Ctx,
+    from_: Annotated[str, Query(alias="from", max_length=10)],
+    to: Annotated[str, Query(max_length=10)],
+    by: Annotated[str | None, Query(max_length=16)] = None,
+) -> dict:
+    """Citizens' ratings for a period (levels, satisfaction rate, reasons, share of served tickets
+    rated), as `counter-app report satisfaction` computes them."""
+    start, end = dossiers.parse_date(from_, "from"), dossiers.parse_date(to, "to")
+    return reports.satisfaction(c.db, p.center, start, end, by=by or None)
