@@ -196,6 +196,28 @@ def _minutes_ago(now: dt.datetime) -> Callable[[float], dt.timedelta]:
     return ago
 
 
+# how the demo's citizens rated the tickets served today, in turn (level, reasons)
+DEMO_RATINGS = (
+    ("very_satisfied", ()), ("satisfied", ()), ("very_satisfied", ()), ("unsatisfied", ("wait",)),
+    ("very_satisfied", ()), ("satisfied", ()), ("very_satisfied", ()),
+)
+
+
+def _rate(store: Store, settings: Settings, done: dict[str, Any], counter: str,
+          at: dt.datetime, seq: int) -> None:
+    """The citizen of the `seq`-th ticket served rates it (every eighth walks away unrated)."""
+    from counter_app.contracts.tickets import QueueTicket
+    from counter_app.services import satisfaction
+
+    if seq % 8 == 7:
+        return
+    ticket = QueueTicket.model_validate({"origin": "local", **done})
+    satisfaction.offer(store, settings, ticket, counter, now=at)
+    level, reasons = DEMO_RATINGS[seq % len(DEMO_RATINGS)]
+    satisfaction.rate(store, settings, counter, ticket_id=ticket.id, level=level,
+                      reasons=reasons, now=at)
+
+
 def seed_today(
     store: Store, settings: Settings, *, now: dt.datetime | None = None
 ) -> tuple[int, list[str]]:
@@ -209,7 +231,7 @@ def seed_today(
     for step in range(2):
         for i, counter in enumerate(COUNTERS):
             events.append((86 - step * 30 - i * 3, 0, "call", (counter, f"canbo{i + 1}")))
-    issued = 0
+    issued = served = 0
     for minutes, _order, kind, data in sorted(events, key=lambda e: (-e[0], e[1])):
         at = now - ago(minutes)
         if kind == "issue":
@@ -220,7 +242,9 @@ def seed_today(
         if local_queue.call_next(store, settings, counter, actor=officer, now=at) is None:
             continue
         local_queue.serve(store, settings, counter, actor=officer, now=at + ago(1))
-        local_queue.finish(store, settings, counter, actor=officer, now=at + ago(9))
+        done = local_queue.finish(store, settings, counter, actor=officer, now=at + ago(9))
+        _rate(store, settings, done, counter, at + ago(10), served)
+        served += 1
     codes: list[str] = []
     procs = catalog.search(store, "khai sinh", limit=1) + catalog.search(store, "chứng thực bản sao", limit=1)
     procs += catalog.search(store, "kết hôn", limit=1) + catalog.search(store, "xác nhận tình trạng hôn nhân", limit=1)
