@@ -604,7 +604,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nhóm theo: thủ tục, lĩnh vực, cán bộ, quầy, ngày (hoặc 1–5), để trống để chỉ xem tổng",
         "One line per: procedure, field, officer, counter, day (or 1–5), empty for the total",
     ),
-    "rp.heading": ("Báo cáo hồ sơ từ {start} đến {end}", "Dossiers from {start} to {end}"),
+    "rp.heading": ("Báo cáo từ {start} đến {end}", "Report from {start} to {end}"),
     "rp.working": ("Đang tính…", "Computing…"),
     "rp.done": (
         "{n} hồ sơ, {tickets} số thứ tự, {ratings} lượt đánh giá. {definitions} · phím 1–3: bảng · "

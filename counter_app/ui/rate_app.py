@@ -112,9 +112,10 @@ class RateApp(App):
     def _texts(self) -> None:
         lang = i18n.get_language()
         self.title = t("rate.title")
-        center = self.settings.center_name or self.settings.center_code
+        # the configured name is the center's full name ("Trung tâm Phục vụ hành chính công xã …")
+        name = self.settings.center_name or t("rate.center", center=self.settings.center_code)
         self.query_one("#head", Static).update(
-            f"{t('rate.center', center=center)}\n{t('rate.counter', counter=self.counter)}"
+            f"{name.upper()}\n{t('rate.counter', counter=self.counter)}"
         )
         self.query_one("#idle", Static).update(t("rate.idle"))
         self.query_one("#question", Static).update(t("rate.ask"))
