@@ -58,6 +58,44 @@ class ReportRow:
     counter: str
     components: int  # handed over (original or copy)
     components_scanned: int
+    id: str = ""  # the dossier's id (drill-down from a figure to its dossiers)
+
+
+def counted_in(row: ReportRow, now: dt.datetime) -> set[str]:
+    """The dossier figures (`FIGURES` but the component counts) this dossier counts in at `now`:
+    the one rule behind the report and its drill-down."""
+    out = {"entered"}
+    if row.status == "refused":
+        out.add("refused")
+    if row.status == "withdrawn":
+        out.add("withdrawn")
+    if row.supplement_count > 0:
+        out.add("supplement_requested")
+    if row.appointment_at is None:
+        return out
+    out.add("received")
+    if row.result_at is not None and row.status in ("done", "returned"):
+        out.add("resolved")
+        if row.result_at > row.appointment_at:
+            out.add("late")
+        elif row.result_at.date() < row.appointment_at.date():
+            out.add("early")
+        else:
+            out.add("on_time")
+    elif row.status not in ("withdrawn", "refused", "done", "returned"):
+        out.add("open")
+        if now > row.appointment_at:
+            out.add("overdue")
+    return out
+
+
+def group_key(row: ReportRow, by: str | None) -> str | None:
+    """The line of the report `row` is counted on (None: the total only)."""
+    if by is None:
+        return None
+    if by == "day":
+        return row.entered_on.isoformat()
+    return str(getattr(row, by) or "—")
 
 
 @dataclass
@@ -66,30 +104,11 @@ class Figures:
 
     def add(self, row: ReportRow, now: dt.datetime) -> None:
         c = self.counts
-        c["entered"] += 1
-        if row.status == "refused":
-            c["refused"] += 1
-        if row.status == "withdrawn":
-            c["withdrawn"] += 1
-        if row.supplement_count > 0:
-            c["supplement_requested"] += 1
-        if row.appointment_at is None:
-            return
-        c["received"] += 1
-        c["components"] += row.components
-        c["components_scanned"] += row.components_scanned
-        if row.result_at is not None and row.status in ("done", "returned"):
-            c["resolved"] += 1
-            if row.result_at > row.appointment_at:
-                c["late"] += 1
-            elif row.result_at.date() < row.appointment_at.date():
-                c["early"] += 1
-            else:
-                c["on_time"] += 1
-        elif row.status not in ("withdrawn", "refused", "done", "returned"):
-            c["open"] += 1
-            if now > row.appointment_at:
-                c["overdue"] += 1
+        for name in counted_in(row, now):
+            c[name] += 1
+        if row.appointment_at is not None:
+            c["components"] += row.components
+            c["components_scanned"] += row.components_scanned
 
     def as_dict(self) -> dict[str, Any]:
         c = self.counts
@@ -156,13 +175,8 @@ def report_row(
         counter=str(record.get("counter_code") or ""),
         components=len(handed),
         components_scanned=len(handed & scanned),
+        id=str(record.get("id") or ""),
     )
-
-
-def _key(row: ReportRow, by: str) -> str:
-    if by == "day":
-        return row.entered_on.isoformat()
-    return str(getattr(row, by) or "—")
 
 
 def dossier_report(
@@ -177,7 +191,7 @@ def dossier_report(
     for row in rows:
         total.add(row, now)
         if by is not None:
-            groups.setdefault(_key(row, by), Figures()).add(row, now)
+            groups.setdefault(group_key(row, by) or "", Figures()).add(row, now)
     return {
         "total": total.as_dict(),
         "groups": [{"key": k, **groups[k].as_dict()} for k in sorted(groups)],

@@ -30,19 +30,10 @@ from counter_app.store.models import Attachment, Dossier, Procedure
 __all__ = ["GROUPS", "dossiers_report", "report_csv", "save_report_csv"]
 
 
-def dossiers_report(
-    store: Store,
-    settings: Settings,
-    start: dt.date,
-    end: dt.date,
-    *,
-    by: str | None = None,
-    now: dt.datetime | None = None,
-) -> dict[str, Any]:
-    """The dossier figures of this center for `start`..`end` (local dates of entry)."""
-    check_period(start, end)
-    if by is not None and by not in GROUPS:
-        raise BadInput(f"--by: một trong / one of {', '.join(GROUPS)}", field="by")
+def _report_rows(
+    store: Store, settings: Settings, start: dt.date, end: dt.date, now: dt.datetime | None
+) -> tuple[list[ReportRow], dt.datetime]:
+    """The figures rows of this center's dossiers entered in `start`..`end`, and the moment."""
     tz = ZoneInfo(settings.timezone)
     low = (start - dt.timedelta(days=1)).isoformat()
     high = (end + dt.timedelta(days=2)).isoformat()
@@ -80,6 +71,23 @@ def dossiers_report(
         )
         if row is not None and start <= row.entered_on <= end:
             report_rows.append(row)
+    return report_rows, moment
+
+
+def dossiers_report(
+    store: Store,
+    settings: Settings,
+    start: dt.date,
+    end: dt.date,
+    *,
+    by: str | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The dossier figures of this center for `start`..`end` (local dates of entry)."""
+    check_period(start, end)
+    if by is not None and by not in GROUPS:
+        raise BadInput(f"--by: một trong / one of {', '.join(GROUPS)}", field="by")
+    report_rows, moment = _report_rows(store, settings, start, end, now)
     out = dossier_report(report_rows, now=moment, by=by)
     out.update(
         {
@@ -91,6 +99,49 @@ def dossiers_report(
             "as_of": moment.isoformat(timespec="seconds"),
         }
     )
+    return out
+
+
+MAX_DRILL = 2000
+
+
+def dossiers_behind(
+    store: Store,
+    settings: Settings,
+    start: dt.date,
+    end: dt.date,
+    *,
+    by: str | None = None,
+    key: str | None = None,
+    figure: str = "entered",
+    now: dt.datetime | None = None,
+) -> list[dict[str, Any]]:
+    """The dossiers a figure of the report counts (drill-down): those of the line `key` (None:
+    every line) counted in `figure` ("late", "overdue", …), oldest first, at most MAX_DRILL."""
+    from counter_app.domain.reports import FIGURES, counted_in, group_key
+
+    check_period(start, end)
+    if figure not in FIGURES or figure in ("components", "components_scanned"):
+        raise BadInput(f"figure: một trong / one of {', '.join(FIGURES[:11])}", field="figure")
+    rows, moment = _report_rows(store, settings, start, end, now)
+    ids = [
+        r.id for r in rows
+        if (key is None or group_key(r, by) == key) and figure in counted_in(r, moment)
+    ][:MAX_DRILL]
+    found: dict[str, Dossier] = {}
+    with store.read() as session:
+        for i in range(0, len(ids), 500):
+            for d in session.exec(select(Dossier).where(col(Dossier.id).in_(ids[i : i + 500]))):
+                found[d.id] = d
+    out = []
+    for d in sorted(found.values(), key=lambda d: d.received_at):
+        out.append({
+            "code": d.code, "received_at": d.received_at,
+            "applicant": str((d.applicant or {}).get("full_name") or ""),
+            "procedure": f"{d.procedure_code} {d.procedure_name}", "status": d.status,
+            "appointment_at": d.appointment_at, "result_at": d.result_at,
+            "officer": d.officer,
+        })
     return out
 
 

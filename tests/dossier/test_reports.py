@@ -12,6 +12,7 @@ import pytest
 
 from counter_app.config import Settings
 from counter_app.domain.reports import ReportRow, dossier_report
+from counter_app.errors import BadInput
 from counter_app.services import dossiers, reports
 from counter_app.store.db import Store
 from counter_app.store.models import Attachment
@@ -155,3 +156,32 @@ def test_migration_0008_fills_result_at_from_the_event_log(
         assert (out["total"]["early"], out["total"]["open"]) == (1, 1)
     finally:
         again.close()
+
+
+def test_drill_down_lists_the_dossiers_behind_a_figure(store: Store, settings: Settings) -> None:
+    early = _receive(store, settings, at(16, 9))
+    late = _receive(store, settings, at(16, 10))
+    waiting = _receive(store, settings, at(17, 9))
+    refused = _receive(store, settings, at(17, 11), outcome="refuse", reason="Không thuộc thẩm quyền")
+    for code, done_at in ((early["code"], at(18, 15)), (late["code"], at(19, 10, 30))):
+        dossiers.transition(store, settings, code, "done", actor="canbo1", now=done_at)
+    start, end = dt.date(2026, 11, 16), dt.date(2026, 11, 22)
+
+    def codes(**kw: object) -> list[str]:
+        return [d["code"] for d in reports.dossiers_behind(store, settings, start, end,
+                                                           now=at(20, 14), **kw)]
+
+    assert codes(figure="late") == [late["code"]]
+    assert codes(figure="overdue") == [waiting["code"]]
+    assert codes(figure="refused") == [refused["code"]]
+    assert codes(by="day", key="2026-11-16", figure="entered") == [early["code"], late["code"]]
+    assert codes(by="day", key="2026-11-17", figure="early") == []
+    # every figure of the report is the number of dossiers its drill-down lists
+    out = reports.dossiers_report(store, settings, start, end, by="day", now=at(20, 14))
+    for group in out["groups"]:
+        for figure in ("entered", "received", "early", "on_time", "late", "open", "overdue"):
+            assert len(codes(by="day", key=group["key"], figure=figure)) == group[figure]
+    row = reports.dossiers_behind(store, settings, start, end, figure="late", now=at(20, 14))[0]
+    assert row["applicant"] == APPLICANT["full_name"] and row["status"] == "done"
+    with pytest.raises(BadInput):
+        reports.dossiers_behind(store, settings, start, end, figure="components")

@@ -39,6 +39,9 @@ COLUMNS = {
         "reasons.extra_papers",
     ),
 }
+# what a cell of the dossier report lists on Enter: its own figure, the line's dossiers for the
+# group name, those resolved for the on-time rate, those received for digitization
+DRILL_FIGURE = {"key": "entered", "on_time_rate": "resolved", "digitization_rate": "received"}
 # the grouping asked for, as each report can give it (the queue knows no procedure: by service)
 BY_KIND = {
     "queue": {"procedure": "service", "field": "service"},
@@ -173,7 +176,9 @@ class ReportScreen(Screen):
         with TabbedContent(initial="rp-dossiers"):
             for i, kind in enumerate(KINDS, start=1):
                 with TabPane(f"{i} {t(f'rp.tab.{kind}')}", id=f"rp-{kind}"):
-                    yield DataTable(id=f"rp-table-{kind}", cursor_type="row", zebra_stripes=True)
+                    # dossiers: a cell is a figure of a line, Enter lists its dossiers
+                    cursor = "cell" if kind == "dossiers" else "row"
+                    yield DataTable(id=f"rp-table-{kind}", cursor_type=cursor, zebra_stripes=True)
         yield Static(t("rp.working"), id="rp-status")
         yield screen_footer()
 
@@ -227,7 +232,8 @@ class ReportScreen(Screen):
             table = self.query_one(f"#rp-table-{kind}", DataTable)
             table.clear()
             for group in report["groups"]:
-                table.add_row(str(group["key"]), *(_cell(k, group) for k in COLUMNS[kind]))
+                table.add_row(str(group["key"]), *(_cell(k, group) for k in COLUMNS[kind]),
+                              key=f"g:{group['key']}")
             table.add_row(
                 Text(t("rp.total"), style="bold"),
                 *(_cell(k, report["total"]) for k in COLUMNS[kind]),
@@ -276,6 +282,23 @@ class ReportScreen(Screen):
     def _saved(self, path: str) -> None:
         self.query_one("#rp-status", Static).update(t("rp.saved", path=path))
         self.notify(t("rp.saved", path=path), timeout=10)
+
+    @on(DataTable.CellSelected, "#rp-table-dossiers")
+    def _drill(self, event: DataTable.CellSelected) -> None:
+        """Enter on a figure of the dossier report: the dossiers it counts."""
+        from counter_app.ui.screens.report_drill import ReportDrillScreen
+
+        row = str(event.cell_key.row_key.value)
+        column = str(event.cell_key.column_key.value)
+        figure = DRILL_FIGURE.get(column, column)
+        line = None if row == "total" else row.removeprefix("g:")
+        title = t("rd.title", figure=t(f"rp.col.{column}") if column != "key" else t("rp.col.entered"),
+                  line=line or t("rp.total"), start=f"{self.start:%d/%m/%Y}",
+                  end=f"{self.end:%d/%m/%Y}")
+        self.app.push_screen(ReportDrillScreen(
+            self.ctx, self.start, self.end, by=self.by if line is not None else None, key=line,
+            figure=figure, title=title,
+        ))
 
     def action_close(self) -> None:
         if len(self.app.screen_stack) > 1:

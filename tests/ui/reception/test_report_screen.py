@@ -10,7 +10,9 @@ import datetime as dt
 from textual.widgets import DataTable, Input, Static
 
 from counter_app.services import dossiers
+from counter_app.ui.screens.lookup import LookupScreen
 from counter_app.ui.screens.report import ReportScreen
+from counter_app.ui.screens.report_drill import ReportDrillScreen
 from counter_app.ui.screens.supervisor import SupervisorScreen
 from counter_app.ui.widgets.dossier_action import DossierActionDialog
 
@@ -52,6 +54,24 @@ async def test_report_by_officer_and_csv(ctx) -> None:
         assert total[cols.index("Nhận")] == "2" and total[cols.index("Trước hạn")] == "1"
         assert total[cols.index("Đúng hạn")] == "0" and total[cols.index("% đúng hạn")] == "100.0 %"
         assert total[cols.index("Đang GQ")] == "1"
+        # drill-down: Enter on the total's "Đang GQ" lists that dossier, Enter opens it
+        table.move_cursor(row=table.row_count - 1, column=cols.index("Đang GQ"))
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        drill = app.screen
+        assert isinstance(drill, ReportDrillScreen)
+        listed = drill.query_one(DataTable)
+        assert listed.row_count == 1 and "Phạm Văn Đức" in [str(c) for c in listed.get_row_at(0)]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LookupScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
         await pilot.press("3")  # the satisfaction tab: nobody rated yet
         await pilot.pause()
         sat = screen.query_one("#rp-table-satisfaction", DataTable)
