@@ -314,3 +314,13 @@ def queue_report(rows: Iterable[TicketRow], *, by: str | None = None) -> dict[st
         "total": total.as_dict(),
         "groups": [{"key": k, **groups[k].as_dict()} for k in sorted(groups)],
     }
+
+
+def daily_series(
+    groups: Iterable[dict[str, Any]], start: dt.date, end: dt.date, figure: str
+) -> list[float | None]:
+    """One value of `figure` per day of `start`..`end` from a report grouped by day (None on a
+    day without data: no dossier, no ticket, no rating)."""
+    by_day = {str(g.get("key")): g.get(figure) for g in groups}
+    days = (end - start).days + 1
+    return [by_day.get((start + dt.timedelta(days=i)).isoformat()) for i in range(days)]

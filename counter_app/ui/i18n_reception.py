@@ -607,9 +607,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rp.heading": ("Báo cáo từ {start} đến {end}", "Report from {start} to {end}"),
     "rp.working": ("Đang tính…", "Computing…"),
     "rp.done": (
-        "{n} hồ sơ, {tickets} số thứ tự, {ratings} lượt đánh giá. {definitions} · phím 1–3: bảng · "
+        "{n} hồ sơ, {tickets} số thứ tự, {ratings} lượt đánh giá. {definitions} · phím 1–4: bảng · "
         "F9 Excel · F10 PDF · F8 CSV",
-        "{n} dossiers, {tickets} tickets, {ratings} ratings. {definitions} · keys 1–3: tables · "
+        "{n} dossiers, {tickets} tickets, {ratings} ratings. {definitions} · keys 1–4: tables · "
         "F9 Excel · F10 PDF · F8 CSV",
     ),
     "rp.saving": ("Đang lưu…", "Saving…"),
@@ -630,6 +630,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rp.tab.dossiers": ("Hồ sơ", "Dossiers"),
     "rp.tab.queue": ("Hàng đợi", "Queue"),
     "rp.tab.satisfaction": ("Hài lòng", "Satisfaction"),
+    "rp.tab.trends": ("Xu hướng", "Trends"),
+    "rp.trend.range": ("thấp nhất {low}, cao nhất {high} (ngày {day})", "lowest {low}, highest {high} (on {day})"),
+    "rp.trend.entered": ("Hồ sơ nhận mỗi ngày", "Dossiers entered per day"),
+    "rp.trend.on_time_rate": ("Tỉ lệ đúng hạn theo ngày nhận", "On-time rate by day of entry"),
+    "rp.trend.wait_median_min": ("Thời gian chờ trung vị mỗi ngày (phút)", "Median wait per day (minutes)"),
+    "rp.trend.satisfaction_rate": ("Tỉ lệ hài lòng mỗi ngày", "Satisfaction rate per day"),
     "rp.by.service": ("Nhóm dịch vụ", "Service group"),
     "rp.col.issued": ("Cấp số", "Issued"),
     "rp.col.priority": ("Ưu tiên", "Priority"),

@@ -185,3 +185,11 @@ def test_drill_down_lists_the_dossiers_behind_a_figure(store: Store, settings: S
     assert row["applicant"] == APPLICANT["full_name"] and row["status"] == "done"
     with pytest.raises(BadInput):
         reports.dossiers_behind(store, settings, start, end, figure="components")
+
+
+def test_daily_series_has_a_value_per_day() -> None:
+    from counter_app.domain.reports import daily_series
+
+    groups = [{"key": "2026-11-16", "entered": 3}, {"key": "2026-11-18", "entered": 1}]
+    assert daily_series(groups, dt.date(2026, 11, 15), dt.date(2026, 11, 18), "entered") == [
+        None, 3, None, 1]

@@ -13,9 +13,10 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Sparkline, Static, TabbedContent, TabPane
 
 from counter_app.errors import CounterAppError
 from counter_app.services.context import AppContext
@@ -39,6 +40,30 @@ COLUMNS = {
         "reasons.extra_papers",
     ),
 }
+# the trends tab: (report, figure, is a rate)
+TRENDS = (
+    ("dossiers", "entered", False),
+    ("dossiers", "on_time_rate", True),
+    ("queue", "wait_median_min", False),
+    ("satisfaction", "satisfaction_rate", True),
+)
+
+
+def trend_line(values: list[float | None], start: dt.date, rate: bool) -> str:
+    """"min … max, highest on dd/mm" for a daily series (— when it has no value)."""
+    known = [(v, i) for i, v in enumerate(values) if v is not None]
+    if not known:
+        return "—"
+
+    def show(v: float) -> str:
+        return f"{100 * v:.1f} %" if rate else (f"{v:g}" if v == int(v) else f"{v:.1f}")
+
+    low, high = min(known)[0], max(known)[0]
+    top = max(known)[1]
+    day = start + dt.timedelta(days=top)
+    return t("rp.trend.range", low=show(low), high=show(high), day=f"{day:%d/%m}")
+
+
 # what a cell of the dossier report lists on Enter: its own figure, the line's dossiers for the
 # group name, those resolved for the on-time rate, those received for digitization
 DRILL_FIGURE = {"key": "entered", "on_time_rate": "resolved", "digitization_rate": "received"}
@@ -139,12 +164,15 @@ class ReportScreen(Screen):
     ReportScreen TabbedContent { height: 1fr; }
     ReportScreen DataTable { height: 1fr; }
     ReportScreen #rp-status { height: auto; padding: 0 1; color: $text-muted; }
+    ReportScreen .trend-label { height: auto; padding: 1 1 0 1; }
+    ReportScreen .trend { height: 3; margin: 0 1; }
     """
 
     BINDINGS = [
         Binding("1", "tab('dossiers')", "rp.tab.dossiers", show=False),
         Binding("2", "tab('queue')", "rp.tab.queue", show=False),
         Binding("3", "tab('satisfaction')", "rp.tab.satisfaction", show=False),
+        Binding("4", "tab('trends')", "rp.tab.trends", show=False),
         Binding("f9", "save('xlsx')", "rp.key.xlsx"),
         Binding("f10", "save('pdf')", "rp.key.pdf"),
         Binding("f8", "save('csv')", "rp.key.csv"),
@@ -179,6 +207,10 @@ class ReportScreen(Screen):
                     # dossiers: a cell is a figure of a line, Enter lists its dossiers
                     cursor = "cell" if kind == "dossiers" else "row"
                     yield DataTable(id=f"rp-table-{kind}", cursor_type=cursor, zebra_stripes=True)
+            with TabPane(f"4 {t('rp.tab.trends')}", id="rp-trends"), VerticalScroll():
+                for _kind, figure, _rate in TRENDS:
+                    yield Static("", id=f"rp-trend-{figure}-label", classes="trend-label")
+                    yield Sparkline([], id=f"rp-trend-{figure}", classes="trend")
         yield Static(t("rp.working"), id="rp-status")
         yield screen_footer()
 
@@ -212,6 +244,16 @@ class ReportScreen(Screen):
                     store, settings, self.start, self.end, by=by_for("satisfaction", self.by)
                 ),
             }
+            # the day-by-day figures of the trends tab (the reports again, one line per day)
+            out["trends"] = {
+                "dossiers": out["dossiers"] if self.by == "day" else reports.dossiers_report(
+                    store, settings, self.start, self.end, by="day", now=self._now()),
+                "queue": out["queue"] if self.by == "day" else reports.queue_report(
+                    store, settings, self.start, self.end, by="day"),
+                "satisfaction": out["satisfaction"] if self.by == "day" else (
+                    satisfaction.satisfaction_report(store, settings, self.start, self.end,
+                                                     by="day")),
+            }
         except CounterAppError as exc:
             self.post_message(ReportDone(None, exc.message))
             return
@@ -239,6 +281,7 @@ class ReportScreen(Screen):
                 *(_cell(k, report["total"]) for k in COLUMNS[kind]),
                 key="total",
             )
+        self._show_trends(event.report.get("trends") or {})
         totals = {k: self.reports[k]["total"] for k in KINDS}
         status.update(t(
             "rp.done", n=totals["dossiers"]["entered"], tickets=totals["queue"]["issued"],
@@ -246,19 +289,34 @@ class ReportScreen(Screen):
         ))
         self.query_one("#rp-table-dossiers", DataTable).focus()
 
+    def _show_trends(self, trends: dict[str, dict[str, Any]]) -> None:
+        from counter_app.domain.reports import daily_series
+
+        for kind, figure, rate in TRENDS:
+            report = trends.get(kind)
+            values = daily_series(report["groups"], self.start, self.end, figure) if report else []
+            self.query_one(f"#rp-trend-{figure}", Sparkline).data = [v or 0 for v in values]
+            self.query_one(f"#rp-trend-{figure}-label", Static).update(
+                f"[b]{t(f'rp.trend.{figure}')}[/b]  {trend_line(values, self.start, rate)}"
+            )
+
     def _shown(self) -> str:
         active = self.query_one(TabbedContent).active or "rp-dossiers"
         return active.removeprefix("rp-")
 
     def action_tab(self, kind: str) -> None:
         self.query_one(TabbedContent).active = f"rp-{kind}"
-        self.query_one(f"#rp-table-{kind}", DataTable).focus()
+        if kind in KINDS:
+            self.query_one(f"#rp-table-{kind}", DataTable).focus()
 
     def action_save(self, fmt: str) -> None:
         if not self.reports:
             return
         self.query_one("#rp-status", Static).update(t("rp.saving"))
-        chosen = [self.reports[self._shown()]] if fmt == "csv" else [self.reports[k] for k in KINDS]
+        shown = self._shown()
+        if fmt == "csv" and shown not in KINDS:
+            shown = "dossiers"
+        chosen = [self.reports[shown]] if fmt == "csv" else [self.reports[k] for k in KINDS]
         self._save(fmt, chosen)
 
     @work(thread=True, group="report-save", exit_on_error=False)

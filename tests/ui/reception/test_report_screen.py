@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Sparkline, Static
 
 from counter_app.services import dossiers
 from counter_app.ui.screens.lookup import LookupScreen
@@ -76,6 +76,11 @@ async def test_report_by_officer_and_csv(ctx) -> None:
         await pilot.pause()
         sat = screen.query_one("#rp-table-satisfaction", DataTable)
         assert sat.has_focus and [str(c) for c in sat.get_row("total")][1] == "0"
+        await pilot.press("4")  # trends: one value per day of the period, 2 dossiers on two days
+        await pilot.pause()
+        spark = screen.query_one("#rp-trend-entered", Sparkline)
+        assert len(spark.data) == 23 and sum(spark.data) == 2
+        assert "cao nhất 1" in str(screen.query_one("#rp-trend-entered-label", Static).render())
         await pilot.press("1", "f8")  # the dossier tab as CSV
         await app.workers.wait_for_complete()
         await pilot.pause()
