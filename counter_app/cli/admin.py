@@ -80,7 +80,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     oa.add_argument("username")
     oa.add_argument("--center", required=True)
-    oa.add_argument("--role", choices=["officer", "supervisor", "admin"], default="officer")
+    oa.add_argument("--role", choices=["officer", "supervisor", "province", "admin"], default="officer",
+                    help="province: reads every center's dossiers and reports (no admin rights)")
     oa.add_argument("--counter")
     oa.add_argument("--full-name", default="")
     ol = leaf(officer, "list", "officers of a center", _officer_list)

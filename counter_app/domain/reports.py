@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-GROUPS = ("procedure", "field", "officer", "counter", "day")
+GROUPS = ("procedure", "field", "officer", "counter", "day", "center")  # center: across centers
 FIGURES = (
     "entered",
     "received",
@@ -59,6 +59,7 @@ class ReportRow:
     components: int  # handed over (original or copy)
     components_scanned: int
     id: str = ""  # the dossier's id (drill-down from a figure to its dossiers)
+    center: str = ""  # the center's code (a province's report across centers)
 
 
 def counted_in(row: ReportRow, now: dt.datetime) -> set[str]:
@@ -127,7 +128,7 @@ class Figures:
 # `report_row` reads
 RECORD_KEYS = (
     "id", "status", "received_at", "appointment_at", "result_at", "supplement_count",
-    "procedure_code", "procedure_name", "officer", "counter_code", "components",
+    "procedure_code", "procedure_name", "officer", "counter_code", "components", "center_code",
 )
 
 
@@ -176,6 +177,7 @@ def report_row(
         components=len(handed),
         components_scanned=len(handed & scanned),
         id=str(record.get("id") or ""),
+        center=str(record.get("center_code") or ""),
     )
 
 
@@ -200,7 +202,7 @@ def dossier_report(
 
 # --- queue -------------------------------------------------------------------------------------
 
-QUEUE_GROUPS = ("service", "counter", "officer", "hour", "day")
+QUEUE_GROUPS = ("service", "counter", "officer", "hour", "day", "center")
 
 
 @dataclass(frozen=True)
@@ -217,11 +219,12 @@ class TicketRow:
     called_at: dt.datetime | None
     serving_at: dt.datetime | None
     finished_at: dt.datetime | None
+    center: str = ""
 
 
 TICKET_KEYS = (
     "state", "service", "service_day", "counter_code", "officer", "priority", "issued_at",
-    "called_at", "serving_at", "finished_at",
+    "called_at", "serving_at", "finished_at", "center_code",
 )
 
 
@@ -242,6 +245,7 @@ def ticket_row(values: Any, tz: dt.tzinfo) -> TicketRow | None:
         called_at=local_time(values["called_at"], tz),
         serving_at=local_time(values["serving_at"], tz),
         finished_at=local_time(values["finished_at"], tz),
+        center=str(values.get("center_code") or ""),
     )
 
 

@@ -32,7 +32,7 @@ REASONS = (
 )
 REASON_CODES = tuple(code for code, _vi, _en in REASONS)
 OFFER_MINUTES = 10  # a finished ticket can be rated for this long (then the terminal goes idle)
-GROUPS = ("officer", "procedure", "counter", "service", "day")
+GROUPS = ("officer", "procedure", "counter", "service", "day", "center")
 NO_DOSSIER = "—"  # the key of ratings of tickets that filed no dossier (advice, lookup…)
 
 
@@ -81,6 +81,7 @@ class RatingRow:
     service: str
     day: dt.date
     procedures: tuple[str, ...] = ()
+    center: str = ""
 
 
 def rating_row(values: Any) -> RatingRow | None:
@@ -100,6 +101,7 @@ def rating_row(values: Any) -> RatingRow | None:
         service=str(values.get("service") or ""),
         day=day,
         procedures=tuple(str(p) for p in values.get("procedure_codes") or ()),
+        center=str(values.get("center_code") or ""),
     )
 
 

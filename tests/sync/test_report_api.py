@@ -115,3 +115,59 @@ def test_queue_and_satisfaction_from_the_server_equal_the_counters(server, clien
         assert officer.status_code == 403
     finally:
         api.close()
+
+
+def test_province_role_reads_every_center_supervisors_only_their_own(server, client) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18 §1–2: the province role reads any center's dossiers and reports, or all of them
+    (`center=all`, by center); a center's supervisor asking for another center gets 403."""
+    from counter_app.server.crud import admin
+    from tests.server.conftest import open_server_db
+
+    password = "Province-2026-read!"
+    store, settings = client
+    # refused at the counter (entered, whatever the catalog's checklist now asks)
+    made = [clientlib.receive(store, settings, random.Random(5), outcome="refuse",
+                              reason="Không thuộc thẩm quyền") for _ in range(2)]
+    run(store, settings)
+    day = made[0]["received_at"][:10]
+    db = open_server_db(server.data_dir, server.database_url)
+    try:
+        if not any(c["code"] == "PX" for c in admin.list_centers(db)):
+            admin.create_center(db, "PX", "Trung tâm xã khác")
+            admin.create_officer(db, "px_sup", password, center="PX", role="supervisor")
+            admin.create_officer(db, "tinh", password, center="PX", role="province")
+    finally:
+        db.dispose()
+    period = {"from": day, "to": day}
+    province = httpx.Client(base_url=server.api, headers=login(server, "tinh", password), timeout=10)
+    other = httpx.Client(base_url=server.api, headers=login(server, "px_sup", password), timeout=10)
+    own = httpx.Client(base_url=server.api, headers=login(server, "giamsat"), timeout=10)
+    try:
+        demo = own.get("/reports/dossiers", params=period).json()["total"]
+        assert province.get("/reports/dossiers", params={**period, "center": "DEMO"}).json()[
+            "total"] == demo
+        every = province.get("/reports/dossiers", params={**period, "center": "all", "by": "center"})
+        assert every.status_code == 200 and every.json()["center"] == "all"
+        by_center = {g["key"]: g["entered"] for g in every.json()["groups"]}
+        assert by_center["DEMO"] == demo["entered"] and "PX" not in by_center  # PX entered none
+        listed = province.get("/dossiers", params={"center": "DEMO", "limit": 200}).json()["items"]
+        assert {d["code"] for d in made} <= {i["code"] for i in listed}
+        detail = province.get(f"/dossiers/{made[0]['code']}", params={"center": "all"})
+        assert detail.status_code == 200 and detail.json()["code"] == made[0]["code"]
+        for kind in ("queue", "satisfaction"):
+            assert province.get(f"/reports/{kind}", params={**period, "center": "all",
+                                                              "by": "center"}).status_code == 200
+        # a supervisor stays in their center, whatever they ask for
+        for path in ("/reports/dossiers", "/reports/satisfaction", "/dossiers"):
+            assert other.get(path, params={**period, "center": "DEMO"}).status_code == 403
+            assert other.get(path, params={**period, "center": "all"}).status_code == 403
+        assert other.get(f"/dossiers/{made[0]['code']}").status_code == 404
+        assert province.get("/reports/dossiers", params={**period, "center": "NOPE"}).status_code == 404
+        assert province.get("/reports/dossiers",
+                            params={**period, "center": "X'; --"}).status_code in (400, 422)
+        # the province role has no admin rights (revoking a device needs an admin)
+        assert province.post("/devices/no-such-device/revoke").status_code == 403
+    finally:
+        province.close()
+        other.close()
+        own.close()

@@ -1,4 +1,5 @@
-"""Dossier read API (issue 18 point 1): the caller's center only, supervisors and admins."""
+"""Dossier read API and reports (issue 18): supervisors read their own center; the province role
+and admins any center (`center=X01`) or all of them (`center=all`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from counter_app.server.crud import dossiers, reports
+from counter_app.server.crud.scope import scope_for
 from counter_app.server.deps import Ctx, SupervisorUser
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers"])
@@ -24,11 +26,13 @@ def list_dossiers(
     procedure: Annotated[str | None, Query(max_length=64)] = None,
     officer: Annotated[str | None, Query(max_length=64)] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
+    center: Annotated[str | None, Query(max_length=32)] = None,
 ) -> dict:
-    """`{"items": [...], "next_cursor": …}`, newest first; filters combine."""
+    """`{"items": [...], "next_cursor": …}`, newest first; filters combine. `center` (province
+    role, admins): another center, or `all`."""
     return dossiers.list_dossiers(
         c.db,
-        p.center,
+        scope_for(c.db, p, center),
         limit=limit,
         cursor=cursor or None,
         status=status or None,
@@ -41,9 +45,14 @@ def list_dossiers(
 
 
 @router.get("/{code}")
-def get_dossier(p: SupervisorUser, c: Ctx, code: Annotated[str, Path(max_length=64)]) -> dict:
+def get_dossier(
+    p: SupervisorUser,
+    c: Ctx,
+    code: Annotated[str, Path(max_length=64)],
+    center: Annotated[str | None, Query(max_length=32)] = None,
+) -> dict:
     """One dossier (by code or lookup code) with its history of applied ops and attachments."""
-    return dossiers.get_dossier(c.db, p.center, code)
+    return dossiers.get_dossier(c.db, scope_for(c.db, p, center), code)
 
 
 reports_router = APIRouter(prefix="/reports", tags=["reports"])
@@ -56,6 +65,7 @@ def dossiers_report(
     from_: Annotated[str, Query(alias="from", max_length=10)],
     to: Annotated[str, Query(max_length=10)],
     by: Annotated[str | None, Query(max_length=16)] = None,
+    center: Annotated[str | None, Query(max_length=32)] = None,
 ) -> dict:
     """The center's dossier figures for a period, as `counter-app report dossiers` computes them
     (domain/reports.py), from what its counters synced."""
@@ -65,7 +75,7 @@ def dossiers_report(
         from counter_app.server.crud.common import ApiError
 
         raise ApiError(400, "bad_date", "cần from và to / 'from' and 'to' are required")
-    return dossiers.report(c.db, p.center, start, end, by=by or None)
+    return dossiers.report(c.db, scope_for(c.db, p, center), start, end, by=by or None)
 
 
 @reports_router.get("/queue")
@@ -75,11 +85,12 @@ def queue_report(
     from_: Annotated[str, Query(alias="from", max_length=10)],
     to: Annotated[str, Query(max_length=10)],
     by: Annotated[str | None, Query(max_length=16)] = None,
+    center: Annotated[str | None, Query(max_length=32)] = None,
 ) -> dict:
     """The center's queue figures for a period (tickets issued, served, absent; wait and service
     time median and p90), as `counter-app report queue` computes them."""
     start, end = dossiers.parse_date(from_, "from"), dossiers.parse_date(to, "to")
-    return reports.queue(c.db, p.center, start, end, by=by or None)
+    return reports.queue(c.db, scope_for(c.db, p, center), start, end, by=by or None)
 
 
 @reports_router.get("/satisfaction")
@@ -89,8 +100,9 @@ def satisfaction_report(
     from_: Annotated[str, Query(alias="from", max_length=10)],
     to: Annotated[str, Query(max_length=10)],
     by: Annotated[str | None, Query(max_length=16)] = None,
+    center: Annotated[str | None, Query(max_length=32)] = None,
 ) -> dict:
     """Citizens' ratings for a period (levels, satisfaction rate, reasons, share of served tickets
     rated), as `counter-app report satisfaction` computes them."""
     start, end = dossiers.parse_date(from_, "from"), dossiers.parse_date(to, "to")
-    return reports.satisfaction(c.db, p.center, start, end, by=by or None)
+    return reports.satisfaction(c.db, scope_for(c.db, p, center), start, end, by=by or None)

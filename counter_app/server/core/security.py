@@ -24,7 +24,9 @@ _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 # A valid hash to verify against when the user does not exist (same cost: no user enumeration).
 _DUMMY_HASH = _hasher.hash("counter-app: no such user")
 
-ROLES = ("officer", "supervisor", "admin")
+# in rank order: "province" reads every center's dossiers and reports (a supervisor's rights in
+# its own center), without the admin's rights
+ROLES = ("officer", "supervisor", "province", "admin")
 ROLE_RANK = {name: i for i, name in enumerate(ROLES)}
 
 

@@ -19,6 +19,7 @@ from sqlmodel import col, select
 from counter_app.domain.dossier import Status, status_label
 from counter_app.domain.text import fold
 from counter_app.server.crud.common import ApiError
+from counter_app.server.crud.scope import Scope
 from counter_app.server.db import Database
 from counter_app.server.sync.models import AppliedOp, ServerAttachment, ServerDossier
 
@@ -70,7 +71,7 @@ def _summary(row: ServerDossier) -> dict[str, Any]:
 
 def list_dossiers(
     db: Database,
-    center: str,
+    scope: Scope,
     *,
     limit: int = 50,
     cursor: str | None = None,
@@ -89,7 +90,7 @@ def list_dossiers(
         raise ApiError(400, "bad_status", f"status: {', '.join(s.value for s in Status)}")
     if start and end and end < start:
         raise ApiError(400, "bad_period", "to trước from / 'to' is before 'from'")
-    conds: list[Any] = [ServerDossier.center_code == center]
+    conds: list[Any] = [scope.where(ServerDossier.center_code)]
     if cursor:
         conds.append(col(ServerDossier.id) < cursor)
     if status:
@@ -124,7 +125,7 @@ def list_dossiers(
     }
 
 
-def get_dossier(db: Database, center: str, code: str) -> dict[str, Any]:
+def get_dossier(db: Database, scope: Scope, code: str) -> dict[str, Any]:
     """One dossier with what happened to it (the ops applied, in order) and its attachments.
     Another center's dossier is 404, as if it did not exist."""
     if not code or len(code) > 64:
@@ -132,12 +133,13 @@ def get_dossier(db: Database, center: str, code: str) -> dict[str, Any]:
     with db.read() as s:
         row = s.exec(
             select(ServerDossier).where(
-                ServerDossier.center_code == center,
+                scope.where(ServerDossier.center_code),
                 or_(ServerDossier.code == code, _field("lookup_code") == code),
             )
         ).first()
         if row is None:
             raise ApiError(404, "not_found", "không có hồ sơ / no such dossier")
+        center = row.center_code
         ops = s.exec(
             select(AppliedOp)
             .where(AppliedOp.entity_id == row.id, AppliedOp.center_code == center)
@@ -165,7 +167,7 @@ def get_dossier(db: Database, center: str, code: str) -> dict[str, Any]:
 
 
 def report(
-    db: Database, center: str, start: dt.date, end: dt.date, *, by: str | None = None,
+    db: Database, scope: Scope, start: dt.date, end: dt.date, *, by: str | None = None,
     now: dt.datetime | None = None, tz_name: str = "Asia/Ho_Chi_Minh",
 ) -> dict[str, Any]:
     """The same dossier figures as the counter's `report dossiers` (domain/reports.py), from the
@@ -183,14 +185,15 @@ def report(
     day = func.substr(_field("received_at"), 1, 10)
     with db.read() as s:
         rows = s.exec(
-            select(ServerDossier.id, ServerDossier.status, ServerDossier.data).where(
-                ServerDossier.center_code == center, day >= low, day < high
+            select(ServerDossier.id, ServerDossier.status, ServerDossier.data,
+                   ServerDossier.center_code).where(
+                scope.where(ServerDossier.center_code), day >= low, day < high
             )
         ).all()
         scanned: dict[str, set[int]] = {}
         for dossier_id, index in s.exec(
             select(ServerAttachment.dossier_id, ServerAttachment.component_index).where(
-                ServerAttachment.center_code == center
+                scope.where(ServerAttachment.center_code)
             )
         ).all():
             scanned.setdefault(dossier_id, set()).add(int(index))
@@ -205,8 +208,9 @@ def report(
                     fields[code] = str(data["field"])
 
     report_rows = []
-    for dossier_id, status, data in rows:
-        record = {**(data if isinstance(data, dict) else {}), "status": status}
+    for dossier_id, status, data, center in rows:
+        record = {**(data if isinstance(data, dict) else {}), "status": status,
+                  "center_code": center}
         row = report_row(
             record,
             tz=tz,
@@ -217,6 +221,6 @@ def report(
             report_rows.append(row)
     moment = (now or dt.datetime.now(tz)).astimezone(tz)
     out = dossier_report(report_rows, now=moment, by=by)
-    out.update({"center": center, "from": start.isoformat(), "to": end.isoformat(), "by": by,
+    out.update({"center": scope.label, "from": start.isoformat(), "to": end.isoformat(), "by": by,
                 "as_of": moment.isoformat(timespec="seconds")})
     return out

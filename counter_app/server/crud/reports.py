@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from counter_app.domain import satisfaction as sat
 from counter_app.domain.reports import QUEUE_GROUPS, TICKET_KEYS, queue_report, ticket_row
 from counter_app.server.crud.common import ApiError
+from counter_app.server.crud.scope import Scope
 from counter_app.server.db import Database
 from counter_app.server.models import Center, Ticket
 from counter_app.server.sync.models import ServerRating
@@ -30,68 +31,69 @@ def check_period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, d
     return start, end
 
 
-def _tz(db: Database, center: str) -> ZoneInfo:
+def _tz(db: Database, scope: Scope) -> ZoneInfo:
+    """The time zone of the one center read (every center of a province shares it otherwise)."""
     with db.read() as s:
-        c = s.get(Center, center)
+        c = s.get(Center, scope.one) if scope.one else None
     try:
         return ZoneInfo(c.timezone if c is not None and c.timezone else "Asia/Ho_Chi_Minh")
     except (ValueError, KeyError):
         return ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def _in_period(center: str, start: dt.date, end: dt.date) -> Any:
+def _in_period(scope: Scope, start: dt.date, end: dt.date) -> Any:
     return (
-        Ticket.center_code == center,
+        scope.where(Ticket.center_code),
         col(Ticket.service_day) >= start.isoformat(),
         col(Ticket.service_day) <= end.isoformat(),
     )
 
 
-def queue(db: Database, center: str, start: dt.date | None, end: dt.date | None,
+def queue(db: Database, scope: Scope, start: dt.date | None, end: dt.date | None,
           *, by: str | None = None) -> dict[str, Any]:
     start, end = check_period(start, end)
     if by is not None and by not in QUEUE_GROUPS:
         raise ApiError(400, "bad_group", f"by: {', '.join(QUEUE_GROUPS)}")
-    tz = _tz(db, center)
+    tz = _tz(db, scope)
     with db.read() as s:
         tickets = s.exec(
-            select(*(getattr(Ticket, k) for k in TICKET_KEYS)).where(*_in_period(center, start, end))
+            select(*(getattr(Ticket, k) for k in TICKET_KEYS)).where(*_in_period(scope, start, end))
         ).all()
     rows = [r for t in tickets if (r := ticket_row(dict(zip(TICKET_KEYS, t, strict=True)), tz))]
     out = queue_report(rows, by=by)
-    out.update({"center": center, "from": start.isoformat(), "to": end.isoformat(), "by": by,
+    out.update({"center": scope.label, "from": start.isoformat(), "to": end.isoformat(), "by": by,
                 "kind": "queue"})
     return out
 
 
-def satisfaction(db: Database, center: str, start: dt.date | None, end: dt.date | None,
+def satisfaction(db: Database, scope: Scope, start: dt.date | None, end: dt.date | None,
                  *, by: str | None = None) -> dict[str, Any]:
     start, end = check_period(start, end)
     if by is not None and by not in sat.GROUPS:
         raise ApiError(400, "bad_group", f"by: {', '.join(sat.GROUPS)}")
-    column = {"officer": Ticket.officer, "counter": Ticket.counter_code,
+    column = {"officer": Ticket.officer, "counter": Ticket.counter_code, "center": Ticket.center_code,
               "service": Ticket.service, "day": Ticket.service_day}.get(by or "", Ticket.service)
     with db.read() as s:
         data = s.exec(
             select(ServerRating.data).where(
-                ServerRating.center_code == center,
+                scope.where(ServerRating.center_code),
                 col(ServerRating.service_day) >= start.isoformat(),
                 col(ServerRating.service_day) <= end.isoformat(),
             )
         ).all()
         served_rows = s.exec(
             select(column, func.count()).where(
-                *_in_period(center, start, end), Ticket.state == "done"
+                *_in_period(scope, start, end), Ticket.state == "done"
             ).group_by(column)
         ).all()
     rows = [r for d in data if isinstance(d, dict) and (r := sat.rating_row(d)) is not None]
     served_total = sum(n for _, n in served_rows)
     served: dict[str, int] = {}
-    if by in ("officer", "counter", "service", "day"):
+    if by in ("officer", "counter", "center", "service", "day"):
         for key, n in served_rows:
             name = str(key or sat.NO_DOSSIER)
             served[name] = served.get(name, 0) + n
     out = sat.satisfaction_report(rows, by=by, served=served or None, served_total=served_total)
-    out.update({"center": center, "from": start.isoformat(), "to": end.isoformat(), "by": by,
+    out.update({"center": scope.label, "from": start.isoformat(), "to": end.isoformat(), "by": by,
                 "kind": "satisfaction"})
     return out
