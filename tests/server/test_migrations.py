@@ -89,3 +89,57 @@ def test_held_ops_repeated_before_0003_are_kept_once(tmp_path: Path) -> None:
                 "INSERT INTO sync_held_op (device_id, op_id, data, received_at) "
                 "VALUES ('dev1', 'op-b', '{}', '6')"
             )
+
+
+def _dossier_row(i: int) -> tuple[str, ...]:
+    import json
+
+    data = {"received_at": f"2026-11-{10 + i}T09:00:00+07:00", "procedure_code": "1.001193",
+            "officer": f"canbo{i}", "applicant_id_number": f"00109000000{i}",
+            "applicant_name_key": "nguyen van an"}
+    return (f"d{i}", "DEMO", f"H15-2611{10 + i}-000{i}", "received", "dev", json.dumps(data),
+            "2026-11-10T09:00:00+07:00")
+
+
+def _at_revision(settings: ServerSettings, revision: str) -> None:
+    from alembic import command
+
+    from counter_app.server.db import alembic_config
+
+    db = open_database(settings, run_migrations=False)
+    cfg = alembic_config(db.url)
+    with db.writer.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    db.dispose()
+
+
+def test_0008_fills_the_filter_columns_of_dossiers_already_held(tmp_path: Path) -> None:
+    """Dossiers synced before 0008 are found by the read API's filters after the upgrade."""
+    import datetime as dt
+
+    from counter_app.server.crud import dossiers
+    from counter_app.server.crud.scope import Scope
+
+    settings = ServerSettings(data_dir=tmp_path)
+    _at_revision(settings, "0007")
+    with sqlite3.connect(tmp_path / "server.sqlite3") as conn:
+        conn.executemany(
+            "INSERT INTO sync_dossier (id, center_code, code, status, version, device_id, data, "
+            "conflict, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, 0, ?)",
+            [_dossier_row(i) for i in (1, 2, 3)],
+        )
+    db = open_database(settings)
+    try:
+        scope = Scope(("DEMO",))
+
+        def ids(**kw: object) -> list[str]:
+            return [d["id"] for d in dossiers.list_dossiers(db, scope, **kw)["items"]]
+
+        assert ids(officer="canbo2") == ["d2"]
+        assert ids(start=dt.date(2026, 11, 12), end=dt.date(2026, 11, 13)) == ["d3", "d2"]
+        assert ids(procedure="1.001193") == ["d3", "d2", "d1"]
+        assert ids(q="001090000003") == ["d3"]
+        assert ids(q="Nguyễn Văn") == ["d3", "d2", "d1"] and ids(q="H15-261111") == ["d1"]
+    finally:
+        db.dispose()

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import or_
 from sqlmodel import col, select
 
 from counter_app.domain.dossier import Status, status_label
@@ -44,6 +44,18 @@ def parse_date(value: str | None, name: str) -> dt.date | None:
 
 def _field(name: str) -> Any:
     return ServerDossier.data[name].as_string()
+
+
+def _matches(text: str) -> Any:
+    """What `q` finds, by its shape, each an indexed column: an ID number (digits), the start of
+    a dossier code (letters with digits), else a part of the applicant's name (any accents)."""
+    compact = text.replace(" ", "")
+    if compact.isdigit():
+        return or_(ServerDossier.applicant_id == compact,
+                   col(ServerDossier.code).startswith(compact))
+    if any(ch.isdigit() for ch in text):
+        return col(ServerDossier.code).startswith(text.upper())
+    return col(ServerDossier.applicant_key).contains(fold(text))
 
 
 def _summary(row: ServerDossier) -> dict[str, Any]:
@@ -96,23 +108,15 @@ def list_dossiers(
     if status:
         conds.append(ServerDossier.status == status)
     if start:
-        conds.append(func.substr(_field("received_at"), 1, 10) >= start.isoformat())
+        conds.append(col(ServerDossier.received_day) >= start.isoformat())
     if end:
-        conds.append(func.substr(_field("received_at"), 1, 10) <= end.isoformat())
+        conds.append(col(ServerDossier.received_day) <= end.isoformat())
     if procedure:
-        conds.append(_field("procedure_code") == procedure)
+        conds.append(ServerDossier.procedure_code == procedure)
     if officer:
-        conds.append(_field("officer") == officer)
+        conds.append(ServerDossier.officer == officer)
     if q:
-        text = " ".join(q.split())
-        key = fold(text)
-        conds.append(
-            or_(
-                col(ServerDossier.code).startswith(text.upper()),
-                _field("applicant_id_number") == text,
-                _field("applicant_name_key").contains(key),
-            )
-        )
+        conds.append(_matches(" ".join(q.split())))
     with db.read() as s:
         rows = s.exec(
             select(ServerDossier).where(*conds).order_by(col(ServerDossier.id).desc()).limit(limit + 1)
@@ -182,7 +186,7 @@ def report(
         raise ApiError(400, "bad_period", "kỳ từ 1 đến 366 ngày / a period of 1 to 366 days")
     tz = ZoneInfo(tz_name)
     low, high = (start - dt.timedelta(days=1)).isoformat(), (end + dt.timedelta(days=2)).isoformat()
-    day = func.substr(_field("received_at"), 1, 10)
+    day = col(ServerDossier.received_day)
     with db.read() as s:
         rows = s.exec(
             select(ServerDossier.id, ServerDossier.status, ServerDossier.data,

@@ -72,6 +72,11 @@ class ServerDossier(ServerModel, table=True):
         Index("ix_sync_dossier_center_code", "center_code", "code"),
         Index("ix_sync_dossier_center_id", "center_code", "id"),  # read API pages, newest first
         Index("ix_sync_dossier_center_status_id", "center_code", "status", "id"),
+        # the read API's filters (issue 18): columns copied from the row, indexed with the page order
+        Index("ix_sync_dossier_day", "center_code", "received_day", "id"),
+        Index("ix_sync_dossier_procedure", "center_code", "procedure_code", "id"),
+        Index("ix_sync_dossier_officer", "center_code", "officer", "id"),
+        Index("ix_sync_dossier_applicant_id", "center_code", "applicant_id"),
     )
 
     id: str = Field(primary_key=True, max_length=64)
@@ -82,9 +87,30 @@ class ServerDossier(ServerModel, table=True):
     device_id: str = Field(max_length=64)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     conflict: bool = False
+    # copied from `data` on every write (`index_fields`) so the read API filters on indexes
+    received_day: str | None = Field(default=None, max_length=10)
+    procedure_code: str | None = Field(default=None, max_length=64)
+    officer: str | None = Field(default=None, max_length=64)
+    applicant_id: str | None = Field(default=None, max_length=32)
+    applicant_key: str | None = Field(default=None, max_length=200)
     updated_at: str
     # another center holding the dossier's open step (its competent body is there), else None
     routed_to: str | None = Field(default=None, max_length=32, index=True)
+
+
+def _text(value: Any, limit: int) -> str | None:
+    return str(value)[:limit] if value not in (None, "") else None
+
+
+def index_fields(row: ServerDossier) -> None:
+    """Copy the filtered fields of the dossier's row into their indexed columns."""
+    d = row.data if isinstance(row.data, dict) else {}
+    received = d.get("received_at")
+    row.received_day = str(received)[:10] if isinstance(received, str) and received else None
+    row.procedure_code = _text(d.get("procedure_code"), 64)
+    row.officer = _text(d.get("officer"), 64)
+    row.applicant_id = _text(d.get("applicant_id_number"), 32)
+    row.applicant_key = _text(d.get("applicant_name_key"), 200)
 
 
 class ServerAttachment(ServerModel, table=True):

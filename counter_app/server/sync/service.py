@@ -42,6 +42,7 @@ from counter_app.server.sync.models import (
     ServerRating,
     SyncConflict,
     SyncDeviceState,
+    index_fields,
 )
 
 log = logging.getLogger("counter_app.server.sync")
@@ -655,6 +656,7 @@ def _apply_dossier(s: Session, device: Device, op: Op, batch: _Batch) -> tuple[s
     current.routed_to = forwarding.routed_to(
         list(current.data.get("handovers") or []), current.center_code
     )
+    index_fields(current)
     s.add(current)
     batch.rows[("ServerDossier", current.id)] = current
     batch.codes.setdefault(current.code, current.id)
@@ -720,6 +722,7 @@ def _apply_routed_handback(
     current.data = data
     current.routed_to = None
     current.updated_at = now_iso()
+    index_fields(current)
     s.add(current)
     batch.rows[("ServerDossier", current.id)] = current
     for center in (current.center_code, device.center_code):
