@@ -141,5 +141,11 @@ def test_0008_fills_the_filter_columns_of_dossiers_already_held(tmp_path: Path) 
         assert ids(procedure="1.001193") == ["d3", "d2", "d1"]
         assert ids(q="001090000003") == ["d3"]
         assert ids(q="Nguyễn Văn") == ["d3", "d2", "d1"] and ids(q="H15-261111") == ["d1"]
+        # a period pages day by day, newest first, with the cursor of the last row
+        period = {"start": dt.date(2026, 11, 11), "end": dt.date(2026, 11, 13), "limit": 2}
+        page = dossiers.list_dossiers(db, scope, **period)
+        assert [d["id"] for d in page["items"]] == ["d3", "d2"] and page["next_cursor"] == "d2"
+        rest = dossiers.list_dossiers(db, scope, cursor=page["next_cursor"], **period)
+        assert [d["id"] for d in rest["items"]] == ["d1"] and rest["next_cursor"] is None
     finally:
         db.dispose()

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import or_, tuple_
 from sqlmodel import col, select
 
 from counter_app.domain.dossier import Status, status_label
@@ -103,8 +103,12 @@ def list_dossiers(
     if start and end and end < start:
         raise ApiError(400, "bad_period", "to trước from / 'to' is before 'from'")
     conds: list[Any] = [scope.where(ServerDossier.center_code)]
-    if cursor:
-        conds.append(col(ServerDossier.id) < cursor)
+    # a period is read day by day, newest day first (the (center, day, id) index gives that
+    # order, so a page costs its own rows wherever the period lies); otherwise newest id first
+    by_day = start is not None or end is not None
+    order: list[Any] = [col(ServerDossier.id).desc()]
+    if by_day:
+        order = [col(ServerDossier.received_day).desc(), col(ServerDossier.id).desc()]
     if status:
         conds.append(ServerDossier.status == status)
     if start:
@@ -118,8 +122,16 @@ def list_dossiers(
     if q:
         conds.append(_matches(" ".join(q.split())))
     with db.read() as s:
+        if cursor and by_day:
+            day = s.exec(select(ServerDossier.received_day).where(
+                scope.where(ServerDossier.center_code), ServerDossier.id == cursor)).first()
+            if day is None:
+                raise ApiError(400, "bad_cursor", "cursor không hợp lệ / invalid cursor")
+            conds.append(tuple_(ServerDossier.received_day, ServerDossier.id) < tuple_(day, cursor))
+        elif cursor:
+            conds.append(col(ServerDossier.id) < cursor)
         rows = s.exec(
-            select(ServerDossier).where(*conds).order_by(col(ServerDossier.id).desc()).limit(limit + 1)
+            select(ServerDossier).where(*conds).order_by(*order).limit(limit + 1)
         ).all()
     more = len(rows) > limit
     rows = rows[:limit]
