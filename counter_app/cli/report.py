@@ -18,8 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="dossiers entered, received, refused, resolved early / on time / late, open, "
         "overdue, supplementation, digitization — for this center (local store)",
     )
-    ds.add_argument("--from", dest="start", required=True, metavar="DD/MM/YYYY")
-    ds.add_argument("--to", dest="end", required=True, metavar="DD/MM/YYYY")
+    _add_period(ds)
     ds.add_argument("--by", choices=_BY, help="one line per procedure, field, officer, …")
     _add_files(ds)
     add_json_flag(ds)
@@ -30,8 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "queue",
         help="tickets issued, served, absent; wait and service time (median, p90) — this center",
     )
-    qs.add_argument("--from", dest="start", required=True, metavar="DD/MM/YYYY")
-    qs.add_argument("--to", dest="end", required=True, metavar="DD/MM/YYYY")
+    _add_period(qs)
     qs.add_argument("--by", choices=("service", "counter", "officer", "hour", "day"))
     _add_files(qs)
     add_json_flag(qs)
@@ -43,13 +41,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="citizens' ratings: very satisfied / satisfied / not satisfied, reasons, share of "
         "served tickets rated — this center",
     )
-    ss.add_argument("--from", dest="start", required=True, metavar="DD/MM/YYYY")
-    ss.add_argument("--to", dest="end", required=True, metavar="DD/MM/YYYY")
+    _add_period(ss)
     ss.add_argument("--by", choices=("officer", "procedure", "counter", "service", "day"))
     _add_files(ss)
     add_json_flag(ss)
     add_data_dir(ss)
     ss.set_defaults(func=_satisfaction)
+
+
+def _add_period(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", dest="start", metavar="DD/MM/YYYY")
+    p.add_argument("--to", dest="end", metavar="DD/MM/YYYY")
+    p.add_argument("--period", metavar="NAME",
+                   help='instead of --from/--to: "tháng trước", "quý 3", "tuần này", "năm nay"…')
 
 
 def _add_files(p: argparse.ArgumentParser) -> None:
@@ -69,12 +73,25 @@ def _report(args: argparse.Namespace, compute: Any) -> tuple[dict[str, Any], Any
     import datetime as dt
     from pathlib import Path
 
+    from counter_app.domain.periods import preset
+    from counter_app.errors import BadInput
     from counter_app.services import book, report_export
     from counter_app.services.forms import center_info
     from counter_app.store.db import Store
 
-    start, end = book.parse_period(args.start, args.end)
     settings = settings_from_args(args)
+    today = dt.datetime.now(settings.tz).date()
+    if args.period:
+        named = preset(args.period, today)
+        if named is None:
+            raise BadInput(f"--period: không hiểu / unknown period {args.period[:40]!r} "
+                           "(tháng này, tháng trước, quý 3, tuần này, năm nay…)", field="period")
+        start, end = named
+    elif args.start and args.end:
+        start, end = book.parse_period(args.start, args.end, today=today)
+    else:
+        raise BadInput("cần --from và --to, hoặc --period / give --from and --to, or --period",
+                       field="from")
     store = Store.open(settings.db_path)
     try:
         out = compute(store, settings, start, end, by=args.by)

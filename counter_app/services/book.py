@@ -8,7 +8,6 @@ it holds every counter's dossiers up to the last sync, and the book says when th
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,49 +16,38 @@ from sqlmodel import col, select
 
 from counter_app.config import Settings
 from counter_app.documents.book import MAX_ROWS, render_book
+from counter_app.domain import periods
 from counter_app.errors import BadInput
 from counter_app.services.dossiers import dossier_to_dict
 from counter_app.services.forms import center_info, write_atomic
 from counter_app.store.db import Store
 from counter_app.store.models import Dossier
 
-MAX_PERIOD_DAYS = 366
-
-_DAY_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+MAX_PERIOD_DAYS = periods.MAX_PERIOD_DAYS
 
 
 def parse_day(text: str, *, field: str = "date") -> dt.date:
     """dd/mm/yyyy (as officers write dates) or YYYY-MM-DD; a clear error otherwise."""
-    raw = (text or "").strip()
-    m = _DAY_RE.match(raw)
     try:
-        if m:
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise BadInput(
-            f"ngày không hợp lệ '{raw[:20]}' (dd/mm/yyyy) / bad date (dd/mm/yyyy or YYYY-MM-DD)",
-            field=field,
-        ) from None
+        return periods.parse_day(text, field=field)
+    except periods.PeriodError as exc:
+        raise BadInput(str(exc), field=exc.field) from None
 
 
-def parse_period(start: str, end: str) -> tuple[dt.date, dt.date]:
-    """A period typed by an officer ("from", "to"), parsed and checked (≤ MAX_PERIOD_DAYS)."""
-    period = parse_day(start, field="from"), parse_day(end, field="to")
-    check_period(*period)
-    return period
+def parse_period(start: str, end: str | None, *, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """A period typed by an officer: a named one in "from" ("tháng trước", "quý 3", "this week"…;
+    "to" is then not read) or the two days, checked (≤ MAX_PERIOD_DAYS)."""
+    try:
+        return periods.parse_period(start, end, today or dt.date.today())
+    except periods.PeriodError as exc:
+        raise BadInput(str(exc), field=exc.field) from None
 
 
 def check_period(start: dt.date, end: dt.date) -> None:
-    if end < start:
-        raise BadInput(
-            "ngày kết thúc trước ngày bắt đầu / the period ends before it starts", field="to"
-        )
-    if (end - start).days + 1 > MAX_PERIOD_DAYS:
-        raise BadInput(
-            f"kỳ dài quá {MAX_PERIOD_DAYS} ngày / the period is longer than {MAX_PERIOD_DAYS} days",
-            field="to",
-        )
+    try:
+        periods.check_period(start, end)
+    except periods.PeriodError as exc:
+        raise BadInput(str(exc), field=exc.field) from None
 
 
 def book_dossiers(

@@ -592,9 +592,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sv.key.report": ("Báo cáo kỳ", "Report"),
     "rp.title": ("Báo cáo hồ sơ theo kỳ", "Dossier report for a period"),
     "rp.hint": (
-        "Hồ sơ của trung tâm theo ngày nhận. Nhóm theo: 1 thủ tục, 2 lĩnh vực, 3 cán bộ, "
-        "4 quầy, 5 ngày; để trống: chỉ tổng.",
-        "The center's dossiers by day of entry. One line per: 1 procedure, 2 field, 3 officer, "
+        "Hồ sơ của trung tâm theo ngày nhận. «Từ ngày» nhận cả tên kỳ: hôm nay, tuần này, "
+        "tháng trước, quý 3, năm nay… Nhóm theo: 1 thủ tục, 2 lĩnh vực, 3 cán bộ, 4 quầy, 5 ngày; "
+        "để trống: chỉ tổng.",
+        "The center's dossiers by day of entry. “From” also takes a named period: today, this "
+        "week, last month, quarter 3, this year… One line per: 1 procedure, 2 field, 3 officer, "
         "4 counter, 5 day; empty: the total only.",
     ),
     "rp.by": ("Nhóm theo", "One line per"),

@@ -117,5 +117,10 @@ def test_cli_report_and_terminal_arguments(store: Store, settings: Settings) -> 
                 ["--from", "23/11/2026", "--to", "23/11/2026", "--by", "mood"]):
         r = run_cli("report", "satisfaction", *bad, env=env)
         assert r.returncode == 2 and "Traceback" not in r.stderr, (bad, r.stderr)
+    r = run_cli("report", "satisfaction", "--period", "tháng 11/2026", "--json", env=env)
+    assert r.returncode == 0 and json.loads(r.stdout)["total"]["rated"] == 1, r.stderr
+    for bad in (["--period", "next decade"], ["--from", "23/11/2026"]):
+        r = run_cli("report", "satisfaction", *bad, env=env)
+        assert r.returncode == 2 and "Traceback" not in r.stderr, (bad, r.stderr)
     r = run_cli("rate", "--counter", "Q1; rm -rf /", env=env)
     assert r.returncode == 2 and "counter" in r.stderr and "Traceback" not in r.stderr

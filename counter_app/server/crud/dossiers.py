@@ -16,30 +16,27 @@ from typing import Any
 from sqlalchemy import or_, tuple_
 from sqlmodel import col, select
 
+from counter_app.domain import periods
 from counter_app.domain.dossier import Status, status_label
 from counter_app.domain.text import fold
 from counter_app.server.crud.common import ApiError
+from counter_app.server.crud.reports import check_period
 from counter_app.server.crud.scope import Scope
 from counter_app.server.db import Database
 from counter_app.server.sync.models import AppliedOp, ServerAttachment, ServerDossier
 
 MAX_LIMIT = 200
 _ID_RE = re.compile(r"^[0-9A-Za-z-]{1,64}$")
-_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$|^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def parse_date(value: str | None, name: str) -> dt.date | None:
     if value is None or value == "":
         return None
-    m = _DATE_RE.match(value.strip())
     try:
-        if m and m.group(1):
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        if m:
-            return dt.date(int(m.group(4)), int(m.group(5)), int(m.group(6)))
-    except ValueError:
-        pass
-    raise ApiError(400, "bad_date", f"{name}: ngày dd/mm/yyyy hoặc yyyy-mm-dd / a date, got {value[:20]!r}")
+        return periods.parse_day(value, field=name)
+    except periods.PeriodError:
+        raise ApiError(400, "bad_date", f"{name}: ngày dd/mm/yyyy hoặc yyyy-mm-dd / a date, "
+                                        f"got {value[:20]!r}") from None
 
 
 def _field(name: str) -> Any:
@@ -183,7 +180,7 @@ def get_dossier(db: Database, scope: Scope, code: str) -> dict[str, Any]:
 
 
 def report(
-    db: Database, scope: Scope, start: dt.date, end: dt.date, *, by: str | None = None,
+    db: Database, scope: Scope, start: dt.date | None, end: dt.date | None, *, by: str | None = None,
     now: dt.datetime | None = None, tz_name: str = "Asia/Ho_Chi_Minh",
 ) -> dict[str, Any]:
     """The same dossier figures as the counter's `report dossiers` (domain/reports.py), from the
@@ -194,8 +191,7 @@ def report(
 
     if by is not None and by not in GROUPS:
         raise ApiError(400, "bad_group", f"by: {', '.join(GROUPS)}")
-    if end < start or (end - start).days > 366:
-        raise ApiError(400, "bad_period", "kỳ từ 1 đến 366 ngày / a period of 1 to 366 days")
+    start, end = check_period(start, end)
     tz = ZoneInfo(tz_name)
     low, high = (start - dt.timedelta(days=1)).isoformat(), (end + dt.timedelta(days=2)).isoformat()
     day = col(ServerDossier.received_day)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from counter_app.domain import periods
 from counter_app.domain import satisfaction as sat
 from counter_app.domain.reports import QUEUE_GROUPS, TICKET_KEYS, queue_report, ticket_row
 from counter_app.server.crud.common import ApiError
@@ -20,14 +21,14 @@ from counter_app.server.db import Database
 from counter_app.server.models import Center, Ticket
 from counter_app.server.sync.models import ServerRating
 
-MAX_DAYS = 366
-
 
 def check_period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
     if start is None or end is None:
         raise ApiError(400, "bad_date", "cần from và to / 'from' and 'to' are required")
-    if end < start or (end - start).days >= MAX_DAYS:
-        raise ApiError(400, "bad_period", "kỳ từ 1 đến 366 ngày / a period of 1 to 366 days")
+    try:
+        periods.check_period(start, end)
+    except periods.PeriodError as exc:
+        raise ApiError(400, "bad_period", str(exc)) from None
     return start, end
 
 

@@ -134,7 +134,7 @@ def ask_period(screen: Screen, ctx: AppContext, today: dt.date) -> None:
 
     def submit(values: dict[str, str]) -> str | None:
         try:
-            start, end = book.parse_period(values["start"], values["end"])
+            start, end = book.parse_period(values["start"], values["end"], today=today)
         except CounterAppError as exc:
             return exc.message
         by = grouping(values["by"])

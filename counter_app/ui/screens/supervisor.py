@@ -261,7 +261,7 @@ class SupervisorScreen(Screen):
 
         def submit(values: dict[str, str]) -> str | None:
             try:
-                start, end = book.parse_period(values["start"], values["end"])
+                start, end = book.parse_period(values["start"], values["end"], today=today)
             except CounterAppError as exc:
                 return exc.message
             period.update(start=start, end=end)

@@ -40,6 +40,7 @@ async def test_report_by_officer_and_csv(ctx) -> None:
         await pilot.pause()
         assert app.screen is dialog and "cán bộ" in str(dialog.query_one("#act-error", Static).render())
         dialog.query_one("#act-by", Input).value = "Cán bộ"
+        dialog.query_one("#act-start", Input).value = "tháng này"  # a named period: 01–23/11
         await pilot.press("f9")
         await pilot.pause()
         await app.workers.wait_for_complete()
