@@ -98,8 +98,8 @@ def _due(args: argparse.Namespace) -> int:
     else:
         line = f"Hẹn trả: {due:%H:%M} {WEEKDAYS_VI[due.weekday()]} {due:%d/%m/%Y}"
         line += " (dự kiến)" if appt.provisional else ""
-    print(line)  # noqa: T201 - the readable result goes to stdout
-    print(appt.rule_in(lang))  # noqa: T201
+    print(line)
+    print(appt.rule_in(lang))
     return 0
 
 
@@ -128,7 +128,7 @@ def _holidays(args: argparse.Namespace) -> int:
     en = settings.lang == "en"
     kinds_vi = {"holiday": "nghỉ lễ", "substitute": "nghỉ bù", "off": "nghỉ", "worked": "làm bù"}
     if cal.is_provisional_year(year):
-        print(  # noqa: T201
+        print(
             f"Year {year}: no official notice imported, days are provisional"
             if en
             else f"Năm {year}: chưa nhập thông báo chính thức, các ngày dưới đây là dự kiến"
@@ -137,7 +137,7 @@ def _holidays(args: argparse.Namespace) -> int:
         wd = (WEEKDAYS_EN if en else WEEKDAYS_VI)[r.date.weekday()]
         kind = r.kind if en else kinds_vi[r.kind]
         name = (r.name_en or r.name) if en else r.name
-        print(f"{r.date:%d/%m/%Y} {wd:<9} {kind:<10} {name} — {r.source}")  # noqa: T201
+        print(f"{r.date:%d/%m/%Y} {wd:<9} {kind:<10} {name} — {r.source}")
     return 0
 
 
@@ -157,5 +157,5 @@ def _import(args: argparse.Namespace) -> int:
             f"Đã nhập thông báo lịch năm {years} ({result.rows} ngày) / imported: {result.path}; "
             f"phiên bản lịch / calendar version {result.calendar_version}"
         )
-    print(msg)  # noqa: T201
+    print(msg)
     return 0

@@ -251,7 +251,7 @@ def _with_deadline(deadline: float, fn: Callable[..., CardReadResult], *args: An
     def run() -> None:
         try:
             box["result"] = fn(*args, timeout=timeout, on_card=found_card)
-        except BaseException as exc:  # handed to the caller's thread
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             box["error"] = exc
         finally:
             found.set()

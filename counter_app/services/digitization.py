@@ -261,7 +261,7 @@ class ScanBatch:
     def thumbnail(self, index: int, max_px: int = 96):  # type: ignore[no-untyped-def]
         from counter_app.devices.scanner.imaging import thumbnail
 
-        page_ops._check_index(self.pages, index)  # noqa: SLF001
+        page_ops._check_index(self.pages, index)
         return thumbnail(self.pages[index], max_px)
 
     def build_pdf(self) -> tuple[Path, int]:

@@ -282,7 +282,7 @@ class CounterApp(App[None]):
 
             try:
                 settings = self._settings_loader()
-            except Exception as exc:  # a bad config: say it plainly, the app cannot go on
+            except Exception as exc:  # noqa: BLE001 - a bad config: say it plainly, the app cannot go on
                 self._ctx_error = exc
                 self.call_from_thread(self._context_loaded, None, str(exc))
                 return
@@ -310,9 +310,9 @@ class CounterApp(App[None]):
             from rich.text import Text
 
             Text.from_markup("")  # loads rich's emoji table: 14 ms of the home's first frame
-            import counter_app.services.counter_queue  # noqa: F401
-            import counter_app.services.sync_view  # noqa: F401
-            import counter_app.ui.screens.home  # noqa: F401
+            import counter_app.services.counter_queue
+            import counter_app.services.sync_view
+            import counter_app.ui.screens.home
 
             if self.ctx.settings.server_url:
                 import httpx  # noqa: F401
@@ -331,7 +331,7 @@ class CounterApp(App[None]):
         except Exception:
             log.warning("forms warm-up failed", exc_info=True)
         try:  # the screens an officer opens first (F3, F4): their import is off the first open
-            import counter_app.ui.screens.lookup  # noqa: F401
+            import counter_app.ui.screens.lookup
             import counter_app.ui.screens.reception  # noqa: F401
         except Exception:
             log.warning("screen warm-up failed", exc_info=True)
@@ -365,7 +365,7 @@ class CounterApp(App[None]):
         try:
             if load(self.ctx.settings.data_dir) is None:
                 return  # not enrolled: nothing to sync with (`counter-app enroll`)
-        except Exception:  # a damaged device file is reported by `sync status`, not here
+        except Exception:  # noqa: BLE001 - a damaged device file is reported by `sync status`, not here
             return
         ctx, stop, wake = self.ctx, self._stop_sync, self._sync_wake
 
@@ -374,11 +374,11 @@ class CounterApp(App[None]):
 
             try:
                 engine = SyncEngine(ctx.store, ctx.settings)
-            except Exception:
+            except Exception:  # noqa: BLE001 - no sync engine (unreadable device file): the app runs without background sync
                 return
             try:
                 engine.run_forever(stop, wake=wake)
-            except Exception:  # never kill the app; `sync status` shows the last error
+            except Exception:  # noqa: BLE001 - never kill the app; `sync status` shows the last error
                 pass
             finally:
                 engine.close()

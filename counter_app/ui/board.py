@@ -76,7 +76,7 @@ def listen_forever(
             reason = "server closed the stream"
         except CounterAppError as exc:
             reason = str(exc)
-        except Exception as exc:  # a closed client at shutdown, a decoding error…
+        except Exception as exc:  # noqa: BLE001 - a closed client at shutdown, a decoding error…
             reason = f"{type(exc).__name__}: {exc}"
         if cancelled():
             return

@@ -7,7 +7,7 @@ import asyncio
 import time
 from collections.abc import Callable
 
-from tests.server.conftest import login, server_factory  # noqa: F401
+from tests.server.conftest import login, server_factory
 
 __all__ = ["login", "server_factory", "wait_for"]
 

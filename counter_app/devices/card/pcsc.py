@@ -24,7 +24,7 @@ def _error_text(hresult: int) -> str:
     scard = _scard()
     try:
         return scard.SCardGetErrorMessage(hresult).strip().rstrip(".")
-    except Exception:  # pragma: no cover
+    except Exception:  # noqa: BLE001 - only a message text: fall back to the code
         return f"0x{hresult & 0xFFFFFFFF:08X}"
 
 

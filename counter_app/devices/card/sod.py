@@ -99,7 +99,7 @@ def parse_sod(data: bytes) -> SOD:
         return SOD(sd, algo, hashes, econtent)
     except SODError:
         raise
-    except Exception as exc:  # untrusted bytes: any parser failure is a bad SOD
+    except Exception as exc:  # noqa: BLE001 - untrusted bytes: any parser failure is a bad SOD
         raise SODError(f"EF.SOD cannot be parsed: {type(exc).__name__}: {exc}") from None
 
 
@@ -146,7 +146,7 @@ def master_list_certificates(data: bytes) -> list[bytes]:
         return [cert.dump() for cert in ml["cert_list"]]
     except SODError:
         raise
-    except Exception as exc:  # untrusted bytes
+    except Exception as exc:  # noqa: BLE001 - untrusted bytes
         raise SODError(f"master list cannot be parsed: {exc}") from None
 
 
@@ -235,7 +235,7 @@ def passive_authentication(sod_bytes: bytes, dgs: dict[int, bytes],
         ds, ds_name = _check_signature(sod)
     except SODError as exc:
         return PassiveAuthResult("failed", str(exc), checks)
-    except Exception as exc:  # InvalidSignature and friends from cryptography
+    except Exception as exc:  # noqa: BLE001 - InvalidSignature and friends from cryptography
         return PassiveAuthResult("failed", f"SOD signature invalid ({type(exc).__name__})", checks,
                                  None)
     dg_list = ", ".join(f"DG{n}" for n in checks)
@@ -251,7 +251,7 @@ def passive_authentication(sod_bytes: bytes, dgs: dict[int, bytes],
     for csca in candidates:
         try:
             ds.verify_directly_issued_by(csca)
-        except Exception as exc:  # InvalidSignature, ValueError, TypeError
+        except Exception as exc:  # noqa: BLE001 - InvalidSignature, ValueError, TypeError
             errors.append(type(exc).__name__)
             continue
         return PassiveAuthResult("valid", f"hashes ({dg_list}), signature and Document Signer "

@@ -409,7 +409,7 @@ class ScanSession:
             raise ScanCancelled(0)
         self._proc = subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=_env(), preexec_fn=_pdeathsig(),  # noqa: PLW1509 - only a prctl call
+            env=_env(), preexec_fn=_pdeathsig(),  # preexec: only a prctl call, thread-safe
         )
         self._last_activity = time.monotonic()
         reader = threading.Thread(target=self._read_stderr, name="scanimage-stderr", daemon=True)

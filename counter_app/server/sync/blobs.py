@@ -154,7 +154,7 @@ async def append(
             except ApiError:
                 fh.truncate(offset)
                 raise
-            except BaseException as exc:  # the client went away midway: keep what arrived
+            except BaseException as exc:  # noqa: BLE001 - the client went away midway: keep what arrived
                 interrupted = exc
             fh.flush()
             os.fsync(fh.fileno())

@@ -175,7 +175,7 @@ class HomeScreen(Screen[None]):
             reconnected, queue.reconnected = queue.reconnected, False
             today = app.now().date()
             dossiers = list_dossiers(self.ctx.store, day=today, counter_code=self.ctx.counter_code)
-        except Exception as exc:  # shown, never fatal
+        except Exception as exc:  # noqa: BLE001 - shown, never fatal
             self.post_message(HomeData(None, [], error=str(exc)))
             return
         self.post_message(
@@ -225,7 +225,7 @@ class HomeScreen(Screen[None]):
 
         try:
             info = indicator(self.ctx)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - shown in the sync indicator, never fatal
             self.post_message(SyncStatus(False, 0, last_error=str(exc)))
             return
         self.post_message(
@@ -549,7 +549,7 @@ class HomeScreen(Screen[None]):
                 QueueActionDone(name, None, error=str(exc), source=queue.source, then=then, before=before)
             )
             return
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - shown to the officer; the queue screen stays usable
             self.post_message(QueueActionDone(name, None, error=f"{type(exc).__name__}: {exc}"))
             return
         self.post_message(
@@ -644,7 +644,7 @@ class HomeScreen(Screen[None]):
                 result = engine.run_once()
             finally:
                 engine.close()
-        except Exception as exc:  # shown to the officer; the next round retries
+        except Exception as exc:  # noqa: BLE001 - shown to the officer; the next round retries
             self.post_message(SyncRunDone(None, error=str(exc)))
             return
         self.post_message(SyncRunDone(result if isinstance(result, dict) else {}))

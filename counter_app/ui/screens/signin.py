@@ -153,7 +153,7 @@ class SignInScreen(_TypeAheadForm):
         except CounterAppError as exc:
             self.post_message(SignInDone(None, error=str(exc)))
             return
-        except Exception as exc:  # never leave the officer without an answer
+        except Exception as exc:  # noqa: BLE001 - never leave the officer without an answer
             self.post_message(SignInDone(None, error=f"{type(exc).__name__}: {exc}"))
             return
         if result.token:
@@ -250,7 +250,7 @@ class LockScreen(_TypeAheadForm):
         except CounterAppError as exc:
             self.post_message(SignInDone(None, error=str(exc)))
             return
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - shown on the sign-in form; the officer can try again
             self.post_message(SignInDone(None, error=f"{type(exc).__name__}: {exc}"))
             return
         if result.token:

@@ -49,7 +49,7 @@ class FeeExtras(Vertical):
     FeeExtras Select { width: 32; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, *, id: str | None = None) -> None:  # `id`: Textual's own name
         super().__init__(id=id)
         self.names: dict[str, str] = {}  # fee index → fee name, for the quantity inputs
         self.kinds: dict[str, str] = {}  # fee name → "copy" | "page"
