@@ -93,3 +93,14 @@ def test_own_modules_are_imported_plainly() -> None:
         if "except ImportError" in text or "except (ImportError" in text:
             offenders.append(rel + ": except ImportError")
     assert offenders == []
+
+
+def test_screens_do_not_import_the_app() -> None:
+    """Issue 16: a screen opened by the app never imports the app module back (no cycle)."""
+    offenders = []
+    for path in sorted((PKG / "ui" / "screens").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "counter_app.ui.app":
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []

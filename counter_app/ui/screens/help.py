@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from counter_app.ui.actions import ACTIONS, HOME_ALIASES
 from counter_app.ui.i18n import t
 
 
@@ -33,8 +34,6 @@ class HelpScreen(ModalScreen[None]):
             yield Static(t("help.footer"), classes="muted")
 
     def _table(self) -> Table:
-        from counter_app.ui.app import ACTIONS, HOME_ALIASES
-
         aliases: dict[str, list[str]] = {}
         for key, action in HOME_ALIASES.items():
             aliases.setdefault(action, []).append(key.upper())
