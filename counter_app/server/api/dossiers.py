@@ -3,12 +3,14 @@ and admins any center (`center=X01`) or all of them (`center=all`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from counter_app.server.crud import dossiers, reports
-from counter_app.server.crud.scope import scope_for
+from counter_app.server.crud.scope import Scope, scope_for
 from counter_app.server.deps import Ctx, SupervisorUser
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers"])
@@ -58,46 +60,47 @@ def get_dossier(
 reports_router = APIRouter(prefix="/reports", tags=["reports"])
 
 
-@reports_router.get("/dossiers")
-def dossiers_report(
+@dataclass(frozen=True)
+class ReportAsk:
+    """What every report is asked for: whose centers, which days, one line per what."""
+
+    scope: Scope
+    start: dt.date | None
+    end: dt.date | None
+    by: str | None
+
+
+def report_ask(
     p: SupervisorUser,
     c: Ctx,
     from_: Annotated[str, Query(alias="from", max_length=10)],
     to: Annotated[str, Query(max_length=10)],
     by: Annotated[str | None, Query(max_length=16)] = None,
     center: Annotated[str | None, Query(max_length=32)] = None,
-) -> dict:
+) -> ReportAsk:
+    return ReportAsk(scope_for(c.db, p, center), dossiers.parse_date(from_, "from"),
+                     dossiers.parse_date(to, "to"), by or None)
+
+
+Ask = Annotated[ReportAsk, Depends(report_ask)]
+
+
+@reports_router.get("/dossiers")
+def dossiers_report(c: Ctx, a: Ask) -> dict:
     """The center's dossier figures for a period, as `counter-app report dossiers` computes them
     (domain/reports.py), from what its counters synced."""
-    start, end = dossiers.parse_date(from_, "from"), dossiers.parse_date(to, "to")
-    return dossiers.report(c.db, scope_for(c.db, p, center), start, end, by=by or None)
+    return dossiers.report(c.db, a.scope, a.start, a.end, by=a.by)
 
 
 @reports_router.get("/queue")
-def queue_report(
-    p: SupervisorUser,
-    c: Ctx,
-    from_: Annotated[str, Query(alias="from", max_length=10)],
-    to: Annotated[str, Query(max_length=10)],
-    by: Annotated[str | None, Query(max_length=16)] = None,
-    center: Annotated[str | None, Query(max_length=32)] = None,
-) -> dict:
+def queue_report(c: Ctx, a: Ask) -> dict:
     """The center's queue figures for a period (tickets issued, served, absent; wait and service
     time median and p90), as `counter-app report queue` computes them."""
-    start, end = dossiers.parse_date(from_, "from"), dossiers.parse_date(to, "to")
-    return reports.queue(c.db, scope_for(c.db, p, center), start, end, by=by or None)
+    return reports.queue(c.db, a.scope, a.start, a.end, by=a.by)
 
 
 @reports_router.get("/satisfaction")
-def satisfaction_report(
-    p: SupervisorUser,
-    c: Ctx,
-    from_: Annotated[str, Query(alias="from", max_length=10)],
-    to: Annotated[str, Query(max_length=10)],
-    by: Annotated[str | None, Query(max_length=16)] = None,
-    center: Annotated[str | None, Query(max_length=32)] = None,
-) -> dict:
+def satisfaction_report(c: Ctx, a: Ask) -> dict:
     """Citizens' ratings for a period (levels, satisfaction rate, reasons, share of served tickets
     rated), as `counter-app report satisfaction` computes them."""
-    start, end = dossiers.parse_date(from_, "from"), dossiers.parse_date(to, "to")
-    return reports.satisfaction(c.db, scope_for(c.db, p, center), start, end, by=by or None)
+    return reports.satisfaction(c.db, a.scope, a.start, a.end, by=a.by)
