@@ -36,6 +36,24 @@ GROUPS = ("officer", "procedure", "counter", "service", "day", "center")
 NO_DOSSIER = "—"  # the key of ratings of tickets that filed no dossier (advice, lookup…)
 
 
+# the ticket column that gives a grouping's tickets served (a procedure is not on the ticket)
+SERVED_COLUMN = {"officer": "officer", "counter": "counter_code", "center": "center_code",
+                 "service": "service", "day": "service_day"}
+
+
+def served_counts(rows: Iterable[tuple[Any, int]], by: str | None) -> tuple[int, dict[str, int]]:
+    """Tickets served: the total and, for a grouping the tickets carry, per key, from
+    `(SERVED_COLUMN[by] value, count)` rows (`service` rows when the grouping has no column)."""
+    total = 0
+    per: dict[str, int] = {}
+    for key, n in rows:
+        total += n
+        if by in SERVED_COLUMN:
+            name = str(key or NO_DOSSIER)
+            per[name] = per.get(name, 0) + n
+    return total, per
+
+
 class RatingError(ValueError):
     """A rating that cannot be kept as given."""
 

@@ -201,19 +201,12 @@ def rating_to_dict(row: Rating) -> dict[str, Any]:
 def _served(s: Any, settings: Settings, start: dt.date, end: dt.date, by: str | None
             ) -> tuple[int, dict[str, int]]:
     """Tickets served (done) in the period: total and per group key (where a ticket says it)."""
-    per: dict[str, int] = {}
-    total = 0
-    column = {"officer": Ticket.officer, "counter": Ticket.counter_code,
-              "service": Ticket.service, "day": Ticket.service_day}.get(by or "")
-    stmt = select(column if column is not None else Ticket.service, func.count()).where(
+    column = getattr(Ticket, rules.SERVED_COLUMN.get(by or "", "service"))
+    stmt = select(column, func.count()).where(
         Ticket.center_code == settings.center_code, Ticket.state == "done",
         col(Ticket.service_day) >= start.isoformat(), col(Ticket.service_day) <= end.isoformat(),
-    ).group_by(column if column is not None else Ticket.service)
-    for key, n in s.exec(stmt).all():
-        total += n
-        if column is not None:
-            per[str(key or rules.NO_DOSSIER)] = per.get(str(key or rules.NO_DOSSIER), 0) + n
-    return total, per
+    ).group_by(column)
+    return rules.served_counts(s.exec(stmt).all(), by)
 
 
 def satisfaction_report(

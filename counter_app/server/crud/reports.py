@@ -72,8 +72,7 @@ def satisfaction(db: Database, scope: Scope, start: dt.date | None, end: dt.date
     start, end = check_period(start, end)
     if by is not None and by not in sat.GROUPS:
         raise ApiError(400, "bad_group", f"by: {', '.join(sat.GROUPS)}")
-    column = {"officer": Ticket.officer, "counter": Ticket.counter_code, "center": Ticket.center_code,
-              "service": Ticket.service, "day": Ticket.service_day}.get(by or "", Ticket.service)
+    column = getattr(Ticket, sat.SERVED_COLUMN.get(by or "", "service"))
     with db.read() as s:
         data = s.exec(
             select(ServerRating.data).where(
@@ -88,12 +87,7 @@ def satisfaction(db: Database, scope: Scope, start: dt.date | None, end: dt.date
             ).group_by(column)
         ).all()
     rows = [r for d in data if isinstance(d, dict) and (r := sat.rating_row(d)) is not None]
-    served_total = sum(n for _, n in served_rows)
-    served: dict[str, int] = {}
-    if by in ("officer", "counter", "center", "service", "day"):
-        for key, n in served_rows:
-            name = str(key or sat.NO_DOSSIER)
-            served[name] = served.get(name, 0) + n
+    served_total, served = sat.served_counts(served_rows, by)
     out = sat.satisfaction_report(rows, by=by, served=served or None, served_total=served_total)
     out.update({"center": scope.label, "from": start.isoformat(), "to": end.isoformat(), "by": by,
                 "kind": "satisfaction"})
