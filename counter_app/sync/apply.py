@@ -72,9 +72,10 @@ class _Page:
         self.codes: set[str] = set()
         self.numbers: set[tuple[str, str, str]] = set()
         self.seqs: dict[str, Any] = {}
-        ids: dict[Any, set[str]] = {Dossier: set(), Ticket: set()}
+        ids: dict[Any, set[str]] = {Dossier: set(), Ticket: set(), Rating: set()}
         codes: set[str] = set()
         numbers: set[str] = set()
+        rated: set[str] = set()
         for ch in changes:
             data = ch.get("data") or {}
             if ch.get("entity") == "dossier" and data.get("id"):
@@ -84,6 +85,10 @@ class _Page:
                 ids[Ticket].add(data["id"])
                 if data.get("number"):
                     numbers.add(data["number"])
+            elif ch.get("entity") == "rating" and data.get("id"):
+                ids[Rating].add(data["id"])
+                if data.get("ticket_id"):
+                    rated.add(str(data["ticket_id"]))
         for model, wanted in ids.items():
             wanted_list = sorted(wanted)
             for i in range(0, len(wanted_list), 500):
@@ -109,6 +114,13 @@ class _Page:
                 )
             ):
                 self.numbers.add((center, day, number))
+        # tickets already rated here (one rating per ticket), kept current as ratings are added
+        self.rated_tickets: set[str] = set()
+        rated_list = sorted(rated)
+        for i in range(0, len(rated_list), 500):
+            self.rated_tickets.update(session.exec(
+                select(Rating.ticket_id).where(col(Rating.ticket_id).in_(rated_list[i : i + 500]))
+            ).all())
 
     def get(self, model: Any, ident: str) -> Any:
         key = (model.__name__, ident)
@@ -241,11 +253,9 @@ def _insert_rating(ctx: _Page, data: dict[str, Any], center_code: str) -> bool:
         }
     except KeyError:
         return False
-    if ctx.get(Rating, fields["id"]) is not None:
+    if ctx.get(Rating, fields["id"]) is not None or fields["ticket_id"] in ctx.rated_tickets:
         return False
-    taken = ctx.session.exec(select(Rating.id).where(Rating.ticket_id == fields["ticket_id"]))
-    if taken.first() is not None:
-        return False
+    ctx.rated_tickets.add(fields["ticket_id"])
     ctx.add(Rating(
         **fields, center_code=center_code, service=str(data.get("service") or ""),
         counter_code=str(data.get("counter_code") or ""), officer=str(data.get("officer") or ""),
