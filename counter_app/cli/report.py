@@ -62,10 +62,6 @@ def _add_files(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pdf", metavar="FILE.pdf", help="also save as a printable A4 report (0600)")
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.1f} %"
-
-
 def _report(args: argparse.Namespace, compute: Any) -> tuple[dict[str, Any], Any, Any, Any]:
     """`compute(store, settings, start, end, by=…)` over the period of `args`, saved as the files
     asked for (--csv/--xlsx/--pdf, their paths added under those keys); returns the report, the
@@ -106,6 +102,22 @@ def _report(args: argparse.Namespace, compute: Any) -> tuple[dict[str, Any], Any
         store.close()
 
 
+def _table(out: dict[str, Any], title: str, key_width: int,
+           cols: list[tuple[str, int, Any]]) -> None:
+    """The report as a text table: a line per group, then the total; each column a heading, a
+    width and a report key (or a function of the line)."""
+    from counter_app.services.report_export import cell_text
+
+    def text(g: dict[str, Any], what: Any) -> str:
+        return str(what(g)) if callable(what) else cell_text(what, g[what])
+
+    log(title)
+    log(f"{'':<{key_width}} " + " ".join(f"{h:>{w}}" for h, w, _ in cols))
+    for g in [*out["groups"], {**out["total"], "key": "TỔNG / TOTAL"}]:
+        log(f"{str(g['key'])[:key_width]:<{key_width}} "
+            + " ".join(f"{text(g, what):>{w}}" for _, w, what in cols))
+
+
 def _dossiers(args: argparse.Namespace) -> int:
     from counter_app.services import reports
 
@@ -113,24 +125,13 @@ def _dossiers(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(out)
         return 0
-    head = (
-        f"{'':<40} {'nhận':>6} {'tiếp nhận':>9} {'từ chối':>7} {'đúng hạn':>8} {'trễ':>5} "
-        f"{'đang xử lý':>10} {'quá hạn':>7} {'tỉ lệ đúng hạn':>14} {'số hóa':>8}"
-    )
-    log(f"Hồ sơ {start:%d/%m/%Y}–{end:%d/%m/%Y}, trung tâm {out['center']}")
-    log(head)
-    lines = [*({"key": g["key"], **g} for g in out["groups"]), {"key": "TỔNG / TOTAL", **out["total"]}]
-    for g in lines:
-        log(
-            f"{str(g['key'])[:40]:<40} {g['entered']:>6} {g['received']:>9} {g['refused']:>7} "
-            f"{g['early'] + g['on_time']:>8} {g['late']:>5} {g['open']:>10} {g['overdue']:>7} "
-            f"{_pct(g['on_time_rate']):>14} {_pct(g['digitization_rate']):>8}"
-        )
+    _table(out, f"Hồ sơ {start:%d/%m/%Y}–{end:%d/%m/%Y}, trung tâm {out['center']}", 40, [
+        ("nhận", 6, "entered"), ("tiếp nhận", 9, "received"), ("từ chối", 7, "refused"),
+        ("đúng hạn", 8, lambda g: g["early"] + g["on_time"]), ("trễ", 5, "late"),
+        ("đang xử lý", 10, "open"), ("quá hạn", 7, "overdue"),
+        ("tỉ lệ đúng hạn", 14, "on_time_rate"), ("số hóa", 8, "digitization_rate"),
+    ])
     return 0
-
-
-def _minutes(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
 
 
 def _queue(args: argparse.Namespace) -> int:
@@ -140,17 +141,12 @@ def _queue(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(out)
         return 0
-    log(f"Hàng đợi {start:%d/%m/%Y}–{end:%d/%m/%Y}, trung tâm {out['center']} (phút / minutes)")
-    log(
-        f"{'':<20} {'cấp số':>7} {'ưu tiên':>7} {'đã phục vụ':>10} {'vắng':>5} {'chờ TV':>7} "
-        f"{'chờ p90':>7} {'phục vụ TV':>10} {'p90':>6}"
-    )
-    for g in [*out["groups"], {"key": "TỔNG / TOTAL", **out["total"]}]:
-        log(
-            f"{str(g['key'])[:20]:<20} {g['issued']:>7} {g['priority']:>7} {g['served']:>10} "
-            f"{g['absent']:>5} {_minutes(g['wait_median_min']):>7} {_minutes(g['wait_p90_min']):>7} "
-            f"{_minutes(g['service_median_min']):>10} {_minutes(g['service_p90_min']):>6}"
-        )
+    title = f"Hàng đợi {start:%d/%m/%Y}–{end:%d/%m/%Y}, trung tâm {out['center']} (phút / minutes)"
+    _table(out, title, 20, [
+        ("cấp số", 7, "issued"), ("ưu tiên", 7, "priority"), ("đã phục vụ", 10, "served"),
+        ("vắng", 5, "absent"), ("chờ TV", 7, "wait_median_min"), ("chờ p90", 7, "wait_p90_min"),
+        ("phục vụ TV", 10, "service_median_min"), ("p90", 6, "service_p90_min"),
+    ])
     return 0
 
 
@@ -162,18 +158,11 @@ def _satisfaction(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(out)
         return 0
-    log(f"Mức độ hài lòng {start:%d/%m/%Y}–{end:%d/%m/%Y}, trung tâm {out['center']}")
-    log(
-        f"{'':<24} {'đánh giá':>8} {'rất HL':>7} {'hài lòng':>8} {'không HL':>8} "
-        f"{'tỉ lệ HL':>9} {'đã phục vụ':>10} {'tỉ lệ ĐG':>9}"
-    )
-    for g in [*out["groups"], {"key": "TỔNG / TOTAL", **out["total"]}]:
-        served = "—" if g["served"] is None else str(g["served"])
-        log(
-            f"{str(g['key'])[:24]:<24} {g['rated']:>8} {g['very_satisfied']:>7} "
-            f"{g['satisfied']:>8} {g['unsatisfied']:>8} {_pct(g['satisfaction_rate']):>9} "
-            f"{served:>10} {_pct(g['rated_share']):>9}"
-        )
+    _table(out, f"Mức độ hài lòng {start:%d/%m/%Y}–{end:%d/%m/%Y}, trung tâm {out['center']}", 24, [
+        ("đánh giá", 8, "rated"), ("rất HL", 7, "very_satisfied"), ("hài lòng", 8, "satisfied"),
+        ("không HL", 8, "unsatisfied"), ("tỉ lệ HL", 9, "satisfaction_rate"),
+        ("đã phục vụ", 10, "served"), ("tỉ lệ ĐG", 9, "rated_share"),
+    ])
     reasons = out["total"]["reasons"]
     if any(reasons.values()):
         log("Lý do chưa hài lòng / reasons:")

@@ -107,11 +107,18 @@ def heading(report: dict[str, Any]) -> str:
             f"{GROUP_WORDS.get(report.get('by'), str(report.get('by')))}")
 
 
-def _text(key: str, v: Any) -> str:
+def is_rate(key: str) -> bool:
+    return key.endswith("_rate") or key == "rated_share"
+
+
+def cell_text(key: str, v: Any) -> str:
+    """A figure as printed and shown: rates in %, minutes to a tenth, "—" when not defined."""
     if v is None:
         return "—"
-    if key.endswith("_rate") or key == "rated_share":
+    if is_rate(key):
         return f"{100 * v:.1f} %"
+    if isinstance(v, float):
+        return f"{v:.1f}"
     return str(v)
 
 
@@ -151,7 +158,7 @@ def to_xlsx(reports: Sequence[dict[str, Any]]) -> bytes:
         for row in rows:
             ws.append(row)
             for key, cell in zip(keys, ws[ws.max_row], strict=True):
-                if key.endswith("_rate") or key == "rated_share":
+                if is_rate(key):
                     cell.number_format = "0.0%"
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
@@ -175,7 +182,7 @@ def to_pdf(reports: Sequence[dict[str, Any]], center: Any, *, issued_on: dt.date
         kind = _kind(report)
         heads, rows = table(report)
         keys = [k for k, _ in COLUMNS[kind]]
-        cells = [[clean(_text(k, v)) for k, v in zip(keys, row, strict=True)] for row in rows]
+        cells = [[clean(cell_text(k, v)) for k, v in zip(keys, row, strict=True)] for row in rows]
         tables.append((heading(report), heads, cells))
         texts += [heading(report), *heads, *(c for r in cells for c in r)]
     first = reports[0]

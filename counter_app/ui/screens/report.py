@@ -86,22 +86,17 @@ class ReportDone(Message):
 
 
 def _cell(key: str, group: dict[str, Any]) -> Text:
+    from counter_app.services.report_export import cell_text, is_rate
     from counter_app.services.report_export import value as value_of
 
     value = value_of(group, key)
-    if key.endswith("_rate") or key == "rated_share":
-        text = "—" if value is None else f"{100 * value:.1f} %"
-        style = ""
+    if is_rate(key):
         low = {"on_time_rate": 0.95, "satisfaction_rate": 0.9}.get(key)
-        if low is not None and value is not None and value < low:
-            style = "bold red"
-        return Text(text, style=style, justify="right")
-    if value is None:
-        return Text("—", justify="right")
-    if isinstance(value, float):
-        return Text(f"{value:.1f}", justify="right")
-    red = key in ("overdue", "late", "unsatisfied", "absent") or key.startswith("reasons.")
-    return Text(str(value), style="bold red" if red and value else "", justify="right")
+        red = low is not None and value is not None and value < low
+    else:
+        red = bool(value) and (key in ("overdue", "late", "unsatisfied", "absent")
+                               or key.startswith("reasons."))
+    return Text(cell_text(key, value), style="bold red" if red else "", justify="right")
 
 
 # what an officer may type for the grouping: the key, its number, or its Vietnamese word
