@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func
@@ -113,7 +113,7 @@ def pending(
         except (KeyError, ValueError):
             return None
         if item.finished_at.tzinfo is None:
-            item = Offer(**{**item.__dict__, "finished_at": item.finished_at.replace(tzinfo=settings.tz)})
+            item = replace(item, finished_at=item.finished_at.replace(tzinfo=settings.tz))
         at = legal_now(s, settings.tz, now=now)
         if not rules.offer_open(item.finished_at, at):
             return None
