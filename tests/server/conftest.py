@@ -21,6 +21,7 @@ Fixtures
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -277,6 +278,16 @@ def open_server_db(data_dir: Path, database_url: str | None):
     from counter_app.server.settings import ServerSettings
 
     return open_database(ServerSettings(data_dir=data_dir, database_url=database_url))
+
+
+@contextlib.contextmanager
+def server_db(server: ServerProcess):  # type: ignore[no-untyped-def]
+    """A running server's database opened in the test process, closed after the block."""
+    db = open_server_db(server.data_dir, server.database_url)
+    try:
+        yield db
+    finally:
+        db.dispose()
 
 
 def login(server: ServerProcess, username: str, password: str = "demo") -> dict[str, str]:

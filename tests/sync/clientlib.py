@@ -3,6 +3,7 @@ set up an enrolled client data dir, and do the counter's real actions through th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
@@ -59,6 +60,17 @@ def client_settings(data_dir: Path) -> Settings:
 def open_client(data_dir: Path) -> tuple[Store, Settings]:
     settings = client_settings(data_dir)
     return Store.open(settings.db_path), settings
+
+
+@contextlib.contextmanager
+def other_counter(data_dir: Path, server_url: str, username: str = "canbo2"):  # type: ignore[no-untyped-def]
+    """Another counter of the center, enrolled and opened: (store, settings), closed after."""
+    setup_client(data_dir, server_url, username=username)
+    store, settings = open_client(data_dir)
+    try:
+        yield store, settings
+    finally:
+        store.close()
 
 
 def seed_catalog(store: Store) -> None:

@@ -14,8 +14,8 @@ from counter_app.services import satisfaction
 from counter_app.store.db import record
 from counter_app.store.models import Outbox, Rating
 from tests.satisfaction.tickets import at, serve_ticket
+from tests.server.conftest import server_db
 from tests.sync import clientlib
-from tests.sync.conftest import open_server_db
 from tests.sync.test_protocol import outbox_ops, raw_push, run
 
 
@@ -42,19 +42,12 @@ def test_rating_reaches_the_server_once_and_another_counter(server, client, tmp_
     assert stats["rejected"] == 0 and stats["conflicts"] == 0, stats
     # the same ops delivered again (a retry after a lost answer): nothing doubles
     assert raw_push(server, settings.data_dir, outbox_ops(store)).status_code == 200
-    db = open_server_db(server.data_dir, server.database_url)
-    try:
-        with db.read() as s:
-            rows = s.exec(select(ServerRating).where(ServerRating.ticket_id == ticket.id)).all()
-        assert len(rows) == 1 and rows[0].level == "unsatisfied" and rows[0].center_code == "DEMO"
-        assert rows[0].data["reasons"] == ["wait"] and rows[0].officer == "canbo1"
-    finally:
-        db.dispose()
+    with server_db(server) as db, db.read() as s:
+        rows = s.exec(select(ServerRating).where(ServerRating.ticket_id == ticket.id)).all()
+    assert len(rows) == 1 and rows[0].level == "unsatisfied" and rows[0].center_code == "DEMO"
+    assert rows[0].data["reasons"] == ["wait"] and rows[0].officer == "canbo1"
 
-    other_dir = tmp_path / "other"
-    clientlib.setup_client(other_dir, server.url, username="canbo2")
-    other, other_settings = clientlib.open_client(other_dir)
-    try:
+    with clientlib.other_counter(tmp_path / "other", server.url) as (other, other_settings):
         run(other, other_settings)
         with other.read() as s:
             got = s.exec(select(Rating).where(Rating.ticket_id == ticket.id)).all()
@@ -73,15 +66,9 @@ def test_rating_reaches_the_server_once_and_another_counter(server, client, tmp_
             reasons = {o.op_id: o.rejected_reason for o in s.exec(select(Outbox))}
         assert "already rated" in (reasons[twice] or "")
         assert "unauthorised" in (reasons[foreign] or "")
-    finally:
-        other.close()
-    db = open_server_db(server.data_dir, server.database_url)
-    try:
-        with db.read() as s:
-            assert len(s.exec(select(ServerRating).where(
-                ServerRating.ticket_id == ticket.id)).all()) == 1
-    finally:
-        db.dispose()
+    with server_db(server) as db, db.read() as s:
+        assert len(s.exec(select(ServerRating).where(
+            ServerRating.ticket_id == ticket.id)).all()) == 1
 
 
 def test_malformed_rating_is_rejected_not_retried(server, client) -> None:  # type: ignore[no-untyped-def]

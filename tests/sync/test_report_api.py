@@ -121,7 +121,7 @@ def test_province_role_reads_every_center_supervisors_only_their_own(server, cli
     """Issue 18 §1–2: the province role reads any center's dossiers and reports, or all of them
     (`center=all`, by center); a center's supervisor asking for another center gets 403."""
     from counter_app.server.crud import admin
-    from tests.server.conftest import open_server_db
+    from tests.server.conftest import server_db
 
     password = "Province-2026-read!"
     store, settings = client
@@ -130,14 +130,11 @@ def test_province_role_reads_every_center_supervisors_only_their_own(server, cli
                               reason="Không thuộc thẩm quyền") for _ in range(2)]
     run(store, settings)
     day = made[0]["received_at"][:10]
-    db = open_server_db(server.data_dir, server.database_url)
-    try:
+    with server_db(server) as db:
         if not any(c["code"] == "PX" for c in admin.list_centers(db)):
             admin.create_center(db, "PX", "Trung tâm xã khác")
             admin.create_officer(db, "px_sup", password, center="PX", role="supervisor")
             admin.create_officer(db, "tinh", password, center="PX", role="province")
-    finally:
-        db.dispose()
     period = {"from": day, "to": day}
     province = httpx.Client(base_url=server.api, headers=login(server, "tinh", password), timeout=10)
     other = httpx.Client(base_url=server.api, headers=login(server, "px_sup", password), timeout=10)

@@ -11,8 +11,8 @@ from sqlmodel import select
 from counter_app.server.sync.models import ServerDossier
 from counter_app.services import dossiers
 from tests.helpers import ask_for_the_child
+from tests.server.conftest import server_db
 from tests.sync import clientlib
-from tests.sync.conftest import open_server_db
 from tests.sync.test_protocol import run
 
 CHILD = {"role": "child", "full_name": "Hà Thị Mỷ", "date_of_birth": "2026-10-30", "sex": "Nữ"}
@@ -26,19 +26,10 @@ def test_the_child_reaches_the_server_and_another_counter(server, client, tmp_pa
                           components=[{"index": 1, "original": 1}, {"index": 2, "original": 1}])
     assert d["subjects"][0]["full_name"] == "Hà Thị Mỷ"
     run(store, settings)
-    db = open_server_db(server.data_dir, server.database_url)
-    try:
-        with db.read() as s:
-            row = s.exec(select(ServerDossier).where(ServerDossier.id == d["id"])).one()
-            assert row.data["subjects"] == d["subjects"]
-    finally:
-        db.dispose()
-    other_dir = tmp_path / "other"
-    clientlib.setup_client(other_dir, server.url, username="canbo2")
-    other, other_settings = clientlib.open_client(other_dir)
-    try:
+    with server_db(server) as db, db.read() as s:
+        row = s.exec(select(ServerDossier).where(ServerDossier.id == d["id"])).one()
+        assert row.data["subjects"] == d["subjects"]
+    with clientlib.other_counter(tmp_path / "other", server.url) as (other, other_settings):
         run(other, other_settings)
         got = dossiers.get(other, d["code"])
         assert got["subjects"] == d["subjects"]
-    finally:
-        other.close()
