@@ -17,7 +17,6 @@ import datetime as dt
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -74,67 +73,55 @@ def main() -> int:
 
     from sqlmodel import select
 
+    from benchmarks._server_db import server_database
     from counter_app.server.crud import dossiers as api
     from counter_app.server.sync.models import ServerDossier
-    from tests.server.conftest import PgCluster, free_port, open_server_db
 
-    with tempfile.TemporaryDirectory() as tmp:
-        cluster = None
-        url = None
-        if args.postgres:
-            cluster = PgCluster(Path(tmp), free_port())
-            cluster.start()
-            url = cluster.database_url("bench")
-        try:
-            db = open_server_db(Path(tmp) / "srv", url)
-            t0 = time.perf_counter()
-            center = _fill(db, args.dossiers)
-            print(f"{args.dossiers} dossiers ({'PostgreSQL 15' if url else 'SQLite'}) in "
-                  f"{time.perf_counter() - t0:.1f} s")
-            from counter_app.server.crud.scope import Scope
+    with server_database(args.postgres) as (db, url):
+        t0 = time.perf_counter()
+        center = _fill(db, args.dossiers)
+        print(f"{args.dossiers} dossiers ({'PostgreSQL 15' if url else 'SQLite'}) in "
+              f"{time.perf_counter() - t0:.1f} s")
+        from counter_app.server.crud.scope import Scope
 
-            scope = Scope((center,))
-            if url:  # fresh statistics for the planner, as autovacuum would have by then
-                with db.writer.begin() as conn:
-                    conn.exec_driver_sql("ANALYZE sync_dossier")
-            first = api.list_dossiers(db, scope, limit=50)
-            queries = {
-                "newest page": dict(limit=50),
-                "next page (cursor)": dict(limit=50, cursor=first["next_cursor"]),
-                "status=done": dict(limit=50, status="done"),
-                "one month": dict(limit=50, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 30)),
-                "procedure": dict(limit=50, procedure="1.100010"),
-                "applicant name": dict(limit=50, q="dinh"),
-                "ID number": dict(limit=50, q=f"{20 * (args.dossiers // 40):012d}"),
-                "officer": dict(limit=50, officer="canbo8"),
-            }
+        scope = Scope((center,))
+        if url:  # fresh statistics for the planner, as autovacuum would have by then
+            with db.writer.begin() as conn:
+                conn.exec_driver_sql("ANALYZE sync_dossier")
+        first = api.list_dossiers(db, scope, limit=50)
+        queries = {
+            "newest page": dict(limit=50),
+            "next page (cursor)": dict(limit=50, cursor=first["next_cursor"]),
+            "status=done": dict(limit=50, status="done"),
+            "one month": dict(limit=50, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 30)),
+            "procedure": dict(limit=50, procedure="1.100010"),
+            "applicant name": dict(limit=50, q="dinh"),
+            "ID number": dict(limit=50, q=f"{20 * (args.dossiers // 40):012d}"),
+            "officer": dict(limit=50, officer="canbo8"),
+        }
 
-            def timed(fn) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-                runs = []
-                for _ in range(args.rounds):
-                    t = time.perf_counter()
-                    fn()
-                    runs.append((time.perf_counter() - t) * 1000)
-                runs.sort()
-                return statistics.median(runs), runs[int(0.95 * (len(runs) - 1))]
+        def timed(fn) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+            runs = []
+            for _ in range(args.rounds):
+                t = time.perf_counter()
+                fn()
+                runs.append((time.perf_counter() - t) * 1000)
+            runs.sort()
+            return statistics.median(runs), runs[int(0.95 * (len(runs) - 1))]
 
-            one_id = first["items"][0]["id"]
+        one_id = first["items"][0]["id"]
 
-            def by_pk() -> None:
-                with db.read() as s:
-                    s.exec(select(ServerDossier).where(ServerDossier.id == one_id)).one()
+        def by_pk() -> None:
+            with db.read() as s:
+                s.exec(select(ServerDossier).where(ServerDossier.id == one_id)).one()
 
-            p50, p95 = timed(by_pk)
-            print(f"baseline: one row by primary key        p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
-            for name, kw in queries.items():
-                p50, p95 = timed(lambda kw=kw: api.list_dossiers(db, scope, **kw))
-                n = len(api.list_dossiers(db, scope, **kw)["items"])
-                print(f"{name:<24} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  ({p95 / max(p50, 0.01):.1f}x)"
-                      f"  {n} rows")
-            db.dispose()
-        finally:
-            if cluster is not None:
-                cluster.stop()
+        p50, p95 = timed(by_pk)
+        print(f"baseline: one row by primary key        p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
+        for name, kw in queries.items():
+            p50, p95 = timed(lambda kw=kw: api.list_dossiers(db, scope, **kw))
+            n = len(api.list_dossiers(db, scope, **kw)["items"])
+            print(f"{name:<24} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  ({p95 / max(p50, 0.01):.1f}x)"
+                  f"  {n} rows")
     print("target: p95 < 60 ms at 1,000,000 dossiers on PostgreSQL")
     return 0
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -109,6 +108,7 @@ def main() -> int:
 
     from sqlalchemy import text
 
+    from benchmarks._server_db import median_seconds
     from counter_app.config import load_settings
     from counter_app.services.reports import dossiers_report
     from counter_app.store.db import Store
@@ -129,12 +129,7 @@ def main() -> int:
                 s.execute(text("SELECT status, count(*) FROM dossier GROUP BY status")).all()
 
         def timed(fn) -> float:  # type: ignore[no-untyped-def]
-            runs = []
-            for _ in range(args.rounds):
-                t = time.perf_counter()
-                fn()
-                runs.append(time.perf_counter() - t)
-            return statistics.median(runs)
+            return median_seconds(fn, args.rounds)
 
         b = timed(base)
         print(f"baseline SQL COUNT … GROUP BY status: {b * 1000:7.1f} ms")

@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -124,62 +122,46 @@ def main() -> int:
 
     from sqlmodel import select
 
+    from benchmarks._server_db import median_seconds, server_database
     from counter_app.server.crud import dossiers, reports
     from counter_app.server.crud.scope import Scope
     from counter_app.server.sync.models import ServerDossier
-    from tests.server.conftest import PgCluster, free_port, open_server_db
 
-    with tempfile.TemporaryDirectory() as tmp:
-        cluster = url = None
-        if args.postgres:
-            cluster = PgCluster(Path(tmp), free_port())
-            cluster.start()
-            url = cluster.database_url("bench")
-        try:
-            db = open_server_db(Path(tmp) / "srv", url)
-            t0 = time.perf_counter()
-            _fill(db, args.noise)
-            if url:
-                with db.writer.begin() as conn:
-                    conn.exec_driver_sql("ANALYZE")
-            print(f"{9000 + args.noise} dossiers, 10000 tickets ({'PostgreSQL 15' if url else 'SQLite'}) "
-                  f"filled in {time.perf_counter() - t0:.1f} s")
-            start, end = dt.date(2026, 11, 1), dt.date(2026, 11, 30)
-            busy, every = Scope((BUSY,)), Scope(None)
+    with server_database(args.postgres) as (db, url):
+        t0 = time.perf_counter()
+        _fill(db, args.noise)
+        if url:
+            with db.writer.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
+        print(f"{9000 + args.noise} dossiers, 10000 tickets ({'PostgreSQL 15' if url else 'SQLite'}) "
+              f"filled in {time.perf_counter() - t0:.1f} s")
+        start, end = dt.date(2026, 11, 1), dt.date(2026, 11, 30)
+        busy, every = Scope((BUSY,)), Scope(None)
 
-            def timed(fn) -> float:  # type: ignore[no-untyped-def]
-                runs = []
-                for _ in range(args.rounds):
-                    t = time.perf_counter()
-                    fn()
-                    runs.append(time.perf_counter() - t)
-                return statistics.median(runs)
+        def timed(fn) -> float:  # type: ignore[no-untyped-def]
+            return median_seconds(fn, args.rounds)
 
-            def by_pk() -> None:
-                with db.read() as s:
-                    s.exec(select(ServerDossier).where(ServerDossier.id == "d000004321")).one()
+        def by_pk() -> None:
+            with db.read() as s:
+                s.exec(select(ServerDossier).where(ServerDossier.id == "d000004321")).one()
 
-            b = timed(by_pk)
-            print(f"baseline: one dossier by primary key     {b * 1000:7.2f} ms")
-            cases = {
-                "dossiers, center month, by officer": lambda: dossiers.report(
-                    db, busy, start, end, by="officer"),
-                "queue, center month, by officer": lambda: reports.queue(
-                    db, busy, start, end, by="officer"),
-                "satisfaction, center month, by officer": lambda: reports.satisfaction(
-                    db, busy, start, end, by="officer"),
-                "dossiers, every center, by center": lambda: dossiers.report(
-                    db, every, start, end, by="center"),
-            }
-            for name, fn in cases.items():
-                t = timed(fn)
-                total = fn()["total"]
-                figure = total.get("entered", total.get("issued", total.get("rated")))
-                print(f"{name:<40} {t * 1000:7.1f} ms median of {args.rounds}  ({figure} counted)")
-            db.dispose()
-        finally:
-            if cluster is not None:
-                cluster.stop()
+        b = timed(by_pk)
+        print(f"baseline: one dossier by primary key     {b * 1000:7.2f} ms")
+        cases = {
+            "dossiers, center month, by officer": lambda: dossiers.report(
+                db, busy, start, end, by="officer"),
+            "queue, center month, by officer": lambda: reports.queue(
+                db, busy, start, end, by="officer"),
+            "satisfaction, center month, by officer": lambda: reports.satisfaction(
+                db, busy, start, end, by="officer"),
+            "dossiers, every center, by center": lambda: dossiers.report(
+                db, every, start, end, by="center"),
+        }
+        for name, fn in cases.items():
+            t = timed(fn)
+            total = fn()["total"]
+            figure = total.get("entered", total.get("issued", total.get("rated")))
+            print(f"{name:<40} {t * 1000:7.1f} ms median of {args.rounds}  ({figure} counted)")
     print("target < 1 s")
     return 0
 
