@@ -6,7 +6,6 @@ procedure fields."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +26,7 @@ from counter_app.services.clock import legal_now
 from counter_app.store.db import Store
 from counter_app.store.models import Attachment, Dossier, Procedure
 
-__all__ = ["GROUPS", "dossiers_report", "report_csv", "save_report_csv"]
+__all__ = ["GROUPS", "dossiers_behind", "dossiers_report", "queue_report"]
 
 
 def _report_rows(
@@ -143,20 +142,6 @@ def dossiers_behind(
             "officer": d.officer,
         })
     return out
-
-
-def report_csv(report: dict[str, Any]) -> bytes:
-    """The report as CSV for a spreadsheet (see services.report_export)."""
-    from counter_app.services import report_export
-
-    return report_export.to_csv(report)
-
-
-def save_report_csv(settings: Settings, report: dict[str, Any], out: Path | None = None) -> Path:
-    """Write one report as CSV atomically (0600) to `out` or <data dir>/reports/…"""
-    from counter_app.services import report_export
-
-    return report_export.save(settings, [report], "csv", out=out)
 
 
 def queue_report(
