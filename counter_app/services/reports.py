@@ -81,13 +81,17 @@ def dossiers_report(
     *,
     by: str | None = None,
     now: dt.datetime | None = None,
+    days: bool = False,
 ) -> dict[str, Any]:
-    """The dossier figures of this center for `start`..`end` (local dates of entry)."""
+    """The dossier figures of this center for `start`..`end` (local dates of entry); with
+    `days`, also one line per day under "days" (from the same rows: the trends)."""
     check_period(start, end)
     if by is not None and by not in GROUPS:
         raise BadInput(f"--by: một trong / one of {', '.join(GROUPS)}", field="by")
     report_rows, moment = _report_rows(store, settings, start, end, now)
     out = dossier_report(report_rows, now=moment, by=by)
+    if days:
+        out["days"] = dossier_report(report_rows, now=moment, by="day")["groups"]
     out.update(
         {
             "center": settings.center_code,
@@ -151,8 +155,10 @@ def queue_report(
     end: dt.date,
     *,
     by: str | None = None,
+    days: bool = False,
 ) -> dict[str, Any]:
-    """The queue figures of this center's tickets with a service day in `start`..`end`."""
+    """The queue figures of this center's tickets with a service day in `start`..`end`; with
+    `days`, also one line per day under "days"."""
     from counter_app.domain.reports import QUEUE_GROUPS, TICKET_KEYS, ticket_row
     from counter_app.domain.reports import queue_report as compute
     from counter_app.store.models import Ticket
@@ -171,6 +177,8 @@ def queue_report(
         ).all()
     rows = [row for t in tickets if (row := ticket_row(dict(zip(TICKET_KEYS, t, strict=True)), tz))]
     out = compute(rows, by=by)
+    if days:
+        out["days"] = compute(rows, by="day")["groups"]
     out.update({"center": settings.center_code, "from": start.isoformat(), "to": end.isoformat(),
                 "by": by, "kind": "queue"})
     return out

@@ -216,9 +216,11 @@ def satisfaction_report(
     end: dt.date,
     *,
     by: str | None = None,
+    days: bool = False,
 ) -> dict[str, Any]:
     """Ratings of this center's tickets with a service day in `start`..`end`: by level,
-    satisfaction rate, reasons, and the share of served tickets rated."""
+    satisfaction rate, reasons, and the share of served tickets rated; with `days`, also the
+    ratings of each day under "days"."""
     check_period(start, end)
     if by is not None and by not in rules.GROUPS:
         raise BadInput(f"--by: một trong / one of {', '.join(rules.GROUPS)}", field="by")
@@ -233,6 +235,8 @@ def satisfaction_report(
         served_total, served = _served(s, settings, start, end, by)
     rows = [row for r in ratings if (row := rules.rating_row(rating_to_dict(r))) is not None]
     out = rules.satisfaction_report(rows, by=by, served=served or None, served_total=served_total)
+    if days:
+        out["days"] = rules.satisfaction_report(rows, by="day")["groups"]
     out.update({"center": settings.center_code, "from": start.isoformat(), "to": end.isoformat(),
                 "by": by, "kind": "satisfaction"})
     return out

@@ -228,26 +228,18 @@ class ReportScreen(Screen):
 
         store, settings = self.ctx.store, self.ctx.settings
         try:
+            # each with its lines per day for the trends tab, from the same rows
             out = {
                 "dossiers": reports.dossiers_report(
-                    store, settings, self.start, self.end, by=self.by, now=self._now()
+                    store, settings, self.start, self.end, by=self.by, now=self._now(), days=True
                 ),
                 "queue": reports.queue_report(
-                    store, settings, self.start, self.end, by=by_for("queue", self.by)
+                    store, settings, self.start, self.end, by=by_for("queue", self.by), days=True
                 ),
                 "satisfaction": satisfaction.satisfaction_report(
-                    store, settings, self.start, self.end, by=by_for("satisfaction", self.by)
+                    store, settings, self.start, self.end, by=by_for("satisfaction", self.by),
+                    days=True,
                 ),
-            }
-            # the day-by-day figures of the trends tab (the reports again, one line per day)
-            out["trends"] = {
-                "dossiers": out["dossiers"] if self.by == "day" else reports.dossiers_report(
-                    store, settings, self.start, self.end, by="day", now=self._now()),
-                "queue": out["queue"] if self.by == "day" else reports.queue_report(
-                    store, settings, self.start, self.end, by="day"),
-                "satisfaction": out["satisfaction"] if self.by == "day" else (
-                    satisfaction.satisfaction_report(store, settings, self.start, self.end,
-                                                     by="day")),
             }
         except CounterAppError as exc:
             self.post_message(ReportDone(None, exc.message))
@@ -276,7 +268,7 @@ class ReportScreen(Screen):
                 *(_cell(k, report["total"]) for k in COLUMNS[kind]),
                 key="total",
             )
-        self._show_trends(event.report.get("trends") or {})
+        self._show_trends()
         totals = {k: self.reports[k]["total"] for k in KINDS}
         status.update(t(
             "rp.done", n=totals["dossiers"]["entered"], tickets=totals["queue"]["issued"],
@@ -284,12 +276,11 @@ class ReportScreen(Screen):
         ))
         self.query_one("#rp-table-dossiers", DataTable).focus()
 
-    def _show_trends(self, trends: dict[str, dict[str, Any]]) -> None:
+    def _show_trends(self) -> None:
         from counter_app.domain.reports import daily_series
 
         for kind, figure, rate in TRENDS:
-            report = trends.get(kind)
-            values = daily_series(report["groups"], self.start, self.end, figure) if report else []
+            values = daily_series(self.reports[kind]["days"], self.start, self.end, figure)
             self.query_one(f"#rp-trend-{figure}", Sparkline).data = [v or 0 for v in values]
             self.query_one(f"#rp-trend-{figure}-label", Static).update(
                 f"[b]{t(f'rp.trend.{figure}')}[/b]  {trend_line(values, self.start, rate)}"
