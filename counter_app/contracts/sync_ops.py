@@ -17,7 +17,7 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from counter_app.contracts.bounds import JsonTooLarge, check_json
 from counter_app.contracts.sync import MAX_BATCH, MIN_PROTOCOL, PROTOCOL, Op, upgrade_op
@@ -97,6 +97,16 @@ class RatingRow(_Row):
     officer: str = Field(default="", max_length=64)
     level: Literal["very_satisfied", "satisfied", "unsatisfied"]
     reasons: list[Annotated[str, Field(max_length=32)]] = Field(default_factory=list, max_length=16)
+
+    @field_validator("reasons")
+    @classmethod
+    def _known_reasons(cls, value: list[str]) -> list[str]:
+        from counter_app.domain.satisfaction import REASON_CODES
+
+        unknown = [r for r in value if r not in REASON_CODES]
+        if unknown:
+            raise ValueError(f"unknown rating reason {unknown[0]!r}")
+        return value
     dossier_codes: list[Annotated[str, Field(max_length=64)]] = Field(
         default_factory=list, max_length=50
     )

@@ -81,3 +81,16 @@ def test_malformed_rating_is_rejected_not_retried(server, client) -> None:  # ty
                    "service_day": "23/11/2026", "level": "ecstatic", "rated_at": "x"}})
     stats = run(store, settings)
     assert stats["rejected"] == 1 and run(store, settings)["rejected"] == 0
+    # a reason outside the fixed list is refused by the push contract, not kept
+    rid = uuid7_str()
+    with store.write() as s:
+        op = record(s, entity="rating", entity_id=rid, action="rated", actor="citizen",
+                    at=at(10).isoformat(), payload={"rating": {
+                        "id": rid, "ticket_id": uuid7_str(), "ticket_number": "A002",
+                        "service_day": "2026-11-23", "level": "unsatisfied",
+                        "reasons": ["wait", "<script>"], "rated_at": at(10).isoformat()}})
+        assert op is not None
+    assert run(store, settings)["rejected"] == 1
+    with store.read() as s:
+        reason = s.exec(select(Outbox).where(Outbox.op_id == op.op_id)).one().rejected_reason
+    assert "unknown rating reason" in (reason or "")

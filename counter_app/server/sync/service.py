@@ -864,11 +864,7 @@ def _apply_attachment(s: Session, device: Device, op: Op, batch: _Batch) -> tupl
 def _apply_rating(s: Session, device: Device, op: Op, batch: _Batch) -> tuple[str, str | None]:
     """A citizen's rating: kept once per ticket of the center (a second one for the same ticket,
     from another terminal or a replayed offer, is refused with why; the first stays)."""
-    from counter_app.domain.satisfaction import REASON_CODES
-
     row = op.payload["rating"]  # validated (contracts.sync_ops.RatingRow), of this center
-    if any(r not in REASON_CODES for r in row.get("reasons") or ()):
-        return "rejected", "unknown rating reason"
     if batch.get(ServerRating, row["id"]) is not None:
         return "applied", None  # the same rating again under another op id: nothing new
     clash = s.exec(
