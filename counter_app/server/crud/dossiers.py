@@ -20,7 +20,7 @@ from counter_app.domain import periods
 from counter_app.domain.dossier import Status, status_label
 from counter_app.domain.text import fold
 from counter_app.server.crud.common import ApiError
-from counter_app.server.crud.reports import check_period
+from counter_app.server.crud.reports import center_zone, check_period
 from counter_app.server.crud.scope import Scope
 from counter_app.server.db import Database
 from counter_app.server.sync.models import AppliedOp, ServerAttachment, ServerDossier
@@ -181,18 +181,16 @@ def get_dossier(db: Database, scope: Scope, code: str) -> dict[str, Any]:
 
 def report(
     db: Database, scope: Scope, start: dt.date | None, end: dt.date | None, *, by: str | None = None,
-    now: dt.datetime | None = None, tz_name: str = "Asia/Ho_Chi_Minh",
+    now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """The same dossier figures as the counter's `report dossiers` (domain/reports.py), from the
     rows the center's counters synced."""
-    from zoneinfo import ZoneInfo
-
     from counter_app.domain.reports import GROUPS, dossier_report, report_row
 
     if by is not None and by not in GROUPS:
         raise ApiError(400, "bad_group", f"by: {', '.join(GROUPS)}")
     start, end = check_period(start, end)
-    tz = ZoneInfo(tz_name)
+    tz = center_zone(db, scope)
     low, high = (start - dt.timedelta(days=1)).isoformat(), (end + dt.timedelta(days=2)).isoformat()
     day = col(ServerDossier.received_day)
     in_period = (scope.where(ServerDossier.center_code), day >= low, day < high)

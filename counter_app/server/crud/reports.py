@@ -32,7 +32,7 @@ def check_period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, d
     return start, end
 
 
-def _tz(db: Database, scope: Scope) -> ZoneInfo:
+def center_zone(db: Database, scope: Scope) -> ZoneInfo:
     """The time zone of the one center read (every center of a province shares it otherwise)."""
     with db.read() as s:
         c = s.get(Center, scope.one) if scope.one else None
@@ -55,7 +55,7 @@ def queue(db: Database, scope: Scope, start: dt.date | None, end: dt.date | None
     start, end = check_period(start, end)
     if by is not None and by not in QUEUE_GROUPS:
         raise ApiError(400, "bad_group", f"by: {', '.join(QUEUE_GROUPS)}")
-    tz = _tz(db, scope)
+    tz = center_zone(db, scope)
     with db.read() as s:
         tickets = s.exec(
             select(*(getattr(Ticket, k) for k in TICKET_KEYS)).where(*_in_period(scope, start, end))
