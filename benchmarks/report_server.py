@@ -27,6 +27,7 @@ BUSY = "C00"
 
 
 def _fill(db, noise: int) -> None:  # type: ignore[no-untyped-def]
+    from counter_app.domain.reports import summed_fields
     from counter_app.server.models import Center, Ticket
     from counter_app.server.sync.models import ServerDossier, ServerRating
 
@@ -65,6 +66,7 @@ def _fill(db, noise: int) -> None:  # type: ignore[no-untyped-def]
                 "received_day": received.date().isoformat(), "procedure_code": data["procedure_code"],
                 "officer": data["officer"], "applicant_id": data["applicant_id_number"],
                 "applicant_key": data["applicant_name_key"],
+                **summed_fields(data, tz=TZ, scanned={1, 2} if i % 3 else set()),
             }
 
         rows = []

@@ -5,9 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from counter_app.cli._common import add_data_dir, add_json_flag, emit_json, log, settings_from_args
+from counter_app.cli._common import (
+    add_data_dir,
+    add_json_flag,
+    add_officer_options,
+    emit_json,
+    log,
+    officer_client,
+    settings_from_args,
+)
 
-_BY = ("procedure", "field", "officer", "counter", "day")  # domain/reports.GROUPS
+_BY = ("procedure", "field", "officer", "counter", "channel", "day", "center")  # reports.GROUPS
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _add_period(ds)
     ds.add_argument("--by", choices=_BY, help="one line per procedure, field, officer, …")
     _add_files(ds)
+    _add_remote(ds)
     add_json_flag(ds)
     add_data_dir(ds)
     ds.set_defaults(func=_dossiers)
@@ -30,8 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="tickets issued, served, absent; wait and service time (median, p90) — this center",
     )
     _add_period(qs)
-    qs.add_argument("--by", choices=("service", "counter", "officer", "hour", "day"))
+    qs.add_argument("--by", choices=("service", "counter", "officer", "hour", "day", "center"))
     _add_files(qs)
+    _add_remote(qs)
     add_json_flag(qs)
     add_data_dir(qs)
     qs.set_defaults(func=_queue)
@@ -42,8 +52,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "served tickets rated — this center",
     )
     _add_period(ss)
-    ss.add_argument("--by", choices=("officer", "procedure", "counter", "service", "day"))
+    ss.add_argument("--by", choices=("officer", "procedure", "counter", "service", "day",
+                                     "center"))
     _add_files(ss)
+    _add_remote(ss)
     add_json_flag(ss)
     add_data_dir(ss)
     ss.set_defaults(func=_satisfaction)
@@ -54,6 +66,15 @@ def _add_period(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="end", metavar="DD/MM/YYYY")
     p.add_argument("--period", metavar="NAME",
                    help='instead of --from/--to: "tháng trước", "quý 3", "tuần này", "năm nay"…')
+
+
+def _add_remote(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--remote", action="store_true",
+                   help="the server's figures (every counter's synced data) instead of this PC's")
+    p.add_argument("--center", metavar="CODE|all",
+                   help="the server's figures of another center, or of every center (`all`, "
+                   "with --by center): province role; implies --remote")
+    add_officer_options(p)
 
 
 def _add_files(p: argparse.ArgumentParser) -> None:
@@ -90,7 +111,10 @@ def _report(args: argparse.Namespace, compute: Any) -> tuple[dict[str, Any], Any
                        field="from")
     store = Store.open(settings.db_path)
     try:
-        out = compute(store, settings, start, end, by=args.by)
+        if args.remote or args.center or args.server:
+            out = _remote(args, start, end)
+        else:
+            out = compute(store, settings, start, end, by=args.by)
         for fmt in report_export.FORMATS:
             target = getattr(args, fmt, None)
             if target:
@@ -102,10 +126,18 @@ def _report(args: argparse.Namespace, compute: Any) -> tuple[dict[str, Any], Any
         store.close()
 
 
+def _remote(args: argparse.Namespace, start: Any, end: Any) -> dict[str, Any]:
+    """The report as the server computes it (same rules, from what every counter synced)."""
+    client, _ = officer_client(args)
+    with client:
+        return client.report(args.report, start, end, by=args.by, center=args.center)
+
+
 def _table(out: dict[str, Any], title: str, key_width: int,
            cols: list[tuple[str, int, Any]]) -> None:
     """The report as a text table: a line per group, then the total; each column a heading, a
     width and a report key (or a function of the line)."""
+    from counter_app.domain.reports import group_name
     from counter_app.services.report_export import cell_text
 
     def text(g: dict[str, Any], what: Any) -> str:
@@ -113,9 +145,15 @@ def _table(out: dict[str, Any], title: str, key_width: int,
 
     log(title)
     log(f"{'':<{key_width}} " + " ".join(f"{h:>{w}}" for h, w, _ in cols))
-    for g in [*out["groups"], {**out["total"], "key": "TỔNG / TOTAL"}]:
-        log(f"{str(g['key'])[:key_width]:<{key_width}} "
+    lines = [(group_name(out.get("by"), g["key"]), g) for g in out["groups"]]
+    for name, g in [*lines, ("TỔNG / TOTAL", out["total"])]:
+        log(f"{name[:key_width]:<{key_width}} "
             + " ".join(f"{text(g, what):>{w}}" for _, w, what in cols))
+
+
+def _where(out: dict[str, Any]) -> str:
+    return "mọi trung tâm / every center" if out.get("center") == "all" else (
+        f"trung tâm {out.get('center')}")
 
 
 def _dossiers(args: argparse.Namespace) -> int:
@@ -125,7 +163,7 @@ def _dossiers(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(out)
         return 0
-    _table(out, f"Hồ sơ {start:%d/%m/%Y}–{end:%d/%m/%Y}, trung tâm {out['center']}", 40, [
+    _table(out, f"Hồ sơ {start:%d/%m/%Y}–{end:%d/%m/%Y}, {_where(out)}", 40, [
         ("nhận", 6, "entered"), ("tiếp nhận", 9, "received"), ("từ chối", 7, "refused"),
         ("đúng hạn", 8, lambda g: g["early"] + g["on_time"]), ("trễ", 5, "late"),
         ("đang xử lý", 10, "open"), ("quá hạn", 7, "overdue"),
@@ -141,7 +179,7 @@ def _queue(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(out)
         return 0
-    title = f"Hàng đợi {start:%d/%m/%Y}–{end:%d/%m/%Y}, trung tâm {out['center']} (phút / minutes)"
+    title = f"Hàng đợi {start:%d/%m/%Y}–{end:%d/%m/%Y}, {_where(out)} (phút / minutes)"
     _table(out, title, 20, [
         ("cấp số", 7, "issued"), ("ưu tiên", 7, "priority"), ("đã phục vụ", 10, "served"),
         ("vắng", 5, "absent"), ("chờ TV", 7, "wait_median_min"), ("chờ p90", 7, "wait_p90_min"),
@@ -158,7 +196,7 @@ def _satisfaction(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(out)
         return 0
-    _table(out, f"Mức độ hài lòng {start:%d/%m/%Y}–{end:%d/%m/%Y}, trung tâm {out['center']}", 24, [
+    _table(out, f"Mức độ hài lòng {start:%d/%m/%Y}–{end:%d/%m/%Y}, {_where(out)}", 24, [
         ("đánh giá", 8, "rated"), ("rất HL", 7, "very_satisfied"), ("hài lòng", 8, "satisfied"),
         ("không HL", 8, "unsatisfied"), ("tỉ lệ HL", 9, "satisfaction_rate"),
         ("đã phục vụ", 10, "served"), ("tỉ lệ ĐG", 9, "rated_share"),

@@ -55,6 +55,7 @@ class DossierRow(_Row):
     status: DossierStatus
     version: int = Field(default=1, ge=1, le=MAX_VERSION)
     center_code: Code | None = None
+    channel: Literal["counter", "post", "online"] | None = None  # domain.dossier.CHANNELS
 
 
 class TicketRow(_Row):

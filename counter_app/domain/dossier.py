@@ -67,6 +67,18 @@ STATUS_LABELS_EN = {
 }
 
 
+# how a dossier was filed (Decree 118/2025 art. 15; the service index counts the online share)
+CHANNELS = ("counter", "post", "online")
+CHANNEL_LABELS = {
+    "vi": {"counter": "Trực tiếp", "post": "Bưu chính công ích", "online": "Trực tuyến"},
+    "en": {"counter": "At the counter", "post": "Public postal service", "online": "Online"},
+}
+
+
+def channel_label(channel: str, lang: str = "vi") -> str:
+    return CHANNEL_LABELS["en" if lang == "en" else "vi"].get(channel, str(channel))
+
+
 def status_label(status: str, lang: str = "vi") -> str:
     """The one wording of a status, on every screen and form (unknown values as given)."""
     try:

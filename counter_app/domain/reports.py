@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-GROUPS = ("procedure", "field", "officer", "counter", "day", "center")  # center: across centers
+GROUPS = ("procedure", "field", "officer", "counter", "channel", "day", "center")  # center: across centers
 FIGURES = (
     "entered",
     "received",
@@ -60,6 +60,7 @@ class ReportRow:
     components_scanned: int
     id: str = ""  # the dossier's id (drill-down from a figure to its dossiers)
     center: str = ""  # the center's code (a province's report across centers)
+    channel: str = "counter"  # how it was filed (domain.dossier.CHANNELS)
 
 
 def counted_in(row: ReportRow, now: dt.datetime) -> set[str]:
@@ -75,19 +76,39 @@ def counted_in(row: ReportRow, now: dt.datetime) -> set[str]:
     if row.appointment_at is None:
         return out
     out.add("received")
-    if row.result_at is not None and row.status in ("done", "returned"):
-        out.add("resolved")
-        if row.result_at > row.appointment_at:
-            out.add("late")
-        elif row.result_at.date() < row.appointment_at.date():
-            out.add("early")
-        else:
-            out.add("on_time")
-    elif row.status not in ("withdrawn", "refused", "done", "returned"):
+    timely = timeliness(row)
+    if timely is not None:
+        out.update(("resolved", timely))
+    elif row.status not in CLOSED:
         out.add("open")
         if now > row.appointment_at:
             out.add("overdue")
     return out
+
+
+CLOSED = ("withdrawn", "refused", "done", "returned")  # no longer open, whatever the appointment
+RESULT_READY = ("done", "returned")
+
+
+def timeliness(row: ReportRow) -> str | None:
+    """"early", "on_time" or "late" for a dossier whose result is ready; None otherwise."""
+    if row.appointment_at is None or row.result_at is None or row.status not in RESULT_READY:
+        return None
+    if row.result_at > row.appointment_at:
+        return "late"
+    if row.result_at.date() < row.appointment_at.date():
+        return "early"
+    return "on_time"
+
+
+def group_name(by: str | None, key: Any, lang: str = "vi") -> str:
+    """A report line's name as people read it: a channel by its wording, other keys as they
+    are (a procedure already reads "code name", an officer by user name, a day as yyyy-mm-dd)."""
+    if by == "channel":
+        from counter_app.domain.dossier import channel_label
+
+        return channel_label(str(key), lang)
+    return str(key)
 
 
 def group_key(row: ReportRow, by: str | None) -> str | None:
@@ -129,6 +150,7 @@ class Figures:
 RECORD_KEYS = (
     "id", "status", "received_at", "appointment_at", "result_at", "supplement_count",
     "procedure_code", "procedure_name", "officer", "counter_code", "components", "center_code",
+    "channel",
 )
 
 
@@ -178,7 +200,37 @@ def report_row(
         components_scanned=len(handed & scanned),
         id=str(record.get("id") or ""),
         center=str(record.get("center_code") or ""),
+        channel=str(record.get("channel") or "counter"),
     )
+
+
+def utc_text(at: dt.datetime | None) -> str | None:
+    """An aware time as UTC text that sorts as the time does (for a store comparing in SQL)."""
+    return None if at is None else at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def summed_fields(record: dict[str, Any], *, tz: dt.tzinfo, scanned: set[int]) -> dict[str, Any]:
+    """What the figures of one dossier are summed from, each a plain value a database can add up
+    (the server keeps them as columns and runs the report as one GROUP BY): the day of entry,
+    the grouping fields, the appointment in UTC (overdue is decided at report time), the
+    timeliness and the component counts. All None / 0 without a readable time of entry (such a
+    dossier is in no period, as `report_row` drops it)."""
+    row = report_row(record, tz=tz, field="", scanned=scanned)
+    if row is None:
+        return {"received_day": None, "counter_code": None, "procedure_name": None,
+                "channel": None, "appointment_utc": None, "timeliness": None, "supplement_count": 0,
+                "components": 0, "components_scanned": 0}
+    return {
+        "received_day": row.entered_on.isoformat(),
+        "counter_code": row.counter or None,
+        "procedure_name": str(record.get("procedure_name") or "") or None,
+        "channel": row.channel,
+        "appointment_utc": utc_text(row.appointment_at),
+        "timeliness": timeliness(row),
+        "supplement_count": row.supplement_count,
+        "components": row.components,
+        "components_scanned": row.components_scanned,
+    }
 
 
 def dossier_report(

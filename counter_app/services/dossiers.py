@@ -21,6 +21,7 @@ from counter_app.store.db import Store, device_info, next_sequence, record
 from counter_app.store.models import Attachment, Dossier, Event, Procedure
 
 Outcome = Literal["receive", "supplement", "refuse"]
+Channel = Literal["counter", "post", "online"]  # domain.dossier.CHANNELS
 
 
 def _text(value: Any, max_length: int, *, multiline: bool = False) -> Any:
@@ -155,6 +156,7 @@ class ReceiveRequest(BaseModel):
     ticket: str | None = Field(default=None, max_length=16)
     note: str = Field(default="", max_length=2000)
     outcome: Outcome = "receive"
+    channel: Channel = "counter"  # filed at the counter, by public postal service, or online
     reason: str = Field(default="", max_length=4000)  # refusal reason / supplementation guidance
     fee_overrides: dict[str, int] = Field(default_factory=dict, max_length=50)
     # copies / page counts for fees charged per copy or per page, by fee name
@@ -359,6 +361,7 @@ def receive(
             calendar_version=cal_version,
             provisional_due=provisional,
             status=status.value,
+            channel=req.channel,
             competent_agency=proc.agency,
             fee_vnd=fee.total_vnd if status is rules.Status.RECEIVED else 0,
             fees=fee.lines,

@@ -314,6 +314,18 @@ class QueueClient:
 
     # --- sync conflicts (supervisors) ------------------------------------------------------------
 
+    def report(
+        self, kind: str, start: Any, end: Any, *, by: str | None = None, center: str | None = None
+    ) -> dict[str, Any]:
+        """The server's report `kind` (dossiers | queue | satisfaction) for a period: the caller's
+        center, or (province role) `center` — one code or "all"."""
+        params = {"from": start.isoformat(), "to": end.isoformat()}
+        if by:
+            params["by"] = by
+        if center:
+            params["center"] = center
+        return self._send("GET", f"/reports/{kind}", params=params).json()
+
     def conflicts(self, state: str = "open", limit: int = 200) -> dict[str, Any]:
         return self._send("GET", "/sync/conflicts", params={"state": state, "limit": limit}).json()
 

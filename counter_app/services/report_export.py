@@ -71,7 +71,7 @@ TITLES = {
 }
 GROUP_WORDS = {
     None: "toàn trung tâm", "procedure": "theo thủ tục", "field": "theo lĩnh vực",
-    "officer": "theo cán bộ", "counter": "theo quầy", "day": "theo ngày", "service": "theo nhóm dịch vụ",
+    "officer": "theo cán bộ", "counter": "theo quầy", "channel": "theo kênh nộp", "day": "theo ngày", "service": "theo nhóm dịch vụ",
     "hour": "theo giờ lấy số",
 }
 FORMATS = ("csv", "xlsx", "pdf")
@@ -94,7 +94,11 @@ def value(group: dict[str, Any], key: str) -> Any:
 def table(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """Headings and rows (groups, then the total) with raw values (None when not defined)."""
     cols = COLUMNS[_kind(report)]
-    lines = [*report["groups"], {**report["total"], "key": "TỔNG"}]
+    from counter_app.domain.reports import group_name
+
+    by = report.get("by")
+    lines = [*({**g, "key": group_name(by, g["key"])} for g in report["groups"]),
+             {**report["total"], "key": "TỔNG"}]
     if len(lines) > MAX_ROWS:
         raise BadInput(f"báo cáo quá dài ({len(lines)} dòng) / the report has too many lines")
     return [h for _, h in cols], [[value(g, k) for k, _ in cols] for g in lines]

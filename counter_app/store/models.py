@@ -150,6 +150,8 @@ class Dossier(SQLModel, table=True):
     calendar_version: str = ""
     provisional_due: bool = False
     status: str = "received"
+    # how it was filed (domain.dossier.CHANNELS): counter | post | online
+    channel: str = Field(default="counter", sa_column_kwargs={"server_default": "counter"})
     competent_agency: str = ""
     fee_vnd: int = 0
     fees: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -252,6 +252,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "supplementation guidance (optional) or refusal reason",
     ),
     "rc.review.note": ("Ghi chú", "Note"),
+    "rc.review.channel": ("Kênh nộp", "Filed"),
     "rc.review.note_ph": ("không bắt buộc", "optional"),
     "rc.btn.receive": ("F9 Tiếp nhận", "F9 Receive"),
     "rc.btn.supplement": ("F6 Yêu cầu bổ sung", "F6 Request supplement"),
@@ -593,14 +594,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rp.title": ("Báo cáo hồ sơ theo kỳ", "Dossier report for a period"),
     "rp.hint": (
         "Hồ sơ của trung tâm theo ngày nhận. «Từ ngày» nhận cả tên kỳ: hôm nay, tuần này, "
-        "tháng trước, quý 3, năm nay… Nhóm theo: 1 thủ tục, 2 lĩnh vực, 3 cán bộ, 4 quầy, 5 ngày; "
+        "tháng trước, quý 3, năm nay… Nhóm theo: 1 thủ tục, 2 lĩnh vực, 3 cán bộ, 4 quầy, 5 kênh nộp, 6 ngày; "
         "để trống: chỉ tổng.",
         "The center's dossiers by day of entry. “From” also takes a named period: today, this "
         "week, last month, quarter 3, this year… One line per: 1 procedure, 2 field, 3 officer, "
-        "4 counter, 5 day; empty: the total only.",
+        "4 counter, 5 channel, 6 day; empty: the total only.",
     ),
     "rp.by": ("Nhóm theo", "One line per"),
-    "rp.by.ph": ("thủ tục / lĩnh vực / cán bộ / quầy / ngày", "procedure / field / officer / counter / day"),
+    "rp.by.ph": ("thủ tục / lĩnh vực / cán bộ / quầy / kênh nộp / ngày",
+                 "procedure / field / officer / counter / channel / day"),
     "rp.by.default": ("thủ tục", "procedure"),
     "rp.err.by": (
         "Nhóm theo: thủ tục, lĩnh vực, cán bộ, quầy, ngày (hoặc 1–5), để trống để chỉ xem tổng",
@@ -675,6 +677,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rp.by.field": ("Lĩnh vực", "Field"),
     "rp.by.officer": ("Cán bộ", "Officer"),
     "rp.by.counter": ("Quầy", "Counter"),
+    "rp.by.channel": ("Kênh nộp", "Channel"),
     "rp.by.day": ("Ngày", "Day"),
     "rp.col.entered": ("Nhận", "Entered"),
     "rp.col.received": ("Tiếp nhận", "Received"),

@@ -144,6 +144,7 @@ def test_migration_0008_fills_result_at_from_the_event_log(
     with con:  # back to revision 0007: the column did not exist
         con.execute("ALTER TABLE dossier DROP COLUMN result_at")
         con.execute("DROP TABLE rating")  # revision 0009
+        con.execute("ALTER TABLE dossier DROP COLUMN channel")  # revision 0010
         con.execute("UPDATE alembic_version SET version_num = '0007'")
     con.close()
     again = Store.open(settings.db_path)
@@ -193,3 +194,24 @@ def test_daily_series_has_a_value_per_day() -> None:
     groups = [{"key": "2026-11-16", "entered": 3}, {"key": "2026-11-18", "entered": 1}]
     assert daily_series(groups, dt.date(2026, 11, 15), dt.date(2026, 11, 18), "entered") == [
         None, 3, None, 1]
+
+
+def test_channel_is_recorded_and_reported(store: Store, settings: Settings) -> None:
+    """How a dossier was filed (Decree 118 art. 15): at the counter unless the officer says it
+    came by post or online; counted per channel; anything else refused, nothing recorded."""
+    _receive(store, settings, at(16, 9))
+    online = _receive(store, settings, at(16, 10), channel="online")
+    _receive(store, settings, at(17, 9), channel="post", outcome="refuse", reason="Sai thẩm quyền")
+    assert online["channel"] == "online"
+    assert dossiers.get(store, online["code"])["channel"] == "online"
+    with pytest.raises(BadInput):
+        _receive(store, settings, at(17, 10), channel="fax")
+    out = reports.dossiers_report(store, settings, dt.date(2026, 11, 16), dt.date(2026, 11, 22),
+                                  by="channel", now=at(20, 14))
+    assert [(g["key"], g["entered"], g["received"], g["refused"]) for g in out["groups"]] == [
+        ("counter", 1, 1, 0), ("online", 1, 1, 0), ("post", 1, 0, 1)]
+    assert out["total"]["entered"] == 3
+    r = run_cli("report", "dossiers", "--from", "16/11/2026", "--to", "22/11/2026", "--by",
+                "channel", env={"COUNTER_APP_DATA_DIR": str(settings.data_dir)})
+    assert r.returncode == 0, r.stderr
+    assert "Trực tuyến" in r.stdout + r.stderr and "Bưu chính công ích" in r.stdout + r.stderr

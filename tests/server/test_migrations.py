@@ -149,3 +149,55 @@ def test_0008_fills_the_filter_columns_of_dossiers_already_held(tmp_path: Path) 
         assert [d["id"] for d in rest["items"]] == ["d1"] and rest["next_cursor"] is None
     finally:
         db.dispose()
+
+
+def test_0009_fills_the_summed_columns_of_dossiers_already_held(tmp_path: Path) -> None:
+    """Dossiers synced before 0009 count in the SQL report after the upgrade as they would have:
+    their day of entry in the center's time zone, timeliness, components and scans."""
+    import datetime as dt
+    import json
+
+    from counter_app.server.crud import dossiers
+    from counter_app.server.crud.scope import Scope
+
+    settings = ServerSettings(data_dir=tmp_path)
+    _at_revision(settings, "0008")
+    late_night = {"received_at": "2026-11-11T18:30:00+00:00",  # 12/11 01:30 in Hà Nội
+                  "appointment_at": "2026-11-14T17:00:00+07:00",
+                  "result_at": "2026-11-13T10:00:00+07:00", "procedure_code": "1.001193",
+                  "procedure_name": "Đăng ký khai sinh", "counter_code": "Q2",
+                  "components": [{"index": 0, "original": 1}, {"index": 1, "copy": 1},
+                                 {"index": 2}]}
+    with sqlite3.connect(tmp_path / "server.sqlite3") as conn:
+        conn.execute("INSERT INTO center (code, name, timezone, max_priority_streak, "
+                     "no_show_grace_minutes, active, created_at, officers_float) "
+                     "VALUES ('DEMO', 'Demo', 'Asia/Ho_Chi_Minh', 2, 10, 1, '2026', 0)")
+        conn.executemany(
+            "INSERT INTO sync_dossier (id, center_code, code, status, version, device_id, data, "
+            "conflict, updated_at, received_day, procedure_code) "
+            "VALUES (?, ?, ?, ?, 1, ?, ?, 0, ?, ?, '1.001193')",
+            [(*_dossier_row(i), "2026-11-1" + str(i)) for i in (1, 2)]
+            + [("d9", "DEMO", "H15-261112-0009", "done", "dev", json.dumps(late_night),
+                "2026-11-13T10:00:00+07:00", "2026-11-11")],
+        )
+        conn.executemany(
+            "INSERT INTO sync_attachment (id, center_code, dossier_id, component_index, sha256, "
+            "size, pages, mime, created_at) VALUES (?, 'DEMO', 'd9', ?, ?, 1, 1, 'application/pdf', "
+            "'2026-11-12')", [("a1", 1, "1" * 64), ("a2", 2, "2" * 64)],
+        )
+    db = open_database(settings)
+    try:
+        with sqlite3.connect(tmp_path / "server.sqlite3") as conn:
+            got = conn.execute(
+                "SELECT received_day, counter_code, timeliness, components, components_scanned, "
+                "appointment_utc FROM sync_dossier WHERE id = 'd9'").fetchone()
+        # the day is Hà Nội's; component 2 was not handed over, so its scan does not count
+        assert got == ("2026-11-12", "Q2", "early", 2, 1, "2026-11-14T10:00:00.000000")
+        day = dt.date(2026, 11, 12)
+        report = dossiers.report(db, Scope(("DEMO",)), day, day, by="procedure",
+                                 now=dt.datetime(2026, 11, 20, tzinfo=dt.UTC))
+        assert report["total"]["entered"] == 2 and report["total"]["early"] == 1
+        assert report["total"]["components_scanned"] == 1
+        assert [g["key"] for g in report["groups"]] == ["1.001193 ", "1.001193 Đăng ký khai sinh"]
+    finally:
+        db.dispose()

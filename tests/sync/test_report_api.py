@@ -22,7 +22,8 @@ def test_server_report_gives_the_counters_numbers(server, client) -> None:  # ty
 
     store, settings = client
     rng = random.Random(11)
-    made = [clientlib.receive(store, settings, rng) for _ in range(4)]
+    made = [clientlib.receive(store, settings, rng, **({"channel": "online"} if i == 3 else {}))
+            for i in range(4)]
     dossiers.transition(store, settings, made[0]["code"], "done", actor="canbo1")
     clientlib.attach_blob(store, settings, made[1]["id"], b"%PDF-1.4 another scan")
     run(store, settings)
@@ -38,6 +39,14 @@ def test_server_report_gives_the_counters_numbers(server, client) -> None:  # ty
         # this module's server holds only this counter's dossiers: the same numbers, all of them
         assert remote["total"] == local["total"]
         assert remote["groups"] == local["groups"]
+        # how each was filed travels with it: counted per channel on both sides alike
+        r = run_cli("report", "dossiers", "--from", day.isoformat(), "--to", day.isoformat(),
+                    "--by", "channel", "--json", env={"COUNTER_APP_DATA_DIR": str(settings.data_dir)})
+        local_channels = json.loads(r.stdout)["groups"]
+        remote_channels = api.get("/reports/dossiers", params={
+            "from": day.isoformat(), "to": day.isoformat(), "by": "channel"}).json()["groups"]
+        assert remote_channels == local_channels
+        assert [(g["key"], g["entered"]) for g in remote_channels] == [("counter", 3), ("online", 1)]
         # by field (lĩnh vực): named from the server's catalog rows (none yet: one group "—")
         by_field = api.get("/reports/dossiers", params={"from": day.isoformat(),
                                                         "to": day.isoformat(), "by": "field"}).json()
@@ -164,6 +173,29 @@ def test_province_role_reads_every_center_supervisors_only_their_own(server, cli
                             params={**period, "center": "X'; --"}).status_code in (400, 422)
         # the province role has no admin rights (revoking a device needs an admin)
         assert province.post("/devices/no-such-device/revoke").status_code == 403
+        # the same from the command line of a PC at the province (signed in as that officer):
+        # the server's figures of every center, saved as a workbook too
+        import json
+
+        from tests.helpers import run_cli
+
+        cli_env = {"COUNTER_APP_DATA_DIR": str(settings.data_dir.parent / "province-pc"),
+                   "COUNTER_APP_PASSWORD": password}
+        xlsx = settings.data_dir.parent / "province.xlsx"
+        r = run_cli("report", "dossiers", "--from", day, "--to", day, "--by", "center", "--center",
+                    "all", "--server", server.url, "--username", "tinh", "--json", "--xlsx",
+                    str(xlsx), env=cli_env)
+        assert r.returncode == 0, r.stderr
+        out = json.loads(r.stdout)
+        assert out["center"] == "all" and out["groups"] == every.json()["groups"]
+        assert xlsx.stat().st_mode & 0o777 == 0o600
+        text = run_cli("report", "queue", "--from", day, "--to", day, "--center", "DEMO",
+                       "--server", server.url, "--username", "tinh", env=cli_env)
+        assert text.returncode == 0, text.stderr
+        # a supervisor of another center is refused, with the server's reason, nothing saved
+        refused = run_cli("report", "dossiers", "--from", day, "--to", day, "--center", "DEMO",
+                          "--server", server.url, "--username", "px_sup", env=cli_env)
+        assert refused.returncode != 0 and "your own center only" in refused.stderr
     finally:
         province.close()
         other.close()

@@ -110,3 +110,24 @@ def test_fees_sum_known_amounts_and_flag_province_ones():
     assert rules.format_vnd(13000) == "13.000 đồng"
     with pytest.raises(BadInput):
         rules.compute_fee(fees, overrides={"Lệ phí": -1})
+
+
+def test_channels_are_one_list() -> None:
+    """The channel a dossier was filed by: one list for the rules, the receive request and the
+    sync contract (a counter cannot push a channel the reports do not know)."""
+    from typing import get_args
+
+    import pytest
+    from pydantic import ValidationError
+
+    from counter_app.contracts.sync_ops import DossierRow
+    from counter_app.domain.dossier import CHANNELS, channel_label
+    from counter_app.services.dossiers import Channel
+
+    assert get_args(Channel) == CHANNELS
+    base = {"id": "d1", "code": "H1", "status": "received"}
+    for channel in (*CHANNELS, None):
+        assert DossierRow.model_validate({**base, "channel": channel}).channel == channel
+    with pytest.raises(ValidationError):
+        DossierRow.model_validate({**base, "channel": "fax"})
+    assert channel_label("post") == "Bưu chính công ích" and channel_label("online", "en") == "Online"

@@ -26,6 +26,14 @@ class ApiError(Exception):
         self.headers = headers
 
 
+def zone(name: str | None) -> ZoneInfo:
+    """A center's time zone by name; the country's when unset or unknown."""
+    try:
+        return ZoneInfo(name or DEFAULT_TZ)
+    except (ValueError, KeyError):
+        return ZoneInfo(DEFAULT_TZ)
+
+
 def now(tz: str = DEFAULT_TZ) -> dt.datetime:
     return dt.datetime.now(ZoneInfo(tz))
 

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from counter_app.domain import periods
 from counter_app.domain import satisfaction as sat
 from counter_app.domain.reports import QUEUE_GROUPS, TICKET_KEYS, queue_report, ticket_row
-from counter_app.server.crud.common import ApiError
+from counter_app.server.crud.common import ApiError, zone
 from counter_app.server.crud.scope import Scope
 from counter_app.server.db import Database
 from counter_app.server.models import Center, Ticket
@@ -36,10 +36,7 @@ def center_zone(db: Database, scope: Scope) -> ZoneInfo:
     """The time zone of the one center read (every center of a province shares it otherwise)."""
     with db.read() as s:
         c = s.get(Center, scope.one) if scope.one else None
-    try:
-        return ZoneInfo(c.timezone if c is not None and c.timezone else "Asia/Ho_Chi_Minh")
-    except (ValueError, KeyError):
-        return ZoneInfo("Asia/Ho_Chi_Minh")
+    return zone(c.timezone if c is not None else None)
 
 
 def _in_period(scope: Scope, start: dt.date, end: dt.date) -> Any:

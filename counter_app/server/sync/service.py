@@ -19,7 +19,7 @@ from counter_app.contracts.sync import MIN_PROTOCOL, PROTOCOL, Op, OpResult
 from counter_app.contracts.sync_ops import InvalidOp, PushBatch
 from counter_app.domain import forwarding, sync_rules
 from counter_app.domain.queue import service_day
-from counter_app.server.crud.common import DEFAULT_TZ, ApiError, audit, now, now_iso
+from counter_app.server.crud.common import DEFAULT_TZ, ApiError, audit, now, now_iso, zone
 from counter_app.server.db import Database
 from counter_app.server.models import (
     Center,
@@ -147,6 +147,8 @@ class _Batch:
         self.checked_numbers: set[str] = set()
         self.center = ""  # the pushing device's center (set by prefetch)
         self._open: dict[str, dict[str, tuple[str, str]]] = {}  # see open_at
+        self.scanned: dict[str, set[int]] = {}  # dossier id → component indexes with a scan
+        self._zones: dict[str, Any] = {}
 
     def prefetch(self, ops: list[Op], center: str) -> None:
         """Load every row the batch names, by id in any center (so that `get` can tell a
@@ -177,6 +179,14 @@ class _Batch:
                     self.rows[(model.__name__, r.id)] = r
             for x in ids_list:
                 self.rows.setdefault((model.__name__, x), None)
+        dossier_list = sorted(dossier_ids)
+        for i in range(0, len(dossier_list), 500):
+            for d_id, index in s.exec(
+                select(ServerAttachment.dossier_id, ServerAttachment.component_index).where(
+                    col(ServerAttachment.dossier_id).in_(dossier_list[i : i + 500])
+                )
+            ):
+                self.scanned.setdefault(d_id, set()).add(int(index))
         codes_list = sorted(codes)
         self.checked_codes = set(codes_list)
         for i in range(0, len(codes_list), 500):
@@ -210,6 +220,15 @@ class _Batch:
         if row is not None and row.center_code != self.center:
             raise ForeignRecord(model.__tablename__.removeprefix("sync_"), ident)
         return row
+
+    def index(self, dossier: ServerDossier) -> None:
+        """Fill the dossier's indexed and summed columns (sync.models.index_fields) in its
+        center's time zone, with the scans this batch knows of (prefetched, plus its own)."""
+        center = dossier.center_code
+        if center not in self._zones:
+            c = self.session.get(Center, center)
+            self._zones[center] = zone(c.timezone if c is not None else None)
+        index_fields(dossier, tz=self._zones[center], scanned=self.scanned.get(dossier.id, set()))
 
     def open_at(self, counter: str) -> dict[str, tuple[str, str]]:
         """Tickets open (called / serving) at `counter`: id → (number, state). Read once per
@@ -656,7 +675,7 @@ def _apply_dossier(s: Session, device: Device, op: Op, batch: _Batch) -> tuple[s
     current.routed_to = forwarding.routed_to(
         list(current.data.get("handovers") or []), current.center_code
     )
-    index_fields(current)
+    batch.index(current)
     s.add(current)
     batch.rows[("ServerDossier", current.id)] = current
     batch.codes.setdefault(current.code, current.id)
@@ -722,7 +741,7 @@ def _apply_routed_handback(
     current.data = data
     current.routed_to = None
     current.updated_at = now_iso()
-    index_fields(current)
+    batch.index(current)
     s.add(current)
     batch.rows[("ServerDossier", current.id)] = current
     for center in (current.center_code, device.center_code):
@@ -844,6 +863,12 @@ def _apply_attachment(s: Session, device: Device, op: Op, batch: _Batch) -> tupl
             )
         )
         s.add(att)
+        batch.scanned.setdefault(att.dossier_id, set()).add(att.component_index)
+        dossier = batch.get(ServerDossier, att.dossier_id)
+        before = dossier.components_scanned
+        batch.index(dossier)
+        if dossier.components_scanned != before:
+            s.add(dossier)
     ref = s.get(BlobRef, (device.center_code, sha))
     if ref is None:
         s.add(BlobRef(center_code=device.center_code, sha256=sha, size=size))

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from counter_app.domain import dossier as rules
+from counter_app.domain.dossier import channel_label
 from counter_app.errors import CounterAppError
 from counter_app.services import catalog, dossiers
 from counter_app.services.context import AppContext
@@ -245,7 +246,10 @@ class LookupScreen(Screen):
         line("lk.detail.status", status_label(d["status"]), "bold")
         if d.get("center_code") not in (None, self.ctx.settings.center_code):
             text.append(t("lk.detail.routed_here", center=d["center_code"]) + "\n", style="bold yellow")
-        line("lk.detail.received", f"{_fmt(d.get('received_at'))} · {d.get('counter_code') or ''}")
+        received = f"{_fmt(d.get('received_at'))} · {d.get('counter_code') or ''}"
+        if d.get("channel") not in (None, "counter"):  # by post or online: said where it was entered
+            received += f" · {channel_label(d['channel'], current_lang())}"
+        line("lk.detail.received", received)
         if d.get("ticket_number"):
             line("lk.detail.ticket", d["ticket_number"])
         if d.get("appointment_at"):

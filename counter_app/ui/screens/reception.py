@@ -21,6 +21,7 @@ from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Label, Sel
 
 from counter_app.domain import dossier as rules
 from counter_app.domain import entered_text
+from counter_app.domain.dossier import CHANNELS, channel_label
 from counter_app.domain.subjects import describe as describe_subject
 from counter_app.domain.subjects import spec_label
 from counter_app.errors import BadInput, CounterAppError
@@ -288,6 +289,12 @@ class ReceptionScreen(Screen):
                 yield Static(t("rc.review.title"), classes="section")
                 yield Static("", id="review-summary")
                 with Horizontal(classes="field-row"):
+                    yield Label(t("rc.review.channel"))
+                    yield Select(
+                        [(channel_label(c, current_lang()), c) for c in CHANNELS],
+                        value="counter", allow_blank=False, id="r-channel", compact=True,
+                    )
+                with Horizontal(classes="field-row"):
                     yield Label(t("rc.review.reason"))
                     yield Input(placeholder=t("rc.review.reason_ph"), id="r-reason", compact=True)
                 with Horizontal(classes="field-row"):
@@ -378,6 +385,11 @@ class ReceptionScreen(Screen):
 
     # --- draft -----------------------------------------------------------------------------------
 
+    def _channel(self) -> str:
+        """How the dossier was filed (review step): at the counter unless the officer says."""
+        value = self.query_one("#r-channel", Select).value
+        return value if isinstance(value, str) and value in CHANNELS else "counter"
+
     def collect(self) -> dict[str, Any]:
         """Everything typed so far, as JSON (the draft's data)."""
         data: dict[str, Any] = {
@@ -394,6 +406,7 @@ class ReceptionScreen(Screen):
             "fee_extras": self.query_one(FeeExtras).state(),
             "reason": self._input("r-reason").value,
             "note": self._input("r-note").value,
+            "channel": self._channel(),
             "ticket": self.ticket,
             "scans": self._stashed_items(),
         }
@@ -479,6 +492,8 @@ class ReceptionScreen(Screen):
             self.query_one(FeeExtras).restore(data.get("fee_extras") or {})
             self._input("r-reason").value = data.get("reason") or ""
             self._input("r-note").value = data.get("note") or ""
+            if data.get("channel") in CHANNELS:
+                self.query_one("#r-channel", Select).value = data["channel"]
             self.saved_scans = _scans_of(data)
             code = data.get("procedure")
             if code:
@@ -1380,6 +1395,7 @@ class ReceptionScreen(Screen):
                 for c in (self.comp_values[i] for i in sorted(self.comp_values))
             ],
             "outcome": outcome,
+            "channel": self._channel(),
             "reason": self._input("r-reason").value.strip(),
             "note": self._input("r-note").value.strip(),
             "fee_overrides": overrides,

@@ -18,12 +18,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Sparkline, Static, TabbedContent, TabPane
 
+from counter_app.domain.reports import group_name
 from counter_app.errors import CounterAppError
 from counter_app.services.context import AppContext
-from counter_app.ui.i18n_reception import localize_bindings, t
+from counter_app.ui.i18n_reception import current_lang, localize_bindings, t
 from counter_app.ui.widgets.reception_steps import screen_footer, screen_header
 
-BY_CHOICES = ("procedure", "field", "officer", "counter", "day")
+BY_CHOICES = ("procedure", "field", "officer", "counter", "channel", "day")
 KINDS = ("dossiers", "queue", "satisfaction")
 COLUMNS = {
     "dossiers": (
@@ -102,7 +103,7 @@ def _cell(key: str, group: dict[str, Any]) -> Text:
 # what an officer may type for the grouping: the key, its number, or its Vietnamese word
 _BY_WORDS = {
     "thu tuc": "procedure", "linh vuc": "field", "can bo": "officer", "quay": "counter",
-    "ngay": "day", "tong": None, "toan trung tam": None,
+    "kenh nop": "channel", "kenh": "channel", "ngay": "day", "tong": None, "toan trung tam": None,
 }
 
 
@@ -261,7 +262,8 @@ class ReportScreen(Screen):
             table = self.query_one(f"#rp-table-{kind}", DataTable)
             table.clear()
             for group in report["groups"]:
-                table.add_row(str(group["key"]), *(_cell(k, group) for k in COLUMNS[kind]),
+                table.add_row(group_name(report.get("by"), group["key"], current_lang()),
+                              *(_cell(k, group) for k in COLUMNS[kind]),
                               key=f"g:{group['key']}")
             table.add_row(
                 Text(t("rp.total"), style="bold"),

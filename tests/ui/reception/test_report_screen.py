@@ -109,4 +109,5 @@ def test_grouping_words() -> None:
     assert grouping("Thủ tục") == grouping("thu tuc") == grouping("1") == "procedure"
     assert grouping(" cán  bộ ") == grouping("officer") == "officer"
     assert grouping("") is None and grouping("tổng") is None
-    assert grouping("6") == grouping("weather") == "?"
+    assert grouping("5") == grouping("kênh nộp") == "channel" and grouping("6") == "day"
+    assert grouping("7") == grouping("weather") == "?"

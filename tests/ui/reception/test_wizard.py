@@ -293,3 +293,31 @@ async def test_resumed_draft_says_the_local_time(ctx) -> None:
         await pilot.pause()
         message = str(app.screen.query_one("#message").render())
         assert "08:15" in message and "01:15" not in message, message
+
+
+async def test_channel_chosen_in_review_is_recorded(ctx) -> None:
+    """A dossier that came by post: the officer picks the channel by keys in the review step
+    (at the counter unless said); it is kept in the draft and recorded with the dossier."""
+    from textual.widgets import Select
+
+    app = HostApp(ctx, ReceptionScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await to_review_incomplete(pilot, screen)
+        channel = screen.query_one("#r-channel", Select)
+        assert channel.value == "counter"
+        await pilot.press("shift+tab")  # from the reason field up to the channel
+        assert app.focused is channel
+        await pilot.press("enter", "down", "enter")  # the list opens on "Trực tiếp"
+        await pilot.pause()
+        assert channel.value == "post", channel.value
+        assert screen.collect()["channel"] == "post"
+        await pilot.press("tab")
+        await paste_text(pilot, "Nộp giấy xác nhận tình trạng hôn nhân")
+        await pilot.press("f6")
+        await pilot.pause()
+        assert screen.step == "done", str(screen.query_one("#message").render())
+        await app.workers.wait_for_complete()
+    (d,) = dossiers.list_dossiers(ctx.store)
+    assert d["channel"] == "post" and d["status"] == "need_supplement"
