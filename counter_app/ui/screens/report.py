@@ -69,9 +69,11 @@ def trend_line(values: list[float | None], start: dt.date, rate: bool) -> str:
 # group name, those resolved for the on-time rate, those received for digitization
 DRILL_FIGURE = {"key": "entered", "on_time_rate": "resolved", "digitization_rate": "received"}
 # the grouping asked for, as each report can give it (the queue knows no procedure: by service)
-BY_KIND = {
-    "queue": {"procedure": "service", "field": "service"},
-    "satisfaction": {"field": "procedure"},
+# (tickets and ratings have no channel: a dossier filed by post or online has no ticket, so the
+# queue and satisfaction tabs show their total only)
+BY_KIND: dict[str, dict[str, str | None]] = {
+    "queue": {"procedure": "service", "field": "service", "channel": None},
+    "satisfaction": {"field": "procedure", "channel": None},
 }
 
 
@@ -339,7 +341,8 @@ class ReportScreen(Screen):
         figure = DRILL_FIGURE.get(column, column)
         line = None if row == "total" else row.removeprefix("g:")
         title = t("rd.title", figure=t(f"rp.col.{column}") if column != "key" else t("rp.col.entered"),
-                  line=line or t("rp.total"), start=f"{self.start:%d/%m/%Y}",
+                  line=t("rp.total") if line is None else group_name(self.by, line, current_lang()),
+                  start=f"{self.start:%d/%m/%Y}",
                   end=f"{self.end:%d/%m/%Y}")
         self.app.push_screen(ReportDrillScreen(
             self.ctx, self.start, self.end, by=self.by if line is not None else None, key=line,

@@ -111,3 +111,17 @@ def test_grouping_words() -> None:
     assert grouping("") is None and grouping("tổng") is None
     assert grouping("5") == grouping("kênh nộp") == "channel" and grouping("6") == "day"
     assert grouping("7") == grouping("weather") == "?"
+
+
+def test_every_grouping_can_be_asked_of_every_tab() -> None:
+    """A grouping the officer picks is one each report knows (or its total only): asking the
+    three reports never fails on a grouping one of them lacks."""
+    from counter_app.domain.reports import GROUPS, QUEUE_GROUPS
+    from counter_app.domain.satisfaction import GROUPS as RATING_GROUPS
+    from counter_app.ui.screens.report import BY_CHOICES, by_for
+
+    known = {"dossiers": GROUPS, "queue": QUEUE_GROUPS, "satisfaction": RATING_GROUPS}
+    for by in BY_CHOICES:
+        for kind, groups in known.items():
+            asked = by_for(kind, by)
+            assert asked is None or asked in groups, (kind, by, asked)
