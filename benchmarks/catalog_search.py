@@ -8,7 +8,7 @@ Measures, in one run:
 - relevance on the officer query table (tests/catalog/officer_queries.py): top-1 / top-3 hit
   rates for the index and for the LIKE baseline.
 
-Target (DESIGN.md §4.9): p99 < 5 ms per query; ≥ 95 % of queries with the right procedure in the
+Target (docs/DESIGN.md §4.9): p99 < 5 ms per query; ≥ 95 % of queries with the right procedure in the
 top 3.
 
     uv run --frozen python benchmarks/catalog_search.py [--rounds N]

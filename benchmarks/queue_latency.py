@@ -1,4 +1,4 @@
-"""Queue latency of the central server, as a real process on loopback (DESIGN.md §4.9).
+"""Queue latency of the central server, as a real process on loopback (docs/DESIGN.md §4.9).
 
 For SQLite and PostgreSQL 15 (a throwaway durable cluster: fsync on):
 - baseline: GET /health round trip (the floor of one HTTP request on this machine);

@@ -1,4 +1,4 @@
-"""Sync throughput against a real `counter-app server` process on loopback (DESIGN.md §4.9).
+"""Sync throughput against a real `counter-app server` process on loopback (docs/DESIGN.md §4.9).
 
 Figures (targets in brackets), each beside a baseline measured in the same run:
 - push: ops/s into a SQLite server [≥ 1,000], gzipped bytes/op on the wire [< 150], round trips

@@ -34,7 +34,7 @@ class CalendarOverride(BaseModel):
 class WorkingHours(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    # "HH:MM-HH:MM" periods, in order; defaults per DOMAIN.md §0.2.
+    # "HH:MM-HH:MM" periods, in order; defaults per docs/DOMAIN.md §0.2.
     periods: list[str] = Field(default_factory=lambda: ["07:00-11:30", "13:30-17:00"])
     # ISO weekday numbers (1 = Monday) on which the legal calendar counts working days.
     weekdays: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5])

@@ -1,4 +1,4 @@
-"""Error types shared by every layer, each with the CLI exit code of DESIGN.md §6.
+"""Error types shared by every layer, each with the CLI exit code of docs/DESIGN.md §6.
 
 0 ok · 1 unexpected error · 2 usage or bad input · 3 device, file or resource not available ·
 4 denied (credentials, keys, role) · 5 integrity failure · 6 interrupted · 7 server unreachable.

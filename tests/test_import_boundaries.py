@@ -1,4 +1,4 @@
-"""Layering (DESIGN.md §2): Textual only in ui/; domain/ pure; the CLI starts without heavy imports."""
+"""Layering (docs/DESIGN.md §2): Textual only in ui/; domain/ pure; the CLI starts without heavy imports."""
 
 from __future__ import annotations
 

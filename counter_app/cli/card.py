@@ -1,4 +1,4 @@
-"""`counter-app card …`: list card readers, read a chip ID card (CARD.md §5).
+"""`counter-app card …`: list card readers, read a chip ID card (docs/CARD.md §5).
 
 Exit codes: 0 read (valid or unverified) · 2 usage error · 3 no reader or no card · 4 wrong keys ·
 5 passive authentication failed (JSON still printed) · 6 card removed / communication lost.

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="database URL (env COUNTER_APP_DATABASE_URL; default: SQLite file in the data dir)",
     )
     p.add_argument(
-        "--demo-data", action="store_true", help="seed center DEMO (DESIGN.md §6) if absent"
+        "--demo-data", action="store_true", help="seed center DEMO (docs/DESIGN.md §6) if absent"
     )
     p.add_argument(
         "--seed-catalog",

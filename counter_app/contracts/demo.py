@@ -1,4 +1,4 @@
-"""The demo center both sides seed (DESIGN.md §6): the embedded server and the counter's local
+"""The demo center both sides seed (docs/DESIGN.md §6): the embedded server and the counter's local
 store must name the same officers, services and counters, or an officer's name changes on the
 first online sign-in."""
 

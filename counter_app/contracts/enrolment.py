@@ -1,4 +1,4 @@
-"""Device enrolment wire schemas (`POST /api/v1/devices/enroll`, DESIGN.md §4.10)."""
+"""Device enrolment wire schemas (`POST /api/v1/devices/enroll`, docs/DESIGN.md §4.10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Wire schemas of the sync protocol (DESIGN.md §4), shared by the client and the server.
+"""Wire schemas of the sync protocol (docs/DESIGN.md §4), shared by the client and the server.
 
 Versioning: every request says its `protocol`; every op its `schema_version`. The server accepts
 the current and the previous protocol (converting old ops, see `upgrade_op`), and refuses older

@@ -1,4 +1,4 @@
-"""What a pushed op may carry (DESIGN.md §4.3), checked before the server reads a field of it.
+"""What a pushed op may carry (docs/DESIGN.md §4.3), checked before the server reads a field of it.
 
 A push is parsed op by op: an op whose `device_seq` can be read but whose content is malformed
 becomes an `InvalidOp`, answered `rejected` with the reason — its sequence number is used, so

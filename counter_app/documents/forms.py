@@ -1,4 +1,4 @@
-"""The official one-stop forms as PDF (Circular 03/2025/TT-VPCP Annex I; DOMAIN.md §2, §8.3–8.6).
+"""The official one-stop forms as PDF (Circular 03/2025/TT-VPCP Annex I; docs/DOMAIN.md §2, §8.3–8.6).
 
 - 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả (`render_receipt`)
 - 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (`render_supplement`)

@@ -1,4 +1,4 @@
-"""The legal working-day calendar and the appointment rules (DOMAIN.md §0.1–0.3, §4, §8.5).
+"""The legal working-day calendar and the appointment rules (docs/DOMAIN.md §0.1–0.3, §4, §8.5).
 
 Pure: no file or network I/O. The statutory days of a year come from the `holidays` package
 (imported lazily, cached per year); official notices (shipped asset rows and notices imported by an
@@ -704,7 +704,7 @@ class WorkCalendar:
         unit: str = "working_days",
         cut_off: dt.time | str | None = None,
     ) -> Appointment:
-        """The due date of a dossier received at `received_at` (DOMAIN.md §0.3).
+        """The due date of a dossier received at `received_at` (docs/DOMAIN.md §0.3).
 
         - ``working_days`` N > 0: the N-th working day after the (working-time) day of receipt, at
           the time of receipt clamped into working hours;

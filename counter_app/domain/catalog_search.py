@@ -2,7 +2,7 @@
 
 Build a `CatalogIndex` once from the current procedure versions and query it on every key press.
 
-Matching, in order of rank (DESIGN.md §4.9):
+Matching, in order of rank (docs/DESIGN.md §4.9):
 
 1. **Code** — "1.001193" exactly (score 100), or a code prefix such as "1.0011" (95…99).
 2. **Every word found** — each query word (diacritics folded, "đ" ≡ "d", "ký" ≡ "kí") is a word of

@@ -148,7 +148,7 @@ _LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 def dossier_code(agency_id: str, received_on: dt.date, slot: str, sequence: int) -> str:
     """`<agency e-ID>-<YYMMDD>-<SS><NNNN>`: the device slot leads the daily sequence, so two
-    counter PCs of one center never produce the same code offline (DOMAIN.md §0.4)."""
+    counter PCs of one center never produce the same code offline (docs/DOMAIN.md §0.4)."""
     if not _AGENCY_RE.match(agency_id):
         raise BadInput(
             f"mã định danh cơ quan không hợp lệ / bad agency id '{agency_id}'", field="agency_id"

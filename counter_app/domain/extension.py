@@ -1,5 +1,5 @@
 """Extension of a late dossier (apology + new date, form 04): the rules the new date and the
-moment of the apology must satisfy (DOMAIN.md §0.6, §8.4).
+moment of the apology must satisfy (docs/DOMAIN.md §0.6, §8.4).
 
 - the new date is after the current appointment, in the future, on a working day;
 - the apology is sent at the latest one working day before the appointment ("chậm nhất 01 ngày

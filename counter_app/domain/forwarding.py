@@ -10,7 +10,7 @@ Each hand-over is judged like form 06 asks, "trước hạn / đúng hạn / qu�
 
 - sending: a dossier received by 15:00 leaves the counter the same working day; received later,
   at the start of the next working day ("chuyển vào đầu giờ ngày làm việc tiếp theo đối với
-  trường hợp tiếp nhận sau 15 giờ", DOMAIN.md §8.5). "Start" is read as the first working hour;
+  trường hợp tiếp nhận sau 15 giờ", docs/DOMAIN.md §8.5). "Start" is read as the first working hour;
 - coming back: against the step's own due time (at most the dossier's appointment). Back on an
   earlier day than the due day is early; by the due time, on time; later, late.
 

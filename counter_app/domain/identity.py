@@ -6,7 +6,7 @@
 - the validity rule (Law 26/2023 Art. 21: renewal at 14, 25, 40, 60, the 2-year rule, no expiry
   from 58; the 2014 law used 25, 40, 60) giving candidate expiry dates for the BAC key.
 
-See /work/shared/CARD.md §1, §3, §4 and DOMAIN.md §5, §8.11, §8.12.
+See docs/CARD.md §1, §3, §4 and docs/DOMAIN.md §5, §8.11, §8.12.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Queue rules (pure): ticket numbers, the service day, priority reasons, who is called next.
 
-Shared by the central server and the counter's offline local queue (DESIGN.md §4.6, DOMAIN.md §0.7).
+Shared by the central server and the counter's offline local queue (docs/DESIGN.md §4.6, docs/DOMAIN.md §0.7).
 
 Ordering rule (`choose_next`):
 1. A ticket transferred to *this* counter comes first (it already waited once), oldest first.
@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 
-# Priority reasons by law (DOMAIN.md §0.7), with their Vietnamese labels.
+# Priority reasons by law (docs/DOMAIN.md §0.7), with their Vietnamese labels.
 PRIORITY_REASONS: dict[str, str] = {
     "merit": "Người có công với cách mạng",
     "elderly": "Người cao tuổi",
@@ -31,7 +31,7 @@ PRIORITY_REASONS: dict[str, str] = {
     "small_child": "Người đi cùng trẻ nhỏ",
 }
 
-# Ticket states (DESIGN.md §3). "transferred" = waiting again, at another service or counter.
+# Ticket states (docs/DESIGN.md §3). "transferred" = waiting again, at another service or counter.
 WAITING_STATES = ("waiting", "transferred")
 OPEN_STATES = ("waiting", "transferred", "called", "serving")
 FINAL_STATES = ("done", "no_show", "cancelled")

@@ -1,4 +1,4 @@
-"""Conflict rules of the sync (DESIGN.md §4.5), pure.
+"""Conflict rules of the sync (docs/DESIGN.md §4.5), pure.
 
 - Ticket states have a precedence: a fact of higher precedence wins whatever the arrival order.
 - A dossier transition applies only when the current state is its `from`.

@@ -1,6 +1,6 @@
 """Officer sign-in: online against the central server, offline against a cached argon2 verifier.
 
-DESIGN.md §4.10: after one online sign-in the officer can sign in offline on this PC for
+docs/DESIGN.md §4.10: after one online sign-in the officer can sign in offline on this PC for
 `settings.offline_signin_days` days. Wrong credentials always give the same message (whether the
 user exists or not); after `MAX_FAILURES` failures in a row a username waits `LOCKOUT_SECONDS`
 (the counter is persisted in the store, so restarting the app does not reset it).

@@ -1,4 +1,4 @@
-"""The procedure catalog: versioned import, cached search, look-up (DESIGN.md §3, §4.9, §6).
+"""The procedure catalog: versioned import, cached search, look-up (docs/DESIGN.md §3, §4.9, §6).
 
 Import format: a JSON list of procedures shaped like `data/procedures_sample.json` (or an object
 `{"procedures": [...]}`). Each entry:

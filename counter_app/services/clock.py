@@ -1,4 +1,4 @@
-"""Legal time: the local clock corrected by the last server offset (DESIGN.md §4.5)."""
+"""Legal time: the local clock corrected by the last server offset (docs/DESIGN.md §4.5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Demo data for `counter-app demo` and the UI tests (DESIGN.md §6 "Demo data").
+"""Demo data for `counter-app demo` and the UI tests (docs/DESIGN.md §6 "Demo data").
 
 Center DEMO; counters Q1–Q4 serving groups A hộ tịch, B chứng thực, C đất đai, D khác; officers
 canbo1–canbo4 (at Q1–Q4), giamsat (supervisor), admin — all with password `demo` and a cached

@@ -603,7 +603,7 @@ def purge_acknowledged(
     now: dt.datetime | None = None,
     actor: str = "system",
 ) -> dict[str, int]:
-    """Retention (DESIGN.md §3): remove scans from this PC N days after the server acknowledged
+    """Retention (docs/DESIGN.md §3): remove scans from this PC N days after the server acknowledged
     them. The row stays (with `purged_at`); a blob still needed by a row not yet acknowledged stays.
     """
     from sqlmodel import col, select

@@ -633,7 +633,7 @@ def complete_supplement(
     subjects: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The citizen came back with the missing papers: the dossier is received, and the due date is
-    computed again from the day it became complete (DOMAIN.md §0.6). `subjects` adds or replaces,
+    computed again from the day it became complete (docs/DOMAIN.md §0.6). `subjects` adds or replaces,
     by role, the persons the dossier is about; every one the procedure requires must be known."""
     with store.write() as session:
         d = _find(session, code)

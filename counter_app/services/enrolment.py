@@ -1,4 +1,4 @@
-"""Enrol this install as a device of a center (DESIGN.md §4.10), then the first full pull."""
+"""Enrol this install as a device of a center (docs/DESIGN.md §4.10), then the first full pull."""
 
 from __future__ import annotations
 

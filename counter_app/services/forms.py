@@ -26,7 +26,7 @@ from counter_app.store.models import Officer, Procedure
 
 KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
 
-# Which form may be printed in which state (DOMAIN.md §1: 01 on receipt, 02 while waiting for the
+# Which form may be printed in which state (docs/DOMAIN.md §1: 01 on receipt, 02 while waiting for the
 # papers, 03 on refusal, 04 before a late due date).
 ALLOWED: dict[str, frozenset[rules.Status]] = {
     "receipt": frozenset(

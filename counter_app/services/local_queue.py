@@ -1,4 +1,4 @@
-"""The counter's own queue over the local `Ticket` table (used offline, DESIGN.md §4.6).
+"""The counter's own queue over the local `Ticket` table (used offline, docs/DESIGN.md §4.6).
 
 Ordering, fairness, numbering and transitions are the pure rules of `counter_app.domain.queue`;
 this module only reads and writes rows. Each action is one `store.write()` transaction (BEGIN

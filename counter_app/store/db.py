@@ -1,7 +1,7 @@
 """The local SQLite store: engine set-up, transactions, event log and outbox helpers.
 
 - WAL, `synchronous=FULL`, foreign keys on, a busy timeout: the TUI and CLI commands may use one
-  data dir at the same time (DESIGN.md §4.1).
+  data dir at the same time (docs/DESIGN.md §4.1).
 - Writes run in `BEGIN IMMEDIATE` (the SQLAlchemy "begin" event recipe), so two writers never
   deadlock on a lock upgrade; one user action = one `Store.write()` block = one transaction.
 - Every change that must reach the server writes its outbox row in the same transaction
@@ -29,7 +29,7 @@ SCHEMA_VERSION = 1  # version of the op payloads written to the outbox
 
 
 def sqlite_engine(url: str, *, immediate: bool, **engine_kw: object) -> Engine:
-    """A SQLite engine with the pragmas of DESIGN.md §4.1; its transactions start with
+    """A SQLite engine with the pragmas of docs/DESIGN.md §4.1; its transactions start with
     BEGIN IMMEDIATE (writers) or BEGIN (readers). Shared by the counter store and the server."""
     _private_file(url)
     engine = create_engine(

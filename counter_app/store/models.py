@@ -1,4 +1,4 @@
-"""SQLModel tables of the counter's local SQLite store (DESIGN.md §3, §4).
+"""SQLModel tables of the counter's local SQLite store (docs/DESIGN.md §3, §4).
 
 JSON columns hold lists/dicts that are always read and written whole (components, fees, applicant).
 Times are stored as ISO-8601 strings with their UTC offset (legal times keep +07:00), so a row read
@@ -36,7 +36,7 @@ class Officer(SQLModel, table=True):
     role: str = "officer"  # officer | supervisor | admin
     center_code: str = Field(foreign_key="center.code", index=True)
     counter_code: str | None = None
-    # argon2 verifier cached after an online sign-in, for offline sign-in (DESIGN.md §4.10)
+    # argon2 verifier cached after an online sign-in, for offline sign-in (docs/DESIGN.md §4.10)
     password_verifier: str | None = None
     verifier_updated_at: str | None = None
     active: bool = True

@@ -1,1 +1,1 @@
-"""Client side of the offline-first sync (DESIGN.md §4): device credentials, push, pull, blobs."""
+"""Client side of the offline-first sync (docs/DESIGN.md §4): device credentials, push, pull, blobs."""

@@ -1,7 +1,7 @@
 """Apply a pulled page to the local store in one transaction (with the new cursor).
 
 Rows upsert by version, except rows with unsent local changes: those keep the local state until
-their ops are pushed and the server's merged row comes back in a later pull (DESIGN.md §4.4).
+their ops are pushed and the server's merged row comes back in a later pull (docs/DESIGN.md §4.4).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The sync engine: push the outbox, upload blobs, pull the change log — once, or forever with a
 bounded, jittered backoff. Used by `counter-app sync run` and by the TUI's background worker.
 
-Order matters (DESIGN.md §4.7): ops first (every dossier reaches the server before any scan),
+Order matters (docs/DESIGN.md §4.7): ops first (every dossier reaches the server before any scan),
 then blobs, then the pull.
 """
 

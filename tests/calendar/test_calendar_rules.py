@@ -1,4 +1,4 @@
-"""Appointment rules and the working-day calendar on real dates (DOMAIN.md §0.3, §4)."""
+"""Appointment rules and the working-day calendar on real dates (docs/DOMAIN.md §0.3, §4)."""
 
 from __future__ import annotations
 

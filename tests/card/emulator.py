@@ -1,4 +1,4 @@
-"""The vpcd bridge (CARD.md §6): puts a FakeCccd behind a real PC/SC reader for the tests.
+"""The vpcd bridge (docs/CARD.md §6): puts a FakeCccd behind a real PC/SC reader for the tests.
 
 The card is a TCP client of vpcd: each message is a 2-byte big-endian length then the payload; a
 1-byte payload is a control (0 power off, 1 power on, 2 reset, 4 send ATR), anything longer is a

@@ -1,4 +1,4 @@
-"""`counter-app card …` as a subprocess, through the real pcscd + vpcd (CARD.md §5 contract)."""
+"""`counter-app card …` as a subprocess, through the real pcscd + vpcd (docs/CARD.md §5 contract)."""
 
 from __future__ import annotations
 

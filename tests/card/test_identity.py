@@ -84,7 +84,7 @@ def test_check_digits() -> None:
     assert idt.mrz_check_digit("L898902C<") == "3"
     assert idt.mrz_check_digit("690806") == "1"
     assert idt.mrz_check_digit("940623") == "6"
-    assert idt.mrz_check_digit("991231") == "5"  # DOMAIN.md §8.12
+    assert idt.mrz_check_digit("991231") == "5"  # docs/DOMAIN.md §8.12
     assert idt.mrz_check_digit("<<<<<<") == "0"
 
 

@@ -1,4 +1,4 @@
-"""End to end through the real pcscd + vpcd with the emulated card (CARD.md §6)."""
+"""End to end through the real pcscd + vpcd with the emulated card (docs/CARD.md §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DESIGN.md §4.9: ≥ 95 % of ≥ 50 real officer queries find the right procedure in the top 3."""
+"""docs/DESIGN.md §4.9: ≥ 95 % of ≥ 50 real officer queries find the right procedure in the top 3."""
 
 from __future__ import annotations
 

@@ -58,7 +58,7 @@ class ScanProfile:
 
 
 PROFILES: dict[str, ScanProfile] = {
-    # Typed or handwritten pages: 200 dpi grey JPEG (≈ ≤ 150 KB per A4 page, DESIGN.md §4.7).
+    # Typed or handwritten pages: 200 dpi grey JPEG (≈ ≤ 150 KB per A4 page, docs/DESIGN.md §4.7).
     "text": ScanProfile("text", "gray", 200, "jpeg", quality=60, budget=150_000,
                         bilevel_fallback=12.0),
     # Photos, colour certificates, stamps that must stay red: colour JPEG.

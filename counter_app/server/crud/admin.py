@@ -463,7 +463,7 @@ def seed_shipped_catalog(db: Database) -> int:
 
 
 def seed_demo(db: Database, *, waiting_tickets: int = 6) -> bool:
-    """DESIGN.md §6 demo data. Idempotent: does nothing if center DEMO exists."""
+    """docs/DESIGN.md §6 demo data. Idempotent: does nothing if center DEMO exists."""
     with db.read() as s:
         if s.get(Center, DEMO_CENTER) is not None:
             return False

@@ -1,1 +1,1 @@
-"""Server side of the offline-first sync (DESIGN.md §4): push, pull, change log, blobs."""
+"""Server side of the offline-first sync (docs/DESIGN.md §4): push, pull, change log, blobs."""

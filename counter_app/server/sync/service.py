@@ -939,7 +939,7 @@ def reference_data(s: Session, center: str) -> dict[str, Any]:
             for x in counters
         ],
         "service_groups": [{"code": g.code, "name": g.name} for g in groups],
-        # argon2 verifiers for offline sign-in (DESIGN.md §4.10)
+        # argon2 verifiers for offline sign-in (docs/DESIGN.md §4.10)
         "officers": [
             {
                 "username": o.username,

@@ -164,7 +164,7 @@ def _current_ticket(ctx: AppContext) -> str | None:
 
 
 class ReceptionScreen(Screen):
-    """Receive one dossier at the counter (DESIGN.md §1, issue 4 item 3)."""
+    """Receive one dossier at the counter (docs/DESIGN.md §1, issue 4 item 3)."""
 
     DEFAULT_CSS = """
     ReceptionScreen { layout: vertical; }

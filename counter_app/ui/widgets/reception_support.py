@@ -150,7 +150,7 @@ def read_card(
 ) -> dict[str, Any]:
     """Read the chip card with the card service (blocking: run it in a thread worker).
 
-    The BAC keys come from the card's QR (scanned into the wizard first). Returns the CARD.md §5
+    The BAC keys come from the card's QR (scanned into the wizard first). Returns the docs/CARD.md §5
     JSON shape plus `photo_text`, the face photo drawn with half-block characters.
     `ctx.extras["card_transport"]` / `["card_trust_store"]` let tests and demos use an
     in-process card and their own CSCA."""
