@@ -104,3 +104,37 @@ def test_screens_do_not_import_the_app() -> None:
             if isinstance(node, ast.ImportFrom) and node.module == "counter_app.ui.app":
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """The project modules `path` imports when it runs (imports under `if TYPE_CHECKING:`, for
+    annotations only, do not count)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            typing_only.update(id(n) for child in node.body for n in ast.walk(child))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+    return {n for n in names if n.startswith("counter_app.")}
+
+
+def test_ui_goes_through_services() -> None:
+    """docs/DESIGN.md §2 (issue 16): the UI displays and dispatches to services; it never drives
+    a device (scanner, voice, card), the sync engine, the store, the PDF renderer or the server
+    by itself."""
+    below = ("counter_app.devices", "counter_app.sync", "counter_app.store",
+             "counter_app.documents", "counter_app.server")
+    offenders = [
+        f"{p.relative_to(PKG)} → {m}"
+        for p in sorted((PKG / "ui").rglob("*.py"))
+        for m in sorted(_runtime_imports(p))
+        if m.startswith(below)
+    ]
+    assert offenders == []

@@ -664,6 +664,62 @@ def prepare_storage(store: Store, blobs: BlobStore) -> dict[str, int]:
     return gc_orphan_blobs(store, blobs)
 
 
+def suggested_profile(component_name: str | None) -> str:
+    """The scan profile a component's name suggests (a birth certificate: "text"; a photo:
+    "photo"…); "text" when nothing can be said. Only a suggestion the officer may change."""
+    from counter_app.devices.scanner.imaging import profile_for_component
+
+    try:
+        return profile_for_component(component_name).name
+    except Exception:  # noqa: BLE001 - the default profile is only a suggestion
+        return "text"
+
+
+def scan_request(device: str, source: str, profile: str,
+                 defaults: dict[str, Any] | None = None) -> tuple[ScanRequest, ScanProfile]:
+    """What to ask the scanner for one component: the profile's resolution and mode (plus the
+    PC's defaults), one page from the flatbed. BadInput with the reason when it cannot be."""
+    from counter_app.devices.scanner.imaging import get_profile
+    from counter_app.devices.scanner.sane import ScanRequest
+
+    chosen = get_profile(profile)
+    kw: dict[str, Any] = {"resolution": chosen.resolution, "mode": chosen.mode, **(defaults or {})}
+    if source == "flatbed":
+        kw["max_pages"] = 1
+    try:
+        return ScanRequest(device=device, source=source, **kw), chosen
+    except (TypeError, ValueError) as exc:
+        raise BadInput(getattr(exc, "message", str(exc)), field="scan") from None
+
+
+def is_cancelled(exc: BaseException) -> bool:
+    """Whether a scan stopped because the officer cancelled it (not a scanner fault)."""
+    from counter_app.devices.scanner.sane import ScanCancelled
+
+    return isinstance(exc, ScanCancelled)
+
+
+def thumbnail_cells(batch: ScanBatch, index: int, max_px: int, cols: int) -> Any:
+    """A page of the batch as half-block cells for a text screen ("▀": foreground = top pixel,
+    background = bottom), rows of (top, bottom) colours."""
+    from counter_app.devices.scanner.imaging import halfblocks
+
+    return halfblocks(batch.thumbnail(index, max_px), cols=cols)
+
+
+def mark_inbox_imported(files: Sequence[Path]) -> None:
+    """After the pages of inbox files are stored with a dossier: move the files into
+    `.imported/` so they are not offered again (a file already gone is left alone)."""
+    from counter_app.devices.scanner.inbox import mark_imported
+
+    for f in files:
+        try:
+            if f.exists():
+                mark_imported(f)
+        except OSError:
+            pass
+
+
 def list_devices() -> list[dict[str, str]]:
     from counter_app.devices.scanner.sane import list_devices as _list
 

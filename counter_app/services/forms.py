@@ -276,3 +276,10 @@ def print_pdf(settings: Settings, path: Path) -> str:
         )
     m = _LP_JOB_RE.search(proc.stdout)
     return m.group(1) if m else (proc.stdout.strip() or f"{settings.printer}-?")
+
+
+def warm_up() -> None:
+    """Load the PDF renderer and its fonts ahead of the first receipt (the app's warm-up)."""
+    from counter_app.documents import forms as documents
+
+    documents.warm_up()

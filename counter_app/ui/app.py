@@ -294,7 +294,7 @@ class CounterApp(App[None]):
         except Exception:  # an empty or broken catalog shows up in the wizard, not here
             log.warning("catalog warm-up failed", exc_info=True)
         try:
-            from counter_app.documents import forms
+            from counter_app.services import forms
 
             forms.warm_up()
         except Exception:
@@ -322,38 +322,12 @@ class CounterApp(App[None]):
         self.set_timer(0.5, self._start_background_sync)
 
     def _start_background_sync(self) -> None:
-        """An enrolled install syncs by itself (push, blobs, pull; bounded jittered backoff).
-
-        A daemon thread rather than a Textual worker: it never touches widgets (the header's
-        indicator reads the status it records in the store) and it never delays the app's exit.
-        """
+        """An enrolled install syncs by itself (services/background_sync)."""
         if getattr(self, "_sync_thread", None) is not None:
             return
-        from counter_app.sync.device import load
+        from counter_app.services import background_sync
 
-        try:
-            if load(self.ctx.settings.data_dir) is None:
-                return  # not enrolled: nothing to sync with (`counter-app enroll`)
-        except Exception:  # noqa: BLE001 - a damaged device file is reported by `sync status`, not here
-            return
-        ctx, stop, wake = self.ctx, self._stop_sync, self._sync_wake
-
-        def loop() -> None:
-            from counter_app.sync.engine import SyncEngine
-
-            try:
-                engine = SyncEngine(ctx.store, ctx.settings)
-            except Exception:  # noqa: BLE001 - no sync engine (unreadable device file): the app runs without background sync
-                return
-            try:
-                engine.run_forever(stop, wake=wake)
-            except Exception:  # noqa: BLE001 - never kill the app; `sync status` shows the last error
-                pass
-            finally:
-                engine.close()
-
-        self._sync_thread = threading.Thread(target=loop, name="background-sync", daemon=True)
-        self._sync_thread.start()
+        self._sync_thread = background_sync.start(self.ctx, self._stop_sync, self._sync_wake)
 
     def wake_sync(self) -> None:
         """Ask the background sync to run now (it is between rounds, or busy: then next)."""

@@ -206,14 +206,11 @@ class BoardApp(App):
     def announce(self, text: str) -> None:
         if self.voice_dir is None:
             return
-        from counter_app.devices.voice import espeak
+        from counter_app.services.announcements import speak
 
         with self._voice_lock:  # one announcement at a time, in call order
             try:
-                path = espeak.synthesize(text, self.voice_dir)
-                self.voice_files[text] = path
-                if not self.mute:
-                    espeak.play(path)
+                self.voice_files[text] = speak(text, self.voice_dir, mute=self.mute)
             except CounterAppError as exc:
                 self.voice_errors.append(str(exc))
                 log.warning("announcement failed: %s", exc)

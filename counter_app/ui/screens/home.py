@@ -636,18 +636,14 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, group="sync-run", exit_on_error=False)
     def _sync_worker(self) -> None:
-        from counter_app.sync.engine import SyncEngine
+        from counter_app.services import background_sync
 
         try:
-            engine = SyncEngine(self.ctx.store, self.ctx.settings)
-            try:
-                result = engine.run_once()
-            finally:
-                engine.close()
+            result = background_sync.sync_once(self.ctx)
         except Exception as exc:  # noqa: BLE001 - shown to the officer; the next round retries
             self.post_message(SyncRunDone(None, error=str(exc)))
             return
-        self.post_message(SyncRunDone(result if isinstance(result, dict) else {}))
+        self.post_message(SyncRunDone(result))
 
     def on_sync_run_done(self, message: SyncRunDone) -> None:
         self._syncing = False

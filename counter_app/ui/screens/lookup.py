@@ -596,13 +596,9 @@ class LookupScreen(Screen):
         comps = [(int(c["index"]), str(c.get("name", ""))) for c in d.get("components") or []]
         if not comps:
             return
-        profile = "text"
-        try:
-            from counter_app.devices.scanner.imaging import profile_for_component
+        from counter_app.services.digitization import suggested_profile
 
-            profile = profile_for_component(comps[0][1]).name
-        except Exception:  # noqa: BLE001 - the default profile is only a suggestion
-            pass
+        profile = suggested_profile(comps[0][1])
         dialog = ScanDialog(
             t("sc.title_dossier", code=code, index=comps[0][0], name=comps[0][1]),
             self.ctx.blobs, self.ctx.settings, profile=profile, components=comps,
@@ -620,7 +616,7 @@ class LookupScreen(Screen):
     @work(thread=True, group="scan-commit", exit_on_error=False)
     def _store_scan(self, code: str, index: int, batch: Any, imported: list[Any]) -> None:
         from counter_app.services import digitization as dg
-        from counter_app.ui.widgets.reception_scan import mark_inbox_imported
+        from counter_app.services.digitization import mark_inbox_imported
 
         pages, error = len(batch.pages), ""
         try:

@@ -1060,13 +1060,7 @@ class ReceptionScreen(Screen):
             return
         spec = row.spec
         index = spec.index
-        profile = "text"
-        try:
-            from counter_app.devices.scanner.imaging import profile_for_component
-
-            profile = profile_for_component(spec.name).name
-        except Exception:  # noqa: BLE001 - the default profile is only a suggestion
-            pass
+        profile = dg.suggested_profile(spec.name)
         batch = self.pending_scans.get(index) or dg.ScanBatch(self.ctx.blobs, self.ctx.settings)
         dialog = ScanDialog(
             t("sc.title", index=index, name=spec.name), self.ctx.blobs, self.ctx.settings,
@@ -1125,7 +1119,7 @@ class ReceptionScreen(Screen):
         """Attach every stashed scan (resumed draft + accepted batches) to dossier `code`, before
         the draft is discarded. Batches whose stash is not ready are left to `_commit_scans`."""
         from counter_app.services import digitization as dg
-        from counter_app.ui.widgets.reception_scan import mark_inbox_imported
+        from counter_app.services.digitization import mark_inbox_imported
 
         results: dict[int, str] = {}
         for index, items in sorted(self._stashed_items().items()):
@@ -1151,7 +1145,7 @@ class ReceptionScreen(Screen):
     ) -> None:
         """Store the scans accepted during the checklist, now that the dossier exists."""
         from counter_app.services import digitization as dg
-        from counter_app.ui.widgets.reception_scan import mark_inbox_imported
+        from counter_app.services.digitization import mark_inbox_imported
 
         results: dict[int, str] = {}
         errors: list[str] = []

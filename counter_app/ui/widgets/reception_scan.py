@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from counter_app.errors import CounterAppError
 from counter_app.services import digitization as dg
 from counter_app.ui.i18n_reception import localize_bindings, t
 
@@ -63,9 +64,7 @@ def thumbnail_text(batch: dg.ScanBatch, index: int, cols: int = THUMB_COLS) -> T
     from rich.color import Color
     from rich.style import Style
 
-    from counter_app.devices.scanner.imaging import halfblocks
-
-    cells = halfblocks(batch.thumbnail(index, THUMB_PX), cols=cols)
+    cells = dg.thumbnail_cells(batch, index, THUMB_PX, cols)
     text = Text(no_wrap=True)
     styles: dict[tuple[Any, Any], Style] = {}
     for r, row in enumerate(cells):
@@ -314,12 +313,7 @@ class ScanDialog(ModalScreen["dg.ScanBatch | None"]):
         if isinstance(event.value, int):
             self.component_index = event.value
             name = dict(self.components).get(event.value, "")
-            try:
-                from counter_app.devices.scanner.imaging import profile_for_component
-
-                self.query_one("#sc-profile", Select).value = profile_for_component(name).name
-            except Exception:  # noqa: BLE001 - the default profile is only a suggestion
-                pass
+            self.query_one("#sc-profile", Select).value = dg.suggested_profile(name)
 
     @on(Select.Changed, "#sc-device")
     def _device_changed(self, event: Select.Changed) -> None:
@@ -368,19 +362,12 @@ class ScanDialog(ModalScreen["dg.ScanBatch | None"]):
         if not self.devices or device in (INBOX, Select.BLANK):
             self.say(t("sc.no_device") + " " + t("sc.pick_device"), "error")
             return
-        from counter_app.devices.scanner.imaging import get_profile
-        from counter_app.devices.scanner.sane import ScanRequest
-
-        profile = get_profile(str(self.query_one("#sc-profile", Select).value))
-        source = str(self.query_one("#sc-source", Select).value)
-        kw: dict[str, Any] = {"resolution": profile.resolution, "mode": profile.mode}
-        kw.update(self.request_defaults)
-        if source == "flatbed":
-            kw["max_pages"] = 1
         try:
-            request = ScanRequest(device=str(device), source=source, **kw)
-        except Exception as exc:  # noqa: BLE001
-            self.say(getattr(exc, "message", str(exc)), "error")
+            request, profile = dg.scan_request(
+                str(device), str(self.query_one("#sc-source", Select).value),
+                str(self.query_one("#sc-profile", Select).value), self.request_defaults)
+        except CounterAppError as exc:
+            self.say(exc.message, "error")
             return
         self.scanning = True
         self.strip.locked = True
@@ -390,8 +377,6 @@ class ScanDialog(ModalScreen["dg.ScanBatch | None"]):
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def _scan(self, request: Any, profile: Any) -> None:
-        from counter_app.devices.scanner.sane import ScanCancelled
-
         added, error, cancelled = 0, "", False
         try:
             added = self.batch.scan(
@@ -400,10 +385,11 @@ class ScanDialog(ModalScreen["dg.ScanBatch | None"]):
                 on_page=lambda _p: self.post_message(PageScanned(len(self.batch.pages))),
                 cancel_event=self.cancel_event,
             )
-        except ScanCancelled:
-            cancelled = True
         except Exception as exc:  # noqa: BLE001 - shown; pages before the error stay
-            error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            if dg.is_cancelled(exc):
+                cancelled = True
+            else:
+                error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         self.post_message(ScanFinished(added, error, cancelled))
 
     @on(ScanProgressed)
@@ -468,18 +454,6 @@ class ScanDialog(ModalScreen["dg.ScanBatch | None"]):
     @on(Button.Pressed, "#sc-discard")
     def _b_discard(self) -> None:
         self.action_cancel_or_discard()
-
-
-def mark_inbox_imported(files: list[Path]) -> None:
-    """After the pages of inbox files are stored: move the files into `.imported/`."""
-    from counter_app.devices.scanner.inbox import mark_imported
-
-    for f in files:
-        try:
-            if f.exists():
-                mark_imported(f)
-        except OSError:
-            pass
 
 
 def _device_label(d: dict[str, Any]) -> str:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counter_app.config import Settings
-from counter_app.store.db import Store
+
+if TYPE_CHECKING:
+    from counter_app.store.db import Store
 
 # --- catalog -----------------------------------------------------------------------------------
 
