@@ -141,9 +141,9 @@ def main() -> int:
     import httpx
     from sqlmodel import select
 
+    from counter_app.services.sync_runner import engine as sync_engine
     from counter_app.store.models import Outbox
     from counter_app.sync.device import load
-    from counter_app.sync.engine import SyncEngine
     from tests.server.conftest import start_server
     from tests.sync import clientlib
 
@@ -187,7 +187,7 @@ def main() -> int:
         print(f"baseline  raw SQLite insert (no server):    {raw_sqlite_baseline(n):8.0f} rows/s")
 
         # --- push: drain the week's backlog -------------------------------------------------
-        eng = SyncEngine(store, settings)
+        eng = sync_engine(store, settings)
         t0 = time.perf_counter()
         pushed = eng.push()
         push_el = time.perf_counter() - t0
@@ -206,7 +206,7 @@ def main() -> int:
 
         # --- pull into a second client -----------------------------------------------------
         store_b, settings_b = clientlib.open_client(base / "b")
-        eng = SyncEngine(store_b, settings_b)
+        eng = sync_engine(store_b, settings_b)
         t0 = time.perf_counter()
         rows = eng.pull()
         pull_el = time.perf_counter() - t0
@@ -224,7 +224,7 @@ def main() -> int:
         t0 = time.perf_counter()
         shutil.copyfile(src, base / "copy.bin")
         copy_rate = size / (time.perf_counter() - t0)
-        eng = SyncEngine(store_b, settings_b)
+        eng = sync_engine(store_b, settings_b)
         eng.push()
         creds_b = load(base / "b")
         assert creds_b is not None

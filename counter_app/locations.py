@@ -35,6 +35,11 @@ def assets_dir() -> Path:
     return here.parent / "assets"
 
 
+def demo_catalog_path() -> Path:
+    """The catalog shipped with the product (seeded into an empty counter or server)."""
+    return assets_dir() / "catalog" / "demo_catalog.json"
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create a directory readable by its owner only (personal data lives there). A path that
     is a file, or a folder that cannot be created, is a clear one-line error (exit 2 / 3)."""

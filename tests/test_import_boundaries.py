@@ -138,3 +138,17 @@ def test_ui_goes_through_services() -> None:
         if m.startswith(below)
     ]
     assert offenders == []
+
+
+def test_lower_layers_and_the_server_never_import_services() -> None:
+    """docs/DESIGN.md §2 (issue 16): services sit above sync, store, devices, documents,
+    contracts and domain, and the server shares only domain and contracts with the counter's
+    services (what both need — the catalog's validation — lives in contracts/)."""
+    offenders = [
+        f"{p.relative_to(PKG)} → {m}"
+        for sub in ("server", "sync", "store", "devices", "documents", "contracts", "domain")
+        for p in sorted((PKG / sub).rglob("*.py"))
+        for m in sorted(_runtime_imports(p))
+        if m.startswith(("counter_app.services", "counter_app.ui", "counter_app.cli"))
+    ]
+    assert offenders == []

@@ -52,13 +52,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from counter_app.services.sync_runner import engine as sync_engine
     from counter_app.store.db import Store
-    from counter_app.sync.engine import SyncEngine, status
+    from counter_app.sync.engine import status
     from counter_app.sync.http import ServerError, SyncConflict
 
     settings = settings_from_args(args)
     store = Store.open(settings.db_path)
-    engine = SyncEngine(store, settings, batch=args.batch)
+    engine = sync_engine(store, settings, batch=args.batch)
 
     def progress(stage: str, done: int, total: int) -> None:
         log(f"{stage}: {done}/{total}")

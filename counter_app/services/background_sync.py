@@ -22,9 +22,9 @@ def enrolled(ctx: AppContext) -> bool:
 
 def sync_once(ctx: AppContext) -> dict[str, Any]:
     """One round now (push, scans, pull); its counts. Errors are the engine's, for the officer."""
-    from counter_app.sync.engine import SyncEngine
+    from counter_app.services.sync_runner import engine as sync_engine
 
-    engine = SyncEngine(ctx.store, ctx.settings)
+    engine = sync_engine(ctx.store, ctx.settings)
     try:
         result = engine.run_once()
     finally:
@@ -41,10 +41,10 @@ def start(ctx: AppContext, stop: threading.Event, wake: threading.Event) -> thre
         return None
 
     def loop() -> None:
-        from counter_app.sync.engine import SyncEngine
+        from counter_app.services.sync_runner import engine as sync_engine
 
         try:
-            engine = SyncEngine(ctx.store, ctx.settings)
+            engine = sync_engine(ctx.store, ctx.settings)
         except Exception:  # noqa: BLE001 - no sync engine (unreadable device file): the app runs without background sync
             return
         try:

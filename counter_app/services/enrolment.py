@@ -79,9 +79,9 @@ def enroll(
         if existing is not None and existing.device_id != creds.device_id:
             set_state(s, "sync_cursor", 0)
     save(settings.data_dir, creds)
-    from counter_app.sync.engine import SyncEngine
+    from counter_app.services.sync_runner import engine as sync_engine
 
-    engine = SyncEngine(store, settings, creds=creds, transport=transport)
+    engine = sync_engine(store, settings, creds=creds, transport=transport)
     try:
         stats = engine.run_once()
     finally:

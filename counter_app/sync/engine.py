@@ -90,9 +90,13 @@ class SyncEngine:
         creds: DeviceCredentials | None = None,
         transport: httpx.BaseTransport | None = None,
         batch: int = MAX_BATCH,
+        import_procedures: Callable[[list[dict[str, Any]]], object],
     ) -> None:
+        """`import_procedures` stores the catalog entries a pull brings (the catalog service's
+        versioned import: services/sync_runner.engine passes it; sync sits below services)."""
         self.store = store
         self.settings = settings
+        self.import_procedures = import_procedures
         self.creds = creds or load(settings.data_dir)
         if self.creds is None:
             raise NotAvailable(
@@ -374,14 +378,7 @@ class SyncEngine:
                     continue
                 raise
             if page.get("procedures"):
-                from counter_app.services.catalog import import_catalog
-
-                import_catalog(
-                    self.store,
-                    [p["data"] for p in page["procedures"]],
-                    actor="sync",
-                    source="server",
-                )
+                self.import_procedures([p["data"] for p in page["procedures"]])
             t1 = time.time()
             with self.store.write() as s:
                 total += pull_apply.apply_page(s, page, self.creds.center)

@@ -129,13 +129,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         try:
             import random
 
-            from counter_app.sync.engine import SyncEngine
+            from counter_app.services.sync_runner import engine as sync_engine
 
             dossier = clientlib.receive(store, settings, random.Random(1))
             sha = clientlib.attach_blob(
                 store, settings, dossier["id"], clientlib.random_blob(random.Random(2), 40_000)
             )
-            engine = SyncEngine(store, settings)
+            engine = sync_engine(store, settings)
             try:
                 engine.run_once()
             finally:

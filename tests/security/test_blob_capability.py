@@ -73,8 +73,8 @@ def test_a_center_holding_the_bytes_proves_it_by_uploading(world: World) -> None
 def test_wrong_size_claim_does_not_block_the_rightful_upload(world: World) -> None:
     """CB claims DEMO's next scan with a wrong size before DEMO uploads it: DEMO's upload
     still goes through, and CB's claim stays CB's own problem."""
+    from counter_app.services.sync_runner import engine as sync_engine
     from counter_app.store.db import Store
-    from counter_app.sync.engine import SyncEngine
     from tests.sync import clientlib
 
     data = b"%PDF-1.4\n" + os.urandom(30_000)
@@ -91,7 +91,7 @@ def test_wrong_size_claim_does_not_block_the_rightful_upload(world: World) -> No
     try:
         assert isinstance(store, Store)
         clientlib.attach_blob(store, settings, world.demo_dossier["id"], data)
-        engine = SyncEngine(store, settings)
+        engine = sync_engine(store, settings)
         try:
             stats = engine.run_once()
         finally:

@@ -14,8 +14,8 @@ from textual.widgets import Static
 
 from counter_app.config import load_settings
 from counter_app.services.context import AppContext, Officer
+from counter_app.services.sync_runner import engine as sync_engine
 from counter_app.store.models import Outbox
-from counter_app.sync.engine import SyncEngine
 from counter_app.sync.status import sync_status
 from counter_app.ui.screens.supervisor import SupervisorScreen
 from tests.security.conftest import World
@@ -35,7 +35,7 @@ def test_refused_op_is_quarantined_and_the_rest_flows(world: World, tmp_path: Pa
             op = s.exec(select(Outbox).where(Outbox.entity_id == first["id"])).one()
             op.payload = {**op.payload, "dossier": {**op.payload["dossier"], "status": "bogus"}}
             s.add(op)
-        engine = SyncEngine(store, settings)
+        engine = sync_engine(store, settings)
         try:
             stats = engine.run_once()
             again = engine.run_once()

@@ -122,8 +122,8 @@ def main() -> int:
 
     from counter_app.errors import CounterAppError
     from counter_app.services import local_queue
+    from counter_app.services.sync_runner import engine as sync_engine
     from counter_app.store.models import Dossier
-    from counter_app.sync.engine import SyncEngine
 
     store, settings = clientlib.open_client(Path(args.data_dir))
     from counter_app.sync.device import load
@@ -137,7 +137,7 @@ def main() -> int:
         except Exception as exc:  # noqa: BLE001
             (CONTROL / "last_error").write_text(f"enrol: {type(exc).__name__}: {exc}")
             time.sleep(0.5)
-    engine = SyncEngine(store, settings)
+    engine = sync_engine(store, settings)
     counter = f"Q{engine.creds.slot}"
     (CONTROL / "started").write_text(str(os.getpid()))
 

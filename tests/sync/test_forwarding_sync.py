@@ -13,7 +13,7 @@ from sqlmodel import select
 from counter_app.errors import BadInput
 from counter_app.server.sync.models import ServerDossier
 from counter_app.services import dossiers, forwarding
-from counter_app.sync.engine import SyncEngine
+from counter_app.services.sync_runner import engine as sync_engine
 from tests.sync import clientlib
 from tests.sync.conftest import open_server_db
 
@@ -21,7 +21,7 @@ RNG = random.Random(19)
 
 
 def _sync(store, settings) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    eng = SyncEngine(store, settings)
+    eng = sync_engine(store, settings)
     try:
         return eng.run_once()
     finally:

@@ -397,8 +397,8 @@ def import_catalog(db: Database, data: Any, *, actor: str = "admin-cli") -> dict
         )
     # The same validation and local codes as the counters' catalog import: a procedure the
     # server accepts is one every client accepts when it pulls it (and codes match on both sides).
+    from counter_app.contracts.catalog import validate_catalog
     from counter_app.errors import BadInput
-    from counter_app.services.catalog import validate_catalog
 
     try:
         normalised = validate_catalog(items)
@@ -453,7 +453,7 @@ def seed_shipped_catalog(db: Database) -> int:
     with db.read() as s:
         if s.exec(select(ProcedureRow.id).limit(1)).first() is not None:
             return 0
-    from counter_app.services.catalog import demo_catalog_path
+    from counter_app.locations import demo_catalog_path
 
     data = json.loads(demo_catalog_path().read_text(encoding="utf-8"))
     return int(import_catalog(db, data, actor="shipped-catalog")["added"])
