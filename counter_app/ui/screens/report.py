@@ -82,10 +82,12 @@ def by_for(kind: str, by: str | None) -> str | None:
 
 
 class ReportDone(Message):
-    def __init__(self, report: dict[str, Any] | None, error: str = "") -> None:
+    """The reports computed (by kind) and, for those that could not be, why."""
+
+    def __init__(self, reports: dict[str, Any], errors: dict[str, str]) -> None:
         super().__init__()
-        self.report = report
-        self.error = error
+        self.reports = reports
+        self.errors = errors
 
 
 def _cell(key: str, group: dict[str, Any]) -> Text:
@@ -227,42 +229,40 @@ class ReportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="report", exit_on_error=False)
     def _compute(self) -> None:
+        """The three reports, each with its lines per day for the trends tab (from the same
+        rows); one that fails leaves the others shown, with its reason."""
         from counter_app.services import reports, satisfaction
 
-        store, settings = self.ctx.store, self.ctx.settings
-        try:
-            # each with its lines per day for the trends tab, from the same rows
-            out = {
-                "dossiers": reports.dossiers_report(
-                    store, settings, self.start, self.end, by=self.by, now=self._now(), days=True
-                ),
-                "queue": reports.queue_report(
-                    store, settings, self.start, self.end, by=by_for("queue", self.by), days=True
-                ),
-                "satisfaction": satisfaction.satisfaction_report(
-                    store, settings, self.start, self.end, by=by_for("satisfaction", self.by),
-                    days=True,
-                ),
-            }
-        except CounterAppError as exc:
-            self.post_message(ReportDone(None, exc.message))
-            return
-        except Exception as exc:  # noqa: BLE001 - shown; a report changes nothing
-            self.post_message(ReportDone(None, f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(ReportDone(out))
+        store, settings, start, end = self.ctx.store, self.ctx.settings, self.start, self.end
+        runs = {
+            "dossiers": lambda: reports.dossiers_report(
+                store, settings, start, end, by=self.by, now=self._now(), days=True),
+            "queue": lambda: reports.queue_report(
+                store, settings, start, end, by=by_for("queue", self.by), days=True),
+            "satisfaction": lambda: satisfaction.satisfaction_report(
+                store, settings, start, end, by=by_for("satisfaction", self.by), days=True),
+        }
+        out: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for kind, run in runs.items():
+            try:
+                out[kind] = run()
+            except CounterAppError as exc:
+                errors[kind] = exc.message
+            except Exception as exc:  # noqa: BLE001 - shown in its tab's place; a report changes nothing
+                errors[kind] = f"{type(exc).__name__}: {exc}"
+        self.post_message(ReportDone(out, errors))
 
     @on(ReportDone)
     def _done(self, event: ReportDone) -> None:
         status = self.query_one("#rp-status", Static)
-        if event.report is None:
-            status.update(Text(event.error, style="bold red"))
-            return
-        self.reports = event.report
+        self.reports = event.reports
         for kind in KINDS:
-            report = self.reports[kind]
+            report = self.reports.get(kind)
             table = self.query_one(f"#rp-table-{kind}", DataTable)
             table.clear()
+            if report is None:
+                continue
             for group in report["groups"]:
                 table.add_row(group_name(report.get("by"), group["key"], current_lang()),
                               *(_cell(k, group) for k in COLUMNS[kind]),
@@ -273,17 +273,26 @@ class ReportScreen(Screen):
                 key="total",
             )
         self._show_trends()
-        totals = {k: self.reports[k]["total"] for k in KINDS}
-        status.update(t(
-            "rp.done", n=totals["dossiers"]["entered"], tickets=totals["queue"]["issued"],
-            ratings=totals["satisfaction"]["rated"], definitions=t("rp.definitions"),
-        ))
+        if event.errors:
+            status.update(Text(" · ".join(
+                f"{t(f'rp.tab.{kind}')}: {why}" for kind, why in event.errors.items()
+            ), style="bold red"))
+        else:
+            totals = {k: self.reports[k]["total"] for k in KINDS}
+            status.update(t(
+                "rp.done", n=totals["dossiers"]["entered"], tickets=totals["queue"]["issued"],
+                ratings=totals["satisfaction"]["rated"], definitions=t("rp.definitions"),
+            ))
         self.query_one("#rp-table-dossiers", DataTable).focus()
 
     def _show_trends(self) -> None:
         from counter_app.domain.reports import daily_series
 
         for kind, figure, rate in TRENDS:
+            if kind not in self.reports:
+                self.query_one(f"#rp-trend-{figure}-label", Static).update(
+                    f"[b]{t(f'rp.trend.{figure}')}[/b]  —")
+                continue
             values = daily_series(self.reports[kind]["days"], self.start, self.end, figure)
             self.query_one(f"#rp-trend-{figure}", Sparkline).data = [v or 0 for v in values]
             self.query_one(f"#rp-trend-{figure}-label", Static).update(
@@ -302,12 +311,16 @@ class ReportScreen(Screen):
     def action_save(self, fmt: str) -> None:
         if not self.reports:
             return
-        self.query_one("#rp-status", Static).update(t("rp.saving"))
         shown = self._shown()
         if fmt == "csv" and shown not in KINDS:
             shown = "dossiers"
-        chosen = [self.reports[shown]] if fmt == "csv" else [self.reports[k] for k in KINDS]
-        self._save(fmt, chosen)
+        if fmt == "csv":
+            chosen = [self.reports[shown]] if shown in self.reports else []
+        else:
+            chosen = [self.reports[k] for k in KINDS if k in self.reports]
+        if chosen:
+            self.query_one("#rp-status", Static).update(t("rp.saving"))
+            self._save(fmt, chosen)
 
     @work(thread=True, group="report-save", exit_on_error=False)
     def _save(self, fmt: str, chosen: list[dict[str, Any]]) -> None:

@@ -125,3 +125,31 @@ def test_every_grouping_can_be_asked_of_every_tab() -> None:
         for kind, groups in known.items():
             asked = by_for(kind, by)
             assert asked is None or asked in groups, (kind, by, asked)
+
+
+async def test_one_report_failing_leaves_the_others(ctx) -> None:
+    """A store whose ratings table is damaged: the satisfaction tab says why, the dossier and
+    queue tabs still show their figures, and the workbook holds the two that could be read."""
+    import sqlite3
+
+    receive(ctx, "Phạm Văn Đức", "001085000123", "1985-01-01", when=FROZEN_NOW - dt.timedelta(days=3))
+    with sqlite3.connect(ctx.settings.db_path) as con:
+        con.execute("ALTER TABLE rating RENAME TO rating_damaged")
+    start, end = dt.date(2026, 11, 1), dt.date(2026, 11, 23)
+    app = HostApp(ctx, lambda c: ReportScreen(c, start, end, "officer"))
+    async with app.run_test(size=(140, 34)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportScreen)
+        assert screen.query_one("#rp-table-dossiers", DataTable).row_count == 2
+        assert screen.query_one("#rp-table-queue", DataTable).row_count >= 1
+        assert screen.query_one("#rp-table-satisfaction", DataTable).row_count == 0
+        status = str(screen.query_one("#rp-status", Static).render())
+        assert "Hài lòng" in status and "rating" in status, status
+        await pilot.press("f9")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert ".xlsx" in str(screen.query_one("#rp-status", Static).render())
+    assert (ctx.settings.data_dir / "reports" / "dossiers-queue-2026-11-01-2026-11-23-officer.xlsx").exists()
