@@ -18,7 +18,8 @@ from counter_app.services import catalog
 from counter_app.store.db import Store
 from counter_app.store.models import Event, Outbox, Procedure
 
-SAMPLE = Path("/work/shared/data/procedures_sample.json")
+# the team's sample of real procedures, in ../shared beside the clone (as CI has it)
+SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "procedures_sample.json"
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 T1 = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 
