@@ -129,9 +129,24 @@ def _no_show(args: argparse.Namespace) -> int:
 
 
 def _finish(args: argparse.Namespace) -> int:
+    """Finish the ticket on the server; as the TUI's F9 does, it is then offered for the
+    citizen's rating at this counter (`counter-app rate --counter Q1` on this PC)."""
     client, s = _client(args)
+    counter = _counter(args, s)
     with client:
-        return _show(args, client.finish(_counter(args, s)), "Xong / done")
+        done = client.finish(counter)
+    if done:
+        from counter_app.contracts.tickets import QueueTicket
+        from counter_app.services import satisfaction
+        from counter_app.store.db import Store
+
+        store = Store.open(s.db_path)
+        try:
+            satisfaction.offer_quietly(store, s, QueueTicket.model_validate(
+                {"origin": "server", **done}), counter)
+        finally:
+            store.close()
+    return _show(args, done, "Xong / done")
 
 
 def _transfer(args: argparse.Namespace) -> int:

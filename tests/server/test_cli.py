@@ -83,6 +83,23 @@ def test_admin_then_queue_cli(server_factory, tmp_path: Path) -> None:
     assert empty.returncode == 0 and json.loads(empty.stdout) is None
     st = json.loads(run_cli("queue", "status", *common).stdout)
     assert st["center"] == "HCM7" and st["counts"]["A"]["no_show"] == 1
+    # finishing from the command line offers the ticket for rating on this PC, as F9 does
+    second = json.loads(run_cli("queue", "issue", "--service", "A", *common).stdout)
+    assert json.loads(run_cli("queue", "call-next", "--counter", "Q1", *common).stdout)["id"] == second["id"]
+    assert run_cli("queue", "start", "--counter", "Q1", *common).returncode == 0
+    done = run_cli("queue", "finish", "--counter", "Q1", *common)
+    assert done.returncode == 0 and json.loads(done.stdout)["state"] == "done", done.stderr
+    from counter_app.config import load_settings
+    from counter_app.services import satisfaction
+    from counter_app.store.db import Store
+
+    client_settings = load_settings(data_dir=client_dir)
+    client_store = Store.open(client_settings.db_path)
+    try:
+        offered = satisfaction.pending(client_store, client_settings, "Q1")
+        assert offered is not None and offered.ticket_id == second["id"]
+    finally:
+        client_store.close()
     # refused transition → 2 with a message; unknown service → 2
     fin = run_cli("queue", "finish", "--counter", "Q1", *common)
     assert fin.returncode == 2 and "Q1" in fin.stderr
