@@ -10,7 +10,18 @@ import datetime as dt
 import hashlib
 import json
 import re
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from counter_app.errors import BadInput
 
@@ -19,26 +30,6 @@ CONFIDENCE = ("verified", "partly", "belief", "unknown", "")
 _CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ENTRY_KEYS = {
-    "code",
-    "name",
-    "field",
-    "level",
-    "processing_time",
-    "cut_off",
-    "fees",
-    "components",
-    "subjects",
-    "legal_basis",
-    "agency",
-    "notes",
-    "source",
-    "confidence",
-    "aliases",
-    "valid_from",
-}
-_FEE_KEYS = {"name", "amount_vnd", "note", "per", "page_tiers", "cap_per_copy_vnd"}
-_COMPONENT_KEYS = {"index", "name", "original", "copy", "required", "note"}
 
 
 def local_code(name: str) -> str:
@@ -51,84 +42,200 @@ def local_code(name: str) -> str:
 
 # --- validation (pure) ---------------------------------------------------------------------------
 
+NonNegative = Annotated[int, Field(ge=0)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+Named = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Strict(BaseModel):
+    """JSON as written: no coercion ("1" is not 1, true is not 1), no unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+class PageTier(_Strict):
+    from_page: NonNegative
+    amount_vnd: NonNegative
+
+
+class FeeIn(_Strict):
+    """A fee (domain/fees.py): once per dossier, per copy, or per page with tiers and a cap."""
+
+    name: Named
+    amount_vnd: NonNegative | None  # required: null = set by the province
+    note: Text | None = None
+    per: Literal["dossier", "copy", "page"] | None = None
+    page_tiers: Annotated[list[PageTier], Field(min_length=1, max_length=10)] | None = Field(
+        default=None, validate_default=True)
+    cap_per_copy_vnd: NonNegative | None = None
+
+    @field_validator("amount_vnd", mode="before")
+    @classmethod
+    def _whole_float(cls, v: Any) -> Any:
+        return int(v) if isinstance(v, float) and v.is_integer() else v
+
+    @field_validator("page_tiers")
+    @classmethod
+    def _tiers(cls, v: list[PageTier] | None, info: ValidationInfo) -> list[PageTier] | None:
+        if info.data.get("per") != "page":
+            if v is not None:
+                raise PydanticCustomError("page_only", "chỉ dùng khi per = page / only for per = page")
+            return v
+        if v is None:
+            if info.data.get("amount_vnd") is None:
+                raise PydanticCustomError("tiers", "phí theo trang cần mức / a page fee needs tiers")
+            return v
+        starts = [t.from_page for t in v]
+        if starts[0] != 1 or starts != sorted(set(starts)):
+            raise PydanticCustomError(
+                "tiers", "bậc tăng dần, bắt đầu từ trang 1 / tiers rise from page 1")
+        return v
+
+    @field_validator("cap_per_copy_vnd")
+    @classmethod
+    def _cap(cls, v: int | None, info: ValidationInfo) -> int | None:
+        if v is not None and info.data.get("per") != "page":
+            raise PydanticCustomError("page_only", "chỉ dùng khi per = page / only for per = page")
+        return v
+
+    def normalised(self) -> dict[str, Any]:
+        """Only what differs from a plain per-dossier fee is kept, so older entries hash the same."""
+        out: dict[str, Any] = {"name": self.name, "amount_vnd": self.amount_vnd,
+                               "note": self.note or ""}
+        if self.per in ("copy", "page"):
+            out["per"] = self.per
+        if self.per == "page":
+            tiers = self.page_tiers or [PageTier(from_page=1, amount_vnd=self.amount_vnd or 0)]
+            out["page_tiers"] = [t.model_dump() for t in tiers]
+            if self.cap_per_copy_vnd is not None:
+                out["cap_per_copy_vnd"] = self.cap_per_copy_vnd
+        return out
+
+
+class ComponentIn(_Strict):
+    index: int | None = None  # numbered from 1 in the order given
+    name: Named
+    original: NonNegative = 0
+    copies: NonNegative = Field(default=0, alias="copy")
+    required: bool = True
+    note: Text | None = None
+
+
+class ProcessingTime(_Strict):
+    unit: Literal["same_day", "working_days", "working_hours"]
+    value: Annotated[float, Field(ge=0)] | None = Field(default=None, validate_default=True)
+
+    @field_validator("value")
+    @classmethod
+    def _value(cls, v: float | None, info: ValidationInfo) -> float | None:
+        unit = info.data.get("unit")
+        if v is None and unit != "same_day":
+            raise PydanticCustomError("missing", "thiếu / missing")
+        if unit == "same_day" and v not in (None, 0):
+            raise PydanticCustomError("same_day", "same_day phải có value 0 / same_day needs value 0")
+        return v
+
+
+class ProcedureEntry(_Strict):
+    """One procedure of an imported catalog (the format in services/catalog.py)."""
+
+    code: str | None = None
+    name: Named
+    field: Text | None = None
+    level: Text | None = None
+    processing_time: ProcessingTime
+    cut_off: Annotated[str, StringConstraints(strip_whitespace=True,
+                                              pattern=_TIME_RE.pattern)] | None = None
+    fees: list[FeeIn] = []
+    components: list[ComponentIn] = []
+    subjects: Any = None  # checked by domain.subjects.parse_specs
+    legal_basis: list[str] | None = None
+    agency: Text | None = None
+    notes: Text | None = None
+    source: Text | None = None
+    confidence: Literal["verified", "partly", "belief", "unknown", ""] | None = None
+    aliases: list[str] | None = None
+    valid_from: Annotated[str, StringConstraints(pattern=_DATE_RE.pattern)] | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        if not _CODE_RE.match(v.strip()):
+            raise PydanticCustomError("code", 'mã không hợp lệ / invalid code (e.g. "1.001193" or null)')
+        return v.strip()
+
+    @field_validator("components")
+    @classmethod
+    def _numbered(cls, v: list[ComponentIn]) -> list[ComponentIn]:
+        for j, c in enumerate(v):
+            if c.index is not None and c.index != j + 1:
+                raise PydanticCustomError(
+                    "index", "components[{j}].index phải là {n} (đánh số từ 1) / must be {n}",
+                    {"j": j, "n": j + 1})
+        return v
+
+    @field_validator("valid_from")
+    @classmethod
+    def _day(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                dt.date.fromisoformat(v)
+            except ValueError:
+                raise PydanticCustomError("date", "phải là ngày YYYY-MM-DD / must be YYYY-MM-DD") from None
+        return v
+
+
+# how each kind of refusal reads (the field is named before it)
+_MESSAGES = {
+    "missing": "thiếu / missing",
+    "extra_forbidden": "khóa không hợp lệ / unknown key",
+    "string_type": "phải là chuỗi / must be a string",
+    "string_too_short": "không được để trống / must not be empty",
+    "string_pattern_mismatch": "sai dạng / wrong format",
+    "int_type": "phải là số nguyên ≥ 0 / must be an integer ≥ 0",
+    "greater_than_equal": "phải ≥ 0 / must be ≥ 0",
+    "float_type": "phải là số ≥ 0 / must be a number ≥ 0",
+    "finite_number": "phải là số ≥ 0 / must be a number ≥ 0",
+    "bool_type": "phải là true/false / must be a boolean",
+    "list_type": "phải là danh sách / must be a list",
+    "model_type": "phải là đối tượng / must be an object",
+    "model_attributes_type": "phải là đối tượng / must be an object",
+    "dict_type": "phải là đối tượng / must be an object",
+    "literal_error": "không thuộc danh sách cho phép / not one of the allowed values",
+    "too_short": "1–10 bậc / 1–10 tiers",
+    "too_long": "1–10 bậc / 1–10 tiers",
+}
+
 
 def _bad(i: int, field: str, message: str) -> BadInput:
     where = f"procedures[{i}].{field}" if field else f"procedures[{i}]"
     return BadInput(f"{where}: {message}", field=where)
 
 
-def _text(entry: dict[str, Any], i: int, key: str, *, required: bool = False) -> str:
-    value = entry.get(key)
-    if value is None:
-        if required:
-            raise _bad(i, key, "thiếu / missing")
-        return ""
-    if not isinstance(value, str):
-        raise _bad(i, key, f"phải là chuỗi / must be a string, got {type(value).__name__}")
-    value = value.strip()
-    if required and not value:
-        raise _bad(i, key, "không được để trống / must not be empty")
-    return value
-
-
-def _count(value: Any, i: int, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _bad(i, where, f"phải là số nguyên ≥ 0 / must be an integer ≥ 0, got {value!r}")
-    return value
-
-
-def _fee_unit(f: dict[str, Any], i: int, where: str) -> dict[str, Any]:
-    """`per` (dossier | copy | page), and for a page fee its tiers and cap (domain/fees.py).
-    Only what differs from a plain per-dossier fee is kept, so older entries hash the same."""
-    per = f.get("per") or "dossier"
-    if per not in ("dossier", "copy", "page"):
-        raise _bad(i, f"{where}.per", f"phải là dossier, copy hoặc page / got {per!r}")
-    if per != "page" and ("page_tiers" in f or "cap_per_copy_vnd" in f):
-        raise _bad(i, f"{where}.page_tiers", "chỉ dùng khi per = page / only for per = page")
-    out: dict[str, Any] = {} if per == "dossier" else {"per": per}
-    if per != "page":
-        return out
-    tiers_in = f.get("page_tiers")
-    if tiers_in is None:
-        if f.get("amount_vnd") is None:
-            raise _bad(i, f"{where}.page_tiers", "phí theo trang cần mức / a page fee needs tiers")
-        tiers_in = [{"from_page": 1, "amount_vnd": f["amount_vnd"]}]
-    if not isinstance(tiers_in, list) or not 1 <= len(tiers_in) <= 10:
-        raise _bad(i, f"{where}.page_tiers", "1–10 bậc / 1–10 tiers")
-    tiers = []
-    for k, t in enumerate(tiers_in):
-        tw = f"{where}.page_tiers[{k}]"
-        if not isinstance(t, dict) or set(t) != {"from_page", "amount_vnd"}:
-            raise _bad(i, tw, 'cần {"from_page", "amount_vnd"} / needs from_page and amount_vnd')
-        start = _count(t["from_page"], i, f"{tw}.from_page")
-        tiers.append({"from_page": start, "amount_vnd": _count(t["amount_vnd"], i, f"{tw}.amount_vnd")})
-    starts = [t["from_page"] for t in tiers]
-    if starts[0] != 1 or starts != sorted(set(starts)):
-        raise _bad(i, f"{where}.page_tiers", "bậc tăng dần, bắt đầu từ trang 1 / tiers rise from page 1")
-    out["page_tiers"] = tiers
-    cap = f.get("cap_per_copy_vnd")
-    if cap is not None:
-        out["cap_per_copy_vnd"] = _count(cap, i, f"{where}.cap_per_copy_vnd")
+def _where(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not str(part).startswith(("function-", "constrained-")) and part not in (
+                "int", "float", "str", "list[str]", "none", "nullable"):
+            out += f".{part}" if out else str(part)
     return out
 
 
-def _objects(entry: dict[str, Any], i: int, key: str,
-             allowed: set[str]) -> list[tuple[int, str, dict[str, Any]]]:
-    """The objects of a list field (fees, components): (position, "key[j]", object), each an
-    object with only `allowed` keys, else BadInput naming it."""
-    items = entry.get(key, [])
-    if not isinstance(items, list):
-        raise _bad(i, key, "phải là danh sách / must be a list")
-    out = []
-    for j, item in enumerate(items):
-        where = f"{key}[{j}]"
-        if not isinstance(item, dict):
-            raise _bad(i, where, "phải là đối tượng / must be an object")
-        extra = sorted(set(item) - allowed)
-        if extra:
-            raise _bad(i, f"{where}.{extra[0]}", "khóa không hợp lệ / unknown key")
-        out.append((j, where, item))
-    return out
+def _refusal(i: int, exc: ValidationError) -> BadInput:
+    """The first thing wrong with entry `i`, named "procedures[i].fees[0].amount_vnd: why"."""
+    first = exc.errors(include_url=False)[0]
+    kind = first["type"]
+    message = first["msg"] if kind not in _MESSAGES else _MESSAGES[kind]
+    if kind == "literal_error":
+        message += f" ({first['ctx'].get('expected', '')})"
+    if "input" in first and kind not in ("missing", "extra_forbidden") and not isinstance(
+            first["input"], dict | list):
+        message += f", got {first['input']!r}"[:120]
+    return _bad(i, _where(tuple(first["loc"])), message)
 
 
 def _normalise(entry: Any, i: int) -> dict[str, Any]:
@@ -136,147 +243,44 @@ def _normalise(entry: Any, i: int) -> dict[str, Any]:
         raise _bad(
             i, "", f"phải là một đối tượng JSON / must be an object, got {type(entry).__name__}"
         )
-    unknown = sorted(set(entry) - _ENTRY_KEYS)
-    if unknown:
-        raise _bad(
-            i,
-            unknown[0],
-            f"khóa không hợp lệ / unknown key (allowed: {', '.join(sorted(_ENTRY_KEYS))})",
-        )
-    name = _text(entry, i, "name", required=True)
-    raw_code = entry.get("code")
-    if raw_code is None or (isinstance(raw_code, str) and not raw_code.strip()):
-        code = local_code(name)
-    elif isinstance(raw_code, str) and _CODE_RE.match(raw_code.strip()):
-        code = raw_code.strip()
-    else:
-        raise _bad(
-            i, "code", f'mã không hợp lệ / invalid code {raw_code!r} (e.g. "1.001193" or null)'
-        )
-
-    pt = entry.get("processing_time")
-    if not isinstance(pt, dict):
-        raise _bad(i, "processing_time", 'thiếu hoặc sai / missing or not {"value", "unit"}')
-    unit = pt.get("unit")
-    if unit not in UNITS:
-        raise _bad(
-            i, "processing_time.unit", f"phải là / must be one of {', '.join(UNITS)}, got {unit!r}"
-        )
-    value = pt.get("value", 0 if unit == "same_day" else None)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or value != value:
-        raise _bad(
-            i, "processing_time.value", f"phải là số ≥ 0 / must be a number ≥ 0, got {value!r}"
-        )
-    if unit == "same_day" and value != 0:
-        raise _bad(i, "processing_time.value", "same_day phải có value 0 / same_day needs value 0")
-    extra = sorted(set(pt) - {"value", "unit"})
-    if extra:
-        raise _bad(i, f"processing_time.{extra[0]}", "khóa không hợp lệ / unknown key")
-    value = int(value) if float(value).is_integer() else float(value)
-
-    cut_off = entry.get("cut_off")
-    if cut_off is not None:
-        if not isinstance(cut_off, str) or not _TIME_RE.match(cut_off.strip()):
-            raise _bad(i, "cut_off", f"phải có dạng HH:MM / must be HH:MM, got {cut_off!r}")
-        h, m = cut_off.strip().split(":")
-        cut_off = f"{int(h):02d}:{m}"
-
-    fees = []
-    for _j, where, f in _objects(entry, i, "fees", _FEE_KEYS):
-        fname = f.get("name")
-        if not isinstance(fname, str) or not fname.strip():
-            raise _bad(i, f"{where}.name", "thiếu tên lệ phí / missing fee name")
-        if "amount_vnd" not in f:
-            raise _bad(
-                i,
-                f"{where}.amount_vnd",
-                "thiếu (dùng null nếu do tỉnh quy định) / missing (null = set by province)",
-            )
-        amount = f["amount_vnd"]
-        if amount is not None:
-            if isinstance(amount, float) and amount.is_integer():
-                amount = int(amount)
-            amount = _count(amount, i, f"{where}.amount_vnd")
-        note = f.get("note") or ""
-        if not isinstance(note, str):
-            raise _bad(i, f"{where}.note", "phải là chuỗi / must be a string")
-        fee: dict[str, Any] = {"name": fname.strip(), "amount_vnd": amount, "note": note.strip()}
-        fee.update(_fee_unit(f, i, where))
-        fees.append(fee)
-
-    components = []
-    for j, where, c in _objects(entry, i, "components", _COMPONENT_KEYS):
-        cname = c.get("name")
-        if not isinstance(cname, str) or not cname.strip():
-            raise _bad(i, f"{where}.name", "thiếu tên thành phần / missing component name")
-        if "index" in c and c["index"] != j + 1:
-            raise _bad(i, f"{where}.index", f"phải là {j + 1} (đánh số từ 1) / must be {j + 1}")
-        required = c.get("required", True)
-        if not isinstance(required, bool):
-            raise _bad(i, f"{where}.required", "phải là true/false / must be a boolean")
-        note = c.get("note") or ""
-        if not isinstance(note, str):
-            raise _bad(i, f"{where}.note", "phải là chuỗi / must be a string")
-        components.append(
-            {
-                "index": j + 1,
-                "name": cname.strip(),
-                "original": _count(c.get("original", 0), i, f"{where}.original"),
-                "copy": _count(c.get("copy", 0), i, f"{where}.copy"),
-                "required": required,
-                "note": note.strip(),
-            }
-        )
-
-    def str_list(key: str) -> list[str]:
-        items = entry.get(key, [])
-        if items is None:
-            return []
-        if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
-            raise _bad(i, key, "phải là danh sách chuỗi / must be a list of strings")
-        return [x.strip() for x in items if x.strip()]
-
-    confidence = _text(entry, i, "confidence")
-    if confidence not in CONFIDENCE:
-        raise _bad(
-            i, "confidence", f"phải là / must be one of {', '.join(c for c in CONFIDENCE if c)}"
-        )
-    valid_from = entry.get("valid_from")
-    if valid_from is not None:
-        try:
-            if not isinstance(valid_from, str) or not _DATE_RE.match(valid_from):
-                raise ValueError
-            dt.date.fromisoformat(valid_from)
-        except ValueError:
-            raise _bad(
-                i, "valid_from", f"phải là ngày YYYY-MM-DD / must be YYYY-MM-DD, got {valid_from!r}"
-            ) from None
-
+    try:
+        e = ProcedureEntry.model_validate(entry)
+    except ValidationError as exc:
+        raise _refusal(i, exc) from None
     from counter_app.domain.subjects import parse_specs
 
     try:
-        subjects = [spec.as_dict() for spec in parse_specs(entry.get("subjects"))]
+        subjects = [spec.as_dict() for spec in parse_specs(e.subjects)]
     except ValueError as exc:
         raise _bad(i, "subjects", str(exc)) from None
-
+    pt = e.processing_time
+    value = 0 if pt.value is None else pt.value
+    cut_off = None
+    if e.cut_off is not None:
+        h, m = e.cut_off.split(":")
+        cut_off = f"{int(h):02d}:{m}"
     return {
-        "code": code,
-        "name": name,
-        "field": _text(entry, i, "field"),
-        "level": _text(entry, i, "level"),
-        "processing_value": value,
-        "processing_unit": unit,
+        "code": e.code or local_code(e.name),
+        "name": e.name,
+        "field": e.field or "",
+        "level": e.level or "",
+        "processing_value": int(value) if float(value).is_integer() else float(value),
+        "processing_unit": pt.unit,
         "cut_off": cut_off,
-        "fees": fees,
-        "components": components,
+        "fees": [f.normalised() for f in e.fees],
+        "components": [
+            {"index": j + 1, "name": c.name, "original": c.original, "copy": c.copies,
+             "required": c.required, "note": c.note or ""}
+            for j, c in enumerate(e.components)
+        ],
         "subjects": subjects,
-        "legal_basis": str_list("legal_basis"),
-        "agency": _text(entry, i, "agency"),
-        "notes": _text(entry, i, "notes"),
-        "source": _text(entry, i, "source"),
-        "confidence": confidence,
-        "aliases": str_list("aliases"),
-        "valid_from": valid_from,
+        "legal_basis": [x.strip() for x in e.legal_basis or [] if x.strip()],
+        "agency": e.agency or "",
+        "notes": e.notes or "",
+        "source": e.source or "",
+        "confidence": e.confidence or "",
+        "aliases": [x.strip() for x in e.aliases or [] if x.strip()],
+        "valid_from": e.valid_from,
     }
 
 

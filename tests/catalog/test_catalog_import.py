@@ -196,6 +196,22 @@ def _entry(**over: Any) -> dict[str, Any]:
         ({"valid_from": "01/12/2026"}, "procedures[1].valid_from"),
         ({"componets": []}, "procedures[1].componets"),
         ({"code": "1.000000"}, "procedures[1].code"),  # duplicate of entry 0
+        ({"processing_time": {"unit": "working_days"}}, "procedures[1].processing_time.value"),
+        ({"processing_time": {"value": True, "unit": "working_days"}},
+         "procedures[1].processing_time.value"),
+        ({"fees": [{"name": "Lệ phí", "amount_vnd": 1, "per": "page",
+                    "page_tiers": [{"from_page": 2, "amount_vnd": 1}]}]},
+         "procedures[1].fees[0].page_tiers"),
+        ({"fees": [{"name": "Lệ phí", "amount_vnd": None, "per": "page"}]},
+         "procedures[1].fees[0].page_tiers"),
+        ({"fees": [{"name": "Lệ phí", "amount_vnd": 1, "cap_per_copy_vnd": 5}]},
+         "procedures[1].fees[0].cap_per_copy_vnd"),
+        ({"components": [{"name": "X", "original": 1, "copy": 0, "index": 2}]},
+         "procedures[1].components"),
+        ({"components": [{"name": "X", "original": 1, "copy": 0, "note": ["a"]}]},
+         "procedures[1].components[0].note"),
+        ({"valid_from": "2026-02-30"}, "procedures[1].valid_from"),
+        ({"legal_basis": "Luật Hộ tịch"}, "procedures[1].legal_basis"),
     ],
 )
 def test_bad_entry_stores_nothing(store: Store, bad: dict[str, Any], where: str) -> None:
@@ -203,8 +219,21 @@ def test_bad_entry_stores_nothing(store: Store, bad: dict[str, Any], where: str)
     with pytest.raises(BadInput) as exc:
         catalog.import_catalog(store, [good, _entry(**bad)], "admin")
     assert where in str(exc.value)
+    assert " / " in str(exc.value)  # said in Vietnamese and in English
     assert rows(store) == []
     assert events(store) == []
+
+
+def test_lenient_where_the_format_allows(store: Store) -> None:
+    """A whole amount written as 1000.0, a same-day time without value, codes and texts with
+    spaces around them: read as meant."""
+    entry = _entry(code=" 1.000009 ", processing_time={"unit": "same_day"},
+                   fees=[{"name": " Lệ phí ", "amount_vnd": 1000.0, "note": None}],
+                   cut_off="7:30")
+    (norm,) = catalog.validate_catalog([entry])
+    assert norm["code"] == "1.000009" and norm["processing_value"] == 0
+    assert norm["fees"] == [{"name": "Lệ phí", "amount_vnd": 1000, "note": ""}]
+    assert norm["cut_off"] == "07:30"
 
 
 def test_bad_top_level_and_files(store: Store, tmp_path: Path) -> None:
