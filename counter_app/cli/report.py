@@ -14,8 +14,8 @@ from counter_app.cli._common import (
     officer_client,
     settings_from_args,
 )
-
-_BY = ("procedure", "field", "officer", "counter", "channel", "day", "center")  # reports.GROUPS
+from counter_app.domain import satisfaction as sat
+from counter_app.domain.reports import GROUPS, QUEUE_GROUPS
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "overdue, supplementation, digitization — for this center (local store)",
     )
     _add_period(ds)
-    ds.add_argument("--by", choices=_BY, help="one line per procedure, field, officer, …")
+    ds.add_argument("--by", choices=GROUPS, help="one line per procedure, field, officer, …")
     _add_files(ds)
     _add_remote(ds)
     add_json_flag(ds)
@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="tickets issued, served, absent; wait and service time (median, p90) — this center",
     )
     _add_period(qs)
-    qs.add_argument("--by", choices=("service", "counter", "officer", "hour", "day", "center"))
+    qs.add_argument("--by", choices=QUEUE_GROUPS)
     _add_files(qs)
     _add_remote(qs)
     add_json_flag(qs)
@@ -52,8 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "served tickets rated — this center",
     )
     _add_period(ss)
-    ss.add_argument("--by", choices=("officer", "procedure", "counter", "service", "day",
-                                     "center"))
+    ss.add_argument("--by", choices=sat.GROUPS)
     _add_files(ss)
     _add_remote(ss)
     add_json_flag(ss)

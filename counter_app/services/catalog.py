@@ -49,6 +49,7 @@ from counter_app.contracts.catalog import local_code, validate_catalog
 from counter_app.domain.catalog_search import CatalogIndex, SearchDoc
 from counter_app.domain.text import fold
 from counter_app.errors import BadInput, NotFound
+from counter_app.locations import demo_catalog_path
 from counter_app.store.db import Store, record
 from counter_app.store.models import Procedure
 
@@ -70,12 +71,6 @@ __all__ = [
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _CURRENT = Procedure.current == True  # noqa: E712 - SQL expression, not a Python comparison
-
-
-def demo_catalog_path() -> Path:
-    from counter_app.locations import demo_catalog_path as path
-
-    return path()
 
 
 def _search_key(norm: dict[str, Any]) -> str:
